@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// The CDK app. This is the only file that reads CDK context or the environment: everything below
+// it receives plain, validated config.
+import { App } from 'aws-cdk-lib';
+import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig, placeholderAccounts } from '../config/load';
+import { buildPlatform } from '../lib/platform';
+
+const app = new App();
+const configPath = (app.node.tryGetContext('config') as string | undefined) ?? DEFAULT_CONFIG_PATH;
+
+try {
+  const config = loadConfig(configPath);
+  const placeholders = placeholderAccounts(config);
+  if (placeholders.length > 0) {
+    process.stderr.write(
+      `NOTE: ${configPath} uses placeholder account IDs (${placeholders.join(', ')}). ` +
+        'It synthesizes, but deploying it fails: copy it and set your accounts (see README, Configuration).\n',
+    );
+  }
+  buildPlatform(app, config);
+} catch (e) {
+  if (e instanceof ConfigError) {
+    // Stop before any stack is built, with one line per bad field.
+    process.stderr.write(`${e.message}\n`);
+    process.exit(1);
+  }
+  throw e;
+}

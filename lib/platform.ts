@@ -1,0 +1,30 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { DeploymentConfig, SharedConfig } from '../config/schema';
+import { enableComplianceChecks, type OperationsSettings } from './shared';
+
+/** Turns the config's `shared` section into the settings every stack takes. */
+export function operationsFromConfig(shared: SharedConfig): OperationsSettings {
+  return {
+    tags: shared.tags,
+    alarmEmails: shared.alarms.emails,
+    existingAlarmTopicArns: shared.alarms.existingTopicArns,
+    removalPolicy: {
+      retain: RemovalPolicy.RETAIN,
+      snapshot: RemovalPolicy.SNAPSHOT,
+      destroy: RemovalPolicy.DESTROY,
+    }[shared.removalPolicy],
+    logRetention: shared.logRetentionDays,
+    logLevel: shared.logLevel,
+    accountAliases: shared.accountAliases,
+  };
+}
+
+/**
+ * Creates every stack the config asks for under `app` and turns on the compliance checks.
+ * Each system adds its stacks here from its own config section.
+ */
+export function buildPlatform(app: Construct, config: DeploymentConfig): void {
+  enableComplianceChecks(app);
+  operationsFromConfig(config.shared);
+}

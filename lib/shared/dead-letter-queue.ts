@@ -1,0 +1,59 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { AlarmTopic } from './alarm-topic';
+
+export interface DeadLetterQueueProps {
+  /** Where the alarm on the first dead-lettered message goes. */
+  readonly alarmTopic: AlarmTopic;
+  /**
+   * What the queue holds, for the alarm's description (for example "events the ledger could not apply").
+   * @default - "failed messages"
+   */
+  readonly purpose?: string;
+  /**
+   * How long a message stays in the queue (SQS allows at most 14 days).
+   * @default Duration.days(14)
+   */
+  readonly retentionPeriod?: Duration;
+  /**
+   * What happens to the queue (and the messages in it) when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A dead-letter queue: encrypted, TLS only, 14-day retention, and an alarm on its first message,
+ * so nothing that failed is lost or goes unseen.
+ */
+export class DeadLetterQueue extends Construct {
+  public readonly queue: sqs.Queue;
+  /** In ALARM while at least one message waits in the queue. */
+  public readonly alarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: DeadLetterQueueProps) {
+    super(scope, id);
+    this.queue = new sqs.Queue(this, 'Queue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: props.retentionPeriod ?? Duration.days(14),
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.queue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue; its messages are kept for inspection and redrive.',
+    });
+    this.alarm = this.queue
+      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' })
+      .createAlarm(this, 'NotEmptyAlarm', {
+        alarmDescription: `${props.purpose ?? 'failed messages'} are waiting in ${this.node.path}: inspect them, fix the cause, then redrive`,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    props.alarmTopic.notify(this.alarm);
+  }
+}

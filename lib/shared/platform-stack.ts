@@ -1,0 +1,56 @@
+import { type RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { AlarmTopic } from './alarm-topic';
+import type { LogLevel } from './standard-function';
+import { type StackEnvironment, stackName } from './stack-naming';
+import { applyTags } from './tagging';
+
+/** Operational settings every stack shares, taken from the config's `shared` section. */
+export interface OperationsSettings {
+  /** Tags for every resource. */
+  readonly tags: Readonly<Record<string, string>>;
+  /** Emails subscribed to each stack's alarm topic. */
+  readonly alarmEmails: readonly string[];
+  /** Existing alarm topics; a stack uses the one in its own account and Region. */
+  readonly existingAlarmTopicArns: readonly string[];
+  /** Removal policy of stateful resources. */
+  readonly removalPolicy: RemovalPolicy;
+  /** Retention of every log group. */
+  readonly logRetention: logs.RetentionDays;
+  /** Log level of every function. */
+  readonly logLevel: LogLevel;
+  /** Readable account names for stack names. */
+  readonly accountAliases: Readonly<Record<string, string>>;
+}
+
+export interface PlatformStackProps extends Omit<StackProps, 'env' | 'stackName'> {
+  /** Where the stack lands; always explicit, so lookups and cross-Region references are deterministic. */
+  readonly env: StackEnvironment;
+  /** The system this stack belongs to, for example `license`. First part of the stack name and a tag. */
+  readonly system: string;
+  /** The stack's role within the system, for example `server`. Second part of the stack name. */
+  readonly role: string;
+  readonly operations: OperationsSettings;
+}
+
+/**
+ * Base of every stack in the app: explicit environment, the stable name
+ * `<system>-<role>-<account>-<region>` (also its construct ID), tags, and an operator alarm topic.
+ */
+export class PlatformStack extends Stack {
+  public readonly alarmTopic: AlarmTopic;
+  public readonly operations: OperationsSettings;
+
+  constructor(scope: Construct, props: PlatformStackProps) {
+    const name = stackName(props.system, props.role, props.env, props.operations.accountAliases);
+    super(scope, name, { ...props, stackName: name, env: props.env });
+    this.operations = props.operations;
+    applyTags(this, { ...props.operations.tags, system: props.system, 'managed-by': 'aws-cdk' });
+    this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', {
+      emails: props.operations.alarmEmails,
+      existingTopicArns: props.operations.existingAlarmTopicArns,
+      keyRemovalPolicy: props.operations.removalPolicy,
+    });
+  }
+}

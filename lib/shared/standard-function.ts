@@ -1,0 +1,191 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { AlarmTopic } from './alarm-topic';
+import { DeadLetterQueue } from './dead-letter-queue';
+
+/** Log levels understood by Powertools for AWS Lambda. */
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+/** How an asynchronously invoked function (EventBridge, Scheduler, S3, SNS) retries and where failures go. */
+export interface AsyncInvocationOptions {
+  /**
+   * Retries after the first failed attempt (0 to 2).
+   * @default 2
+   */
+  readonly retryAttempts?: number;
+  /**
+   * How long an event may wait for processing before it goes to the failure queue.
+   * @default Duration.hours(6)
+   */
+  readonly maxEventAge?: Duration;
+}
+
+export interface StandardFunctionProps {
+  /** Path of the TypeScript handler file. */
+  readonly entry: string;
+  /**
+   * Exported name of the handler in `entry`.
+   * @default "handler"
+   */
+  readonly handler?: string;
+  /** Powertools service name (`POWERTOOLS_SERVICE_NAME`), shown in every log line and metric. */
+  readonly serviceName: string;
+  /**
+   * Powertools metrics namespace (`POWERTOOLS_METRICS_NAMESPACE`).
+   * @default - the service name
+   */
+  readonly metricsNamespace?: string;
+  /** Where the errors alarm (and the failure queue's alarm) go. */
+  readonly alarmTopic: AlarmTopic;
+  /**
+   * What the function does, for the console and the alarm description.
+   * @default - no description
+   */
+  readonly description?: string;
+  /**
+   * Powertools log level (`POWERTOOLS_LOG_LEVEL`).
+   * @default "INFO"
+   */
+  readonly logLevel?: LogLevel;
+  /**
+   * Retention of the function's log group.
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the log group (and the failure queue) when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Extra environment variables.
+   * @default - only the Powertools variables
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * @default Duration.seconds(30)
+   */
+  readonly timeout?: Duration;
+  /**
+   * @default 256
+   */
+  readonly memorySize?: number;
+  /**
+   * Caps concurrent executions (for example 1 for a function that must never run twice at once).
+   * @default - unreserved
+   */
+  readonly reservedConcurrentExecutions?: number;
+  /**
+   * Set for functions invoked asynchronously: failed events then go to an on-failure destination
+   * queue (a {@link DeadLetterQueue} with its own alarm) instead of being dropped.
+   * @default - synchronous or event-source invocation only; no failure queue
+   */
+  readonly asyncInvocation?: AsyncInvocationOptions;
+  /**
+   * Bundling options merged over the standard ones (minified CommonJS with source maps for Node 24).
+   * @default - the standard bundling
+   */
+  readonly bundling?: nodejs.BundlingOptions;
+}
+
+/**
+ * The house Lambda function: Node.js 24 on ARM64 bundled by esbuild with source maps, Powertools
+ * environment, its own log group with explicit retention, a least-privilege role (no managed
+ * policies), an errors alarm, and for asynchronous invocation an on-failure queue with an alarm.
+ */
+export class StandardFunction extends Construct {
+  public readonly function: nodejs.NodejsFunction;
+  public readonly role: iam.Role;
+  public readonly logGroup: logs.LogGroup;
+  /** In ALARM when any invocation failed in the last minute. */
+  public readonly errorsAlarm: cloudwatch.Alarm;
+  /** Receives events that failed every asynchronous attempt; set only with `asyncInvocation`. */
+  public readonly failureQueue?: DeadLetterQueue;
+
+  constructor(scope: Construct, id: string, props: StandardFunctionProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      removalPolicy,
+    });
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${this.node.path}`,
+    });
+    // Logging gets a policy of its own so its one unavoidable wildcard (log streams are named at
+    // run time) is acknowledged there and nowhere else.
+    const logging = new iam.Policy(this, 'LoggingPolicy', {
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [`${this.logGroup.logGroupArn}`],
+        }),
+      ],
+    });
+    logging.attachToRole(this.role);
+    Validations.of(logging).acknowledge({
+      id: 'AwsSolutions-IAM5',
+      reason: "Log stream names are chosen by Lambda at run time; the grant is limited to this function's own log group.",
+    });
+
+    if (props.asyncInvocation) {
+      this.failureQueue = new DeadLetterQueue(this, 'FailureQueue', {
+        alarmTopic: props.alarmTopic,
+        purpose: `events that ${props.serviceName} failed to process`,
+        removalPolicy,
+      });
+    }
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: props.handler ?? 'handler',
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      role: this.role,
+      logGroup: this.logGroup,
+      timeout: props.timeout ?? Duration.seconds(30),
+      memorySize: props.memorySize ?? 256,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace ?? props.serviceName,
+        POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
+        // Stack traces point at the TypeScript source through the bundled source map.
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        sourceMap: true,
+        minify: true,
+        target: 'node24',
+        ...props.bundling,
+      },
+      onFailure: this.failureQueue ? new destinations.SqsDestination(this.failureQueue.queue) : undefined,
+      retryAttempts: props.asyncInvocation?.retryAttempts ?? (props.asyncInvocation ? 2 : undefined),
+      maxEventAge: props.asyncInvocation ? (props.asyncInvocation.maxEventAge ?? Duration.hours(6)) : undefined,
+    });
+    // The role's policies must exist before the function runs, or its first invocations cannot log.
+    this.function.node.addDependency(logging);
+
+    this.errorsAlarm = this.function
+      .metricErrors({ period: Duration.minutes(1), statistic: 'Sum' })
+      .createAlarm(this, 'ErrorsAlarm', {
+        alarmDescription: `${props.serviceName} (${Stack.of(this).stackName}) failed an invocation: see its log group`,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    props.alarmTopic.notify(this.errorsAlarm);
+  }
+}

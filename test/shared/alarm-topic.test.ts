@@ -1,0 +1,56 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { DeadLetterQueue } from '../../lib/shared';
+import { testOperations } from '../helpers/app';
+import { testStack } from './fixtures';
+
+describe('AlarmTopic (one per stack)', () => {
+  it('creates a KMS-encrypted, TLS-only topic with the configured email subscriptions', () => {
+    const stack = testStack({ operations: testOperations({ alarmEmails: ['a@example.com', 'b@example.com'] }) });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AlarmTopicKey'), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.resourceCountIs('AWS::SNS::Subscription', 2);
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'a@example.com' });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('lets CloudWatch and EventBridge of this account use the key', () => {
+    const template = Template.fromStack(testStack());
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'AllowAlarmPublishers',
+            Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+            Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('uses the existing topic of its own account and Region instead of creating one', () => {
+    const mine = 'arn:aws:sns:eu-west-1:111111111111:ops-alarms';
+    const stack = testStack({
+      operations: testOperations({
+        existingAlarmTopicArns: ['arn:aws:sns:us-east-1:111111111111:elsewhere', mine],
+      }),
+    });
+    expect(stack.alarmTopic.topic.topicArn).toBe(mine);
+    expect(stack.alarmTopic.key).toBeUndefined();
+    new DeadLetterQueue(stack, 'Dlq', { alarmTopic: stack.alarmTopic });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+    template.resourceCountIs('AWS::KMS::Key', 0);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [mine] });
+  });
+});
