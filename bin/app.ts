@@ -6,6 +6,11 @@ import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig, placeholderAccounts } fro
 import { buildPlatform } from '../lib/platform';
 
 const app = new App();
+// `-c bundling=false` skips Lambda bundling (the CLI forbids setting aws:cdk:bundling-stacks itself);
+// the stack diff uses it for speed.
+if (String(app.node.tryGetContext('bundling')) === 'false') {
+  app.node.setContext('aws:cdk:bundling-stacks', []);
+}
 const configPath = (app.node.tryGetContext('config') as string | undefined) ?? DEFAULT_CONFIG_PATH;
 
 try {

@@ -64,9 +64,7 @@ export function placeholderAccounts(config: unknown): string[] {
 /** `a.b[2].c`; the root is shown as `(root)`. */
 export function fieldPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(root)';
-  return path
-    .map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i === 0 ? '' : '.'}${String(k)}`))
-    .join('');
+  return path.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i === 0 ? '' : '.'}${String(k)}`)).join('');
 }
 
 function formatIssue(issue: z.core.$ZodIssue): string[] {
@@ -75,7 +73,8 @@ function formatIssue(issue: z.core.$ZodIssue): string[] {
   switch (issue.code) {
     case 'unrecognized_keys':
       return issue.keys.map(
-        (k) => `${fieldPath([...issue.path, k])}: unknown field (not part of the config schema: check its spelling or remove it)`,
+        (k) =>
+          `${fieldPath([...issue.path, k])}: unknown field (not part of the config schema: check its spelling or remove it)`,
       );
     case 'invalid_type':
       return [
@@ -84,9 +83,13 @@ function formatIssue(issue: z.core.$ZodIssue): string[] {
     case 'invalid_value':
       return [`${path}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}${got}`];
     case 'too_small':
-      return [`${path}: expected ${issue.origin === 'array' ? 'at least' : 'a value of at least'} ${String(issue.minimum)}${issue.origin === 'array' ? ' entries' : ''}${got}`];
+      return [
+        `${path}: expected ${issue.origin === 'array' ? 'at least' : 'a value of at least'} ${String(issue.minimum)}${issue.origin === 'array' ? ' entries' : ''}${got}`,
+      ];
     case 'too_big':
-      return [`${path}: expected ${issue.origin === 'array' ? 'at most' : 'a value of at most'} ${String(issue.maximum)}${issue.origin === 'array' ? ' entries' : ''}${got}`];
+      return [
+        `${path}: expected ${issue.origin === 'array' ? 'at most' : 'a value of at most'} ${String(issue.maximum)}${issue.origin === 'array' ? ' entries' : ''}${got}`,
+      ];
     case 'invalid_key':
       // A record key failed its own schema: report the key's problem at the key's path.
       return issue.issues.flatMap((inner) =>

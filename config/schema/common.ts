@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
 /** A 12-digit AWS account ID. */
-export const accountId = z
-  .string()
-  .regex(/^\d{12}$/, { message: 'expected a 12-digit AWS account ID' });
+export const accountId = z.string().regex(/^\d{12}$/, { message: 'expected a 12-digit AWS account ID' });
 
 /** An AWS Region name such as `us-east-1` or `eu-central-2`. */
 export const region = z

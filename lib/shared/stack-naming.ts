@@ -17,7 +17,9 @@ export function stackName(
 ): string {
   const name = [system, role, accountAliases[env.account] ?? env.account, env.region].join('-');
   if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(name)) {
-    throw new Error(`stack name "${name}" is not a valid CloudFormation stack name (letters, digits, hyphens, at most 128)`);
+    throw new Error(
+      `stack name "${name}" is not a valid CloudFormation stack name (letters, digits, hyphens, at most 128)`,
+    );
   }
   return name;
 }

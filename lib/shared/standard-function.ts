@@ -134,7 +134,8 @@ export class StandardFunction extends Construct {
     logging.attachToRole(this.role);
     Validations.of(logging).acknowledge({
       id: 'AwsSolutions-IAM5',
-      reason: "Log stream names are chosen by Lambda at run time; the grant is limited to this function's own log group.",
+      reason:
+        "Log stream names are chosen by Lambda at run time; the grant is limited to this function's own log group.",
     });
 
     if (props.asyncInvocation) {

@@ -5,10 +5,7 @@ import { REPO_ROOT, testApp, type TestAppOptions, testOperations } from '../help
 export const ECHO_HANDLER = join(REPO_ROOT, 'test/fixtures/handlers/echo.ts');
 
 /** A PlatformStack in a fresh test app, with the compliance checks on. */
-export function testStack(
-  overrides: Partial<PlatformStackProps> = {},
-  appOptions: TestAppOptions = {},
-): PlatformStack {
+export function testStack(overrides: Partial<PlatformStackProps> = {}, appOptions: TestAppOptions = {}): PlatformStack {
   const app = testApp(appOptions);
   return new PlatformStack(app, {
     env: { account: '111111111111', region: 'eu-west-1' },

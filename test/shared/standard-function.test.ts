@@ -106,13 +106,19 @@ describe('StandardFunction', () => {
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EchoFailureQueue'), 'QueueName'] } }],
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EchoFailureQueue'), 'QueueName'] } },
+      ],
     });
   });
 
   it('has no failure queue when invoked synchronously', () => {
     const stack = testStack();
-    const fn = new StandardFunction(stack, 'Echo', { entry: ECHO_HANDLER, serviceName: 'echo', alarmTopic: stack.alarmTopic });
+    const fn = new StandardFunction(stack, 'Echo', {
+      entry: ECHO_HANDLER,
+      serviceName: 'echo',
+      alarmTopic: stack.alarmTopic,
+    });
     expect(fn.failureQueue).toBeUndefined();
     Template.fromStack(stack).resourceCountIs('AWS::Lambda::EventInvokeConfig', 0);
   });

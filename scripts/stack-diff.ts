@@ -1,0 +1,115 @@
+// npm run diff -- --base <git-ref>: the CloudFormation diff of every stack between a git ref and
+// the working tree, offline. See --help.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { diffAssemblies, hasChanges } from './lib/assembly-diff';
+
+const HELP = `Usage: npm run diff -- --base <git-ref> [options]
+
+Synthesizes the CDK app at <git-ref> (in a temporary git worktree) and in the working tree (HEAD
+in CI), then prints, stack by stack, the CloudFormation diff that 'cdk diff' would show, with IAM
+and security group changes called out. Needs no AWS credentials.
+
+Options:
+  --base <git-ref>     what to compare against (branch, tag, commit, HEAD~1, origin/main...)
+  --config <path>      deployment config for both sides (default: the app's default, config/example.yaml)
+  --fail-on-change     exit 1 when any stack changed, was added or was removed
+  --no-bundling        skip Lambda bundling (faster; Lambda code changes then do not show)
+  -h, --help           this text
+
+Exit codes: 0 no change (or changes without --fail-on-change), 1 changes with --fail-on-change,
+2 usage or synth error.`;
+
+/** A problem the user can fix; reported without a stack trace, exit code 2. */
+class CliError extends Error {}
+
+function fail(message: string): never {
+  throw new CliError(message);
+}
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+function synth(appDir: string, cdkBin: string, outdir: string, options: { config?: string; bundling: boolean }): void {
+  const args = ['synth', '--quiet', '-o', outdir];
+  if (options.config) args.push('-c', `config=${options.config}`);
+  if (!options.bundling) args.push('-c', 'bundling=false');
+  const result = spawnSync(cdkBin, args, {
+    cwd: appDir,
+    encoding: 'utf8',
+    env: { ...process.env, CDK_DISABLE_VERSION_CHECK: 'true' },
+  });
+  if (result.status !== 0) {
+    fail(`synth failed in ${appDir}:\n${result.stderr || result.stdout}`);
+  }
+}
+
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      base: { type: 'string' },
+      config: { type: 'string' },
+      'fail-on-change': { type: 'boolean', default: false },
+      'no-bundling': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  if (!values.base) fail(`--base <git-ref> is required\n\n${HELP}`);
+
+  let root: string;
+  try {
+    root = git(process.cwd(), 'rev-parse', '--show-toplevel');
+  } catch {
+    fail('not inside a git repository');
+  }
+  let baseCommit: string;
+  try {
+    baseCommit = git(root, 'rev-parse', '--verify', '--quiet', `${values.base}^{commit}`);
+  } catch {
+    fail(`'${values.base}' is not a commit in this repository (fetch it first in CI: git fetch origin <branch>)`);
+  }
+  const cdkBin = join(root, 'node_modules', '.bin', 'cdk');
+  if (!existsSync(cdkBin)) fail('node_modules is missing: run npm ci first');
+  const config = values.config ? resolve(values.config) : undefined;
+  const bundling = !values['no-bundling'];
+
+  const work = mkdtempSync(join(tmpdir(), 'stack-diff-'));
+  const worktree = join(work, 'base');
+  try {
+    git(root, 'worktree', 'add', '--detach', '--quiet', worktree, baseCommit);
+    // The base is synthesized with the current dependencies: worktrees have no node_modules.
+    if (!existsSync(join(worktree, 'node_modules'))) {
+      symlinkSync(join(root, 'node_modules'), join(worktree, 'node_modules'), 'dir');
+    }
+    process.stderr.write(`Synthesizing ${values.base} (${baseCommit.slice(0, 12)})...\n`);
+    synth(worktree, cdkBin, join(work, 'base.out'), { config, bundling });
+    process.stderr.write('Synthesizing the working tree...\n');
+    synth(root, cdkBin, join(work, 'head.out'), { config, bundling });
+    const summary = diffAssemblies(join(work, 'base.out'), join(work, 'head.out'), process.stdout);
+    if (values['fail-on-change'] && hasChanges(summary)) process.exitCode = 1;
+  } finally {
+    try {
+      git(root, 'worktree', 'remove', '--force', worktree);
+    } catch {
+      // the worktree was never created
+    }
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+try {
+  main();
+} catch (e) {
+  if (!(e instanceof CliError)) throw e;
+  process.stderr.write(`error: ${e.message}\n`);
+  process.exitCode = 2;
+}
