@@ -1,6 +1,10 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig, SharedConfig } from '../config/schema';
+import { addFlinkAlertingStacks } from './flink-alerting';
+import { addLicenseOrchestrationStacks } from './license-orchestration';
+import { addPrivateLinkFailoverStacks } from './privatelink-failover';
+import { addSmsMonitorStacks } from './sms-monitor';
 import { enableComplianceChecks, type OperationsSettings } from './shared';
 
 /** Turns the config's `shared` section into the settings every stack takes. */
@@ -26,5 +30,9 @@ export function operationsFromConfig(shared: SharedConfig): OperationsSettings {
  */
 export function buildPlatform(app: Construct, config: DeploymentConfig): void {
   enableComplianceChecks(app);
-  operationsFromConfig(config.shared);
+  const operations = operationsFromConfig(config.shared);
+  if (config.privateLinkFailover) addPrivateLinkFailoverStacks(app, config.privateLinkFailover, operations);
+  if (config.flinkAlerting) addFlinkAlertingStacks(app, config.flinkAlerting, operations);
+  if (config.smsMonitor) addSmsMonitorStacks(app, config.smsMonitor, operations);
+  if (config.licenseOrchestration) addLicenseOrchestrationStacks(app, config.licenseOrchestration, operations);
 }

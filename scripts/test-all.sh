@@ -9,6 +9,17 @@ step() { printf '\n=== %s\n' "$*"; }
 step "Python test tools (.venv)"
 bash scripts/python-env.sh
 
+step "Chromium (the SMS report's browser rendering test)"
+# Debian's chromium, driven by playwright-core at /usr/bin/chromium; installed when missing.
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update && apt-get install -y chromium
+  else
+    sudo apt-get update && sudo apt-get install -y chromium
+  fi
+fi
+echo "$(/usr/bin/chromium --version 2>/dev/null)"
+
 step "Type check"
 npx tsc --noEmit
 

@@ -1,0 +1,201 @@
+import { z } from 'zod';
+import { accountId, region } from './common';
+
+/** Product names end up in SSM document patterns, metric dimensions and DynamoDB keys. */
+const productName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, {
+  message: 'expected a product name of lowercase letters, digits and hyphens, starting with a letter',
+});
+
+/** Workbench types are EC2 tag values. */
+const workbenchType = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/=+@-]{0,127}$/, {
+  message: 'expected a workbench type of letters, digits and ._:/=+@- (a tag value)',
+});
+
+const tagKey = z.string().regex(/^(?!aws:)[A-Za-z0-9 _.:/=+@-]{1,128}$/, {
+  message: 'expected an EC2 tag key (letters, digits, spaces and _.:/=+-@, not starting with aws:)',
+});
+
+/**
+ * Strings a user-ID pattern must never accept: user lists travel as comma-separated text, and
+ * nothing a user ID contains may look like shell syntax or an SSM `{{ }}` reference.
+ */
+const UNSAFE_USER_IDS = ['a,b', 'a b', 'a;b', '$(id)', '`id`', 'a\nb', "a'b", 'a"b', '{{x}}', 'a|b', 'a&b', ''];
+
+const userIdPattern = z
+  .string()
+  .min(1)
+  .max(200)
+  .superRefine((pattern, ctx) => {
+    if (pattern.startsWith('^') || pattern.endsWith('$')) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'expected a pattern without ^ or $ (it is always matched against the whole user ID)',
+        input: pattern,
+      });
+      return;
+    }
+    let re: RegExp;
+    try {
+      re = new RegExp(`^(?:${pattern})$`);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'expected a valid regular expression', input: pattern });
+      return;
+    }
+    const unsafe = UNSAFE_USER_IDS.find((s) => re.test(s));
+    if (unsafe !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a pattern that rejects commas, whitespace, quotes and shell characters (it accepts ${JSON.stringify(unsafe)})`,
+        input: pattern,
+      });
+    }
+  });
+
+const scheduleMinutes = (max: number) =>
+  z.number().int({ message: 'expected a whole number of minutes' }).min(1).max(max);
+
+const product = z.strictObject({
+  /** Product name, for example `cad-suite`. */
+  name: productName,
+  /** Named-user licenses bought for the product; demand above it raises an alarm. */
+  seats: z.number().int({ message: 'expected a whole number of seats' }).min(1),
+  /**
+   * The command line the license server runs to replace the product's named-user list. It reads the
+   * list from `LICENSE_USERS_FILE` (one user per line) or `LICENSE_USERS` (comma-separated).
+   */
+  command: z
+    .string()
+    .min(1)
+    .max(4000)
+    .refine((c) => !c.includes('{{'), {
+      message: 'expected a command without {{ }} (SSM would interpolate it; read the LICENSE_* variables instead)',
+    }),
+});
+
+/** The floating-license orchestration system. Absent: the system is not deployed. */
+export const licenseOrchestrationConfig = z
+  .strictObject({
+    /** Where the central bus, ledger and sync run, and the license server instance they drive. */
+    licenseServer: z.strictObject({
+      account: accountId,
+      region,
+      /** The EC2 instance (managed by SSM) that runs the vendor's license CLI. */
+      instanceId: z.string().regex(/^i-[0-9a-f]{8}([0-9a-f]{9})?$/, { message: 'expected an EC2 instance ID' }),
+    }),
+    /** Accounts and Regions whose workbench instances hold licenses; one stack per account and Region. */
+    workbenchAccounts: z
+      .array(
+        z.strictObject({
+          account: accountId,
+          regions: z.array(region).min(1),
+        }),
+      )
+      .min(1),
+    /**
+     * When set, the bus accepts events from any account of this AWS Organization instead of only
+     * the listed workbench accounts.
+     * @default - only the listed workbench accounts
+     */
+    organizationId: z
+      .string()
+      .regex(/^o-[a-z0-9]{10,32}$/, { message: 'expected an AWS Organizations ID such as o-a1b2c3d4e5' })
+      .optional(),
+    /** Name of the central event bus (a cross-account contract, so it is a fixed name). */
+    busName: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,256}$/, { message: 'expected an event bus name of letters, digits and ._-' })
+      .refine((n) => n !== 'default', { message: 'expected a custom bus name, not "default"' })
+      .default('license-orchestration'),
+    /** Names of the EC2 tags that identify a workbench and its owner. */
+    tags: z
+      .strictObject({
+        ownerId: tagKey.default('vew:workbench:ownerId'),
+        type: tagKey.default('vew:workbench:type'),
+      })
+      .default({ ownerId: 'vew:workbench:ownerId', type: 'vew:workbench:type' }),
+    /** What a valid user ID looks like (matched against the whole ID). */
+    userIdPattern: userIdPattern.default('[A-Za-z0-9][A-Za-z0-9._@-]{0,63}'),
+    /** Licensed products. */
+    products: z.array(product).min(1),
+    /** Products each workbench type needs. A type may need several products; an unknown type is rejected. */
+    workbenchTypes: z.record(workbenchType, z.array(productName).min(1)),
+    sync: z
+      .strictObject({
+        /** Safety-net schedule: a sync cycle runs at least this often even when no change was seen. */
+        scheduleMinutes: scheduleMinutes(60).default(5),
+        /** How long the sync waits for the license server's command before it counts as failed. */
+        commandTimeoutSeconds: z.number().int().min(30).max(600).default(120),
+      })
+      .default({ scheduleMinutes: 5, commandTimeoutSeconds: 120 }),
+    reconciliation: z
+      .strictObject({
+        /** Lists workbench instances through a read-only role and repairs the ledger. */
+        enabled: z.boolean().default(true),
+        scheduleMinutes: scheduleMinutes(1440).default(60),
+        /** Name of the read-only role created in each workbench account (a cross-account contract). */
+        readerRoleName: z
+          .string()
+          .regex(/^[A-Za-z0-9+=,.@_-]{1,64}$/, { message: 'expected an IAM role name' })
+          .default('license-orchestration-reader'),
+      })
+      .default({ enabled: true, scheduleMinutes: 60, readerRoleName: 'license-orchestration-reader' }),
+    /** Days the bus archive keeps events for replay (0 keeps them forever). */
+    archiveRetentionDays: z.number().int().min(0).max(3650).default(30),
+    /** Records every read and write of the ledger table in a CloudTrail trail (data events cost extra). */
+    cloudTrailDataEvents: z.boolean().default(false),
+  })
+  .superRefine((c, ctx) => {
+    const names = new Set<string>();
+    c.products.forEach((p, i) => {
+      if (names.has(p.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['products', i, 'name'],
+          message: `expected a unique product name ("${p.name}" is listed twice)`,
+          input: p.name,
+        });
+      }
+      names.add(p.name);
+    });
+    for (const [type, products] of Object.entries(c.workbenchTypes)) {
+      products.forEach((p, i) => {
+        if (!names.has(p)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['workbenchTypes', type, i],
+            message: `expected one of the products (${[...names].join(', ')})`,
+            input: p,
+          });
+        }
+      });
+    }
+    const accounts = new Set<string>();
+    c.workbenchAccounts.forEach((w, i) => {
+      if (accounts.has(w.account)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['workbenchAccounts', i, 'account'],
+          message: 'expected each workbench account once (list its Regions under regions)',
+          input: w.account,
+        });
+      }
+      accounts.add(w.account);
+      if (new Set(w.regions).size !== w.regions.length) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['workbenchAccounts', i, 'regions'],
+          message: 'expected each Region once',
+          input: w.regions,
+        });
+      }
+    });
+    if (Object.keys(c.workbenchTypes).length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['workbenchTypes'],
+        message: 'expected at least one workbench type',
+        input: c.workbenchTypes,
+      });
+    }
+  });
+export type LicenseOrchestrationConfig = z.infer<typeof licenseOrchestrationConfig>;

@@ -1,0 +1,134 @@
+// The SSM Command document that replaces a product's named-user list on the license server.
+// Its parameters are validated by allowedPattern and reach the script only as environment
+// variables (interpolationType ENV_VAR gives SSM_<name>); the script never contains {{ }}, so no
+// parameter value is ever pasted into a shell line. The per-product command lines come from
+// config (operators' text), never from events.
+
+/** Prefix of the users parameter, so an empty list is a non-empty value (`users:`). */
+export const USERS_PREFIX = 'users:';
+/** Largest users parameter the sync sends; a longer list fails the sync loudly instead of being cut. */
+export const MAX_USERS_PARAMETER_LENGTH = 32_000;
+/** Where the license server keeps the last applied version of each product and its lock. */
+export const SERVER_STATE_DIR = '/var/lib/license-orchestration';
+/** Minimum SSM Agent version that supports environment-variable interpolation. */
+export const MIN_AGENT_VERSION = '3.3.2746.0';
+
+export interface SyncDocumentProduct {
+  readonly name: string;
+  readonly command: string;
+}
+
+export interface SyncDocumentOptions {
+  readonly products: readonly SyncDocumentProduct[];
+  /** The user-ID pattern (matched against a whole ID, no anchors). */
+  readonly userIdPattern: string;
+  /** Execution timeout of the script on the server. */
+  readonly executionTimeoutSeconds: number;
+}
+
+export function productParameterPattern(products: readonly { name: string }[]): string {
+  return `^(${products.map((p) => p.name).join('|')})$`;
+}
+
+export function usersParameterPattern(userIdPattern: string): string {
+  return `^${USERS_PREFIX}((${userIdPattern})(,(${userIdPattern}))*)?$`;
+}
+
+export const VERSION_PARAMETER_PATTERN = '^[0-9]{1,15}$';
+
+/** The users parameter value for a list of user IDs (sorted, so equal lists give equal values). */
+export function encodeUsers(users: readonly string[]): string {
+  return `${USERS_PREFIX}${[...users].sort().join(',')}`;
+}
+
+export function decodeUsers(value: string): string[] {
+  if (!value.startsWith(USERS_PREFIX)) throw new Error(`users parameter does not start with ${USERS_PREFIX}`);
+  const list = value.slice(USERS_PREFIX.length);
+  return list === '' ? [] : list.split(',');
+}
+
+/** Single-quotes a string for a POSIX shell `case` pattern (config text only). */
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The script's lines. Everything variable is read from SSM_* environment variables, quoted. */
+export function syncScript(products: readonly SyncDocumentProduct[]): string[] {
+  return [
+    'set -eu',
+    'if [ -z "${SSM_product:-}" ] || [ -z "${SSM_users:-}" ] || [ -z "${SSM_version:-}" ]; then',
+    `  echo "license-orchestration: SSM_product, SSM_users or SSM_version is not set: SSM Agent ${MIN_AGENT_VERSION} or later is required" >&2`,
+    '  exit 2',
+    'fi',
+    // Overridable only by the server's own environment (for a dry run), never by a parameter.
+    `state_dir=\${LICENSE_ORCHESTRATION_STATE_DIR:-${SERVER_STATE_DIR}}`,
+    'install -d -m 700 "$state_dir"',
+    '# One update per product at a time, even if an earlier command is still running.',
+    'exec 9>"$state_dir/$SSM_product.lock"',
+    'flock -w 300 9',
+    'last=0',
+    'if [ -f "$state_dir/$SSM_product.version" ]; then last=$(cat "$state_dir/$SSM_product.version"); fi',
+    '# A late, older list must never overwrite a newer one.',
+    'if [ "$SSM_version" -lt "$last" ]; then',
+    '  echo "license-orchestration: $SSM_product version $SSM_version is older than the applied version $last: skipped"',
+    '  exit 0',
+    'fi',
+    'LICENSE_USERS_FILE=$(mktemp)',
+    `trap 'rm -f "$LICENSE_USERS_FILE"' EXIT`,
+    `LICENSE_USERS=\${SSM_users#${USERS_PREFIX}}`,
+    'if [ -n "$LICENSE_USERS" ]; then printf \'%s\\n\' "$LICENSE_USERS" | tr \',\' \'\\n\' > "$LICENSE_USERS_FILE"; fi',
+    'LICENSE_PRODUCT=$SSM_product',
+    'LICENSE_VERSION=$SSM_version',
+    'export LICENSE_PRODUCT LICENSE_USERS LICENSE_USERS_FILE LICENSE_VERSION',
+    'case "$SSM_product" in',
+    ...products.flatMap((p) => [`  ${shellQuote(p.name)})`, ...p.command.split('\n').map((l) => `    ${l}`), '    ;;']),
+    '  *)',
+    '    echo "license-orchestration: no command configured for product $SSM_product" >&2',
+    '    exit 3',
+    '    ;;',
+    'esac',
+    'printf \'%s\\n\' "$SSM_version" > "$state_dir/$SSM_product.version"',
+    'echo "license-orchestration: applied $SSM_product version $SSM_version ($(wc -l < "$LICENSE_USERS_FILE") users)"',
+  ];
+}
+
+/** The document content (schema 2.2), as CloudFormation's AWS::SSM::Document takes it. */
+export function buildSyncDocument(options: SyncDocumentOptions): Record<string, unknown> {
+  return {
+    schemaVersion: '2.2',
+    description:
+      "Replaces a product's named-user list on the license server (floating-license orchestration). " +
+      `Parameters arrive as SSM_* environment variables; needs SSM Agent ${MIN_AGENT_VERSION} or later.`,
+    parameters: {
+      product: {
+        type: 'String',
+        description: 'The licensed product whose user list is replaced.',
+        allowedPattern: productParameterPattern(options.products),
+        interpolationType: 'ENV_VAR',
+      },
+      users: {
+        type: 'String',
+        description: `"${USERS_PREFIX}" followed by the complete comma-separated list of user IDs (may be empty).`,
+        allowedPattern: usersParameterPattern(options.userIdPattern),
+        interpolationType: 'ENV_VAR',
+      },
+      version: {
+        type: 'String',
+        description: 'Version of the list; an older version than the last applied one is skipped.',
+        allowedPattern: VERSION_PARAMETER_PATTERN,
+        interpolationType: 'ENV_VAR',
+      },
+    },
+    mainSteps: [
+      {
+        action: 'aws:runShellScript',
+        name: 'replaceNamedUsers',
+        precondition: { StringEquals: ['platformType', 'Linux'] },
+        inputs: {
+          timeoutSeconds: String(options.executionTimeoutSeconds),
+          runCommand: syncScript(options.products),
+        },
+      },
+    ],
+  };
+}

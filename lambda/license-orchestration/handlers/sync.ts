@@ -1,0 +1,126 @@
+// License server: single-flight sync, triggered through a FIFO queue (by change detection and by
+// the safety-net schedule). Message bodies are only wake-up calls: every run looks at every product.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context, SQSEvent } from 'aws-lambda';
+import { createLogger, createMetrics } from '../../shared/powertools';
+import { METRIC } from '../core/metrics';
+import { type Clock, type LicenseServer, runSync, type SyncReport, type SyncStore } from '../core/sync';
+import { DynamoDbLedger } from '../adapters/dynamodb-ledger';
+import { SsmLicenseServer } from '../adapters/ssm-license-server';
+import { ENV, lazy, positiveInt, productsFrom, required, userIdFrom } from '../settings';
+import { emitWithDimension } from '../telemetry';
+
+export interface SyncHandlerDeps {
+  readonly store: SyncStore;
+  readonly server: LicenseServer;
+  readonly clock: Clock;
+  readonly products: readonly { name: string; seats: number }[];
+  readonly userId: RegExp;
+  readonly commandTimeoutMs: number;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** Cycles per invocation. @default 20 */
+  readonly maxCycles?: number;
+}
+
+/** Time kept in reserve at the end of an invocation for recording results and metrics. */
+const RESERVE_MS = 10_000;
+
+export function createSyncHandler(deps: SyncHandlerDeps): (event: SQSEvent, context?: Context) => Promise<SyncReport> {
+  const { logger, metrics } = deps;
+  return async (event, context) => {
+    const remaining = context?.getRemainingTimeInMillis?.() ?? 5 * 60_000;
+    const report = await runSync(
+      { store: deps.store, server: deps.server, clock: deps.clock },
+      {
+        products: deps.products,
+        userId: deps.userId,
+        commandTimeoutMs: deps.commandTimeoutMs,
+        deadlineMs: deps.clock.now() + remaining - RESERVE_MS,
+        maxCycles: deps.maxCycles ?? 20,
+      },
+    );
+    try {
+      let failures = 0;
+      for (const cycle of report.cycles) {
+        for (const p of cycle.products) {
+          if (p.action === 'synced') {
+            emitWithDimension(metrics, METRIC.commandsSent, { name: 'product', value: p.product }, 1);
+            emitWithDimension(
+              metrics,
+              METRIC.syncLatency,
+              { name: 'product', value: p.product },
+              p.latencyMs ?? 0,
+              MetricUnit.Milliseconds,
+            );
+            logger.info('synced', {
+              product: p.product,
+              version: p.desiredVersion,
+              users: p.users,
+              commandId: p.commandId,
+            });
+          } else if (p.action === 'failed') {
+            failures++;
+            if (p.commandId) emitWithDimension(metrics, METRIC.commandsSent, { name: 'product', value: p.product }, 1);
+            logger.error('sync failed', {
+              product: p.product,
+              version: p.desiredVersion,
+              commandId: p.commandId,
+              error: p.error,
+            });
+          }
+          if (p.invalidUsers.length > 0) {
+            metrics.addMetric(METRIC.invalidUsers, MetricUnit.Count, p.invalidUsers.length);
+            logger.error('user IDs in the ledger fail the pattern and were left out', {
+              product: p.product,
+              users: p.invalidUsers,
+            });
+          }
+        }
+      }
+      // Demand and seats from the last cycle: the state the invocation leaves behind.
+      for (const p of report.cycles.at(-1)?.products ?? []) {
+        emitWithDimension(metrics, METRIC.usersHolding, { name: 'product', value: p.product }, p.users);
+        emitWithDimension(metrics, METRIC.seatsConfigured, { name: 'product', value: p.product }, p.seats);
+        if (p.users > p.seats)
+          logger.warn('demand exceeds seats', { product: p.product, users: p.users, seats: p.seats });
+      }
+      metrics.addMetric(METRIC.syncFailures, MetricUnit.Count, failures);
+      logger.info('sync run ended', {
+        triggers: event.Records?.length ?? 0,
+        cycles: report.cycles.length,
+        stopped: report.stopped,
+      });
+    } finally {
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+    }
+    // A failed product is not an error of this run: its applied version stays behind, so the next
+    // trigger or the schedule retries it, and the SyncFailures alarm tells the operator.
+    return report;
+  };
+}
+
+export const handler = lazy(() => {
+  const env = process.env;
+  const ledger = new DynamoDbLedger(DynamoDBDocumentClient.from(new DynamoDBClient({})), required(env, ENV.tableName));
+  const commandTimeoutMs = positiveInt(env, ENV.commandTimeoutSeconds) * 1000;
+  const server = new SsmLicenseServer(new SSMClient({}), {
+    documentName: required(env, ENV.documentName),
+    instanceId: required(env, ENV.licenseServerInstanceId),
+    pollIntervalMs: positiveInt(env, ENV.pollIntervalMs, 1000),
+  });
+  return createSyncHandler({
+    store: ledger,
+    server,
+    clock: { now: Date.now },
+    products: productsFrom(env),
+    userId: userIdFrom(env),
+    commandTimeoutMs,
+    logger: createLogger(),
+    metrics: createMetrics(),
+  });
+});

@@ -1,0 +1,110 @@
+// Handler settings from environment variables. The stacks set these variables (they import the
+// names from here); a missing or malformed one stops the function at its first invocation with a
+// message naming the variable.
+import { userIdMatcher } from './core/contract';
+import type { ProductCatalog } from './core/ledger';
+
+export const ENV = {
+  tableName: 'LEDGER_TABLE_NAME',
+  busArn: 'LICENSE_BUS_ARN',
+  ownerTag: 'OWNER_TAG',
+  typeTag: 'TYPE_TAG',
+  userIdPattern: 'USER_ID_PATTERN',
+  rejectedQueueUrl: 'REJECTED_QUEUE_URL',
+  workbenchTypes: 'WORKBENCH_TYPES',
+  products: 'PRODUCTS',
+  syncQueueUrl: 'SYNC_QUEUE_URL',
+  documentName: 'SYNC_DOCUMENT_NAME',
+  licenseServerInstanceId: 'LICENSE_SERVER_INSTANCE_ID',
+  commandTimeoutSeconds: 'COMMAND_TIMEOUT_SECONDS',
+  pollIntervalMs: 'COMMAND_POLL_INTERVAL_MS',
+  workbenchScopes: 'WORKBENCH_SCOPES',
+  readerRoleName: 'READER_ROLE_NAME',
+  partition: 'AWS_PARTITION_NAME',
+} as const;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function required(env: Env, name: string): string {
+  const value = env[name];
+  if (value === undefined || value === '') throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
+function json<T>(env: Env, name: string, check: (v: unknown) => v is T, shape: string): T {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(required(env, name));
+  } catch (e) {
+    throw new Error(`environment variable ${name} is not JSON: ${(e as Error).message}`);
+  }
+  if (!check(parsed)) throw new Error(`environment variable ${name}: expected ${shape}`);
+  return parsed;
+}
+
+export function userIdFrom(env: Env): RegExp {
+  return userIdMatcher(required(env, ENV.userIdPattern));
+}
+
+export function catalogFrom(env: Env): ProductCatalog {
+  return json(
+    env,
+    ENV.workbenchTypes,
+    (v): v is ProductCatalog =>
+      !!v &&
+      typeof v === 'object' &&
+      !Array.isArray(v) &&
+      Object.values(v).every((p) => Array.isArray(p) && p.every((x) => typeof x === 'string')),
+    'an object mapping workbench types to arrays of product names',
+  );
+}
+
+export function productsFrom(env: Env): { name: string; seats: number }[] {
+  return json(
+    env,
+    ENV.products,
+    (v): v is { name: string; seats: number }[] =>
+      Array.isArray(v) &&
+      v.every((p) => p && typeof p.name === 'string' && typeof p.seats === 'number' && Number.isInteger(p.seats)),
+    'an array of {"name", "seats"}',
+  );
+}
+
+/** Workbench scopes as `<account>/<region>` separated by spaces (the stack writes them so). */
+export function scopesFrom(env: Env): { account: string; region: string }[] {
+  return required(env, ENV.workbenchScopes)
+    .split(/\s+/)
+    .filter((s) => s !== '')
+    .map((s) => {
+      const m = /^(\d{12})\/([a-z0-9-]+)$/.exec(s);
+      if (!m)
+        throw new Error(
+          `environment variable ${ENV.workbenchScopes}: expected <account>/<region> items, got ${JSON.stringify(s)}`,
+        );
+      return { account: m[1], region: m[2] };
+    });
+}
+
+/** The inverse of {@link scopesFrom}. */
+export function formatScopes(scopes: readonly { account: string; region: string }[]): string {
+  return scopes.map((s) => `${s.account}/${s.region}`).join(' ');
+}
+
+export function positiveInt(env: Env, name: string, fallback?: number): number {
+  const raw = env[name];
+  if ((raw === undefined || raw === '') && fallback !== undefined) return fallback;
+  const n = Number(required(env, name));
+  if (!Number.isInteger(n) || n <= 0)
+    throw new Error(`environment variable ${name}: expected a positive integer, got ${raw}`);
+  return n;
+}
+
+/** Builds the handler's dependencies at the first invocation (so tools can set the environment first). */
+export function lazy<A extends unknown[], R>(build: () => (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  let built: ((...args: A) => Promise<R>) | undefined;
+  // async, so a configuration error fails the invocation like any other error
+  return async (...args: A) => {
+    built ??= build();
+    return built(...args);
+  };
+}

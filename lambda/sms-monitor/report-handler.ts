@@ -1,0 +1,94 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { createLogger, createMetrics } from '../shared/powertools';
+import { DynamoDbStateStore } from './adapters/dynamodb-state-store';
+import { SesMailer } from './adapters/ses-mailer';
+import { SmsVoiceRegistrationApi } from './adapters/sms-voice-api';
+import { InvalidEventError } from './core/alert';
+import type { Log } from './core/ports';
+import { type ReportDeps, type ReportResult, runReport } from './core/run-report';
+import { accountOf, type MonitorSettings, parseSettings } from './core/settings';
+
+// The scheduled report. Scheduler invokes it with {"scheduledTime": "<aws.scheduler.scheduled-time>"}:
+// every retry of one scheduled run carries the same time, which makes it the report's idempotency key.
+
+const logger = createLogger();
+const metrics = createMetrics();
+
+export interface ReportInvocation {
+  readonly scheduledTime?: string;
+}
+
+/** The report key of an invocation: the scheduled time, or the request ID of a manual invocation. */
+export function reportKeyOf(event: unknown, context: Pick<Context, 'awsRequestId'>): string {
+  if (event === null || event === undefined) return `invocation#${context.awsRequestId}`;
+  if (typeof event !== 'object' || Array.isArray(event)) {
+    throw new InvalidEventError('expected a JSON object such as {"scheduledTime": "2025-01-31T08:00:00Z"} or {}');
+  }
+  const { scheduledTime } = event as ReportInvocation;
+  if (scheduledTime === undefined) return `invocation#${context.awsRequestId}`;
+  if (typeof scheduledTime !== 'string' || Number.isNaN(Date.parse(scheduledTime))) {
+    throw new InvalidEventError(`scheduledTime must be an ISO 8601 time, got ${JSON.stringify(scheduledTime)}`);
+  }
+  return `scheduled#${new Date(scheduledTime).toISOString()}`;
+}
+
+/** The handler over the given adapters (tests inject their own; the deployed one uses AWS). */
+export function createReportHandler(deps: () => ReportDeps, settings: () => MonitorSettings) {
+  return async (
+    event: unknown,
+    context: Pick<Context, 'awsRequestId' | 'invokedFunctionArn'>,
+  ): Promise<Omit<ReportResult, 'mail'>> => {
+    const reportKey = reportKeyOf(event, context);
+    logger.appendKeys({ reportKey });
+    try {
+      const s = settings();
+      const { mail: _mail, ...result } = await runReport(
+        deps(),
+        { ...s, account: s.account ?? accountOf(context.invokedFunctionArn) },
+        { send: true, reportKey },
+      );
+      metrics.addMetric('RegistrationsReported', MetricUnit.Count, result.total);
+      metrics.addMetric('RegistrationsNeedingAction', MetricUnit.Count, result.actionNeeded);
+      metrics.addMetric('ReportsSent', MetricUnit.Count, result.outcome === 'sent' ? 1 : 0);
+      logger.info('report run finished', { ...result });
+      return result;
+    } catch (e) {
+      // Logged with context, then rethrown: the invocation fails, Lambda retries, the alarm fires.
+      logger.error('report run failed', e as Error);
+      throw e;
+    } finally {
+      metrics.publishStoredMetrics();
+      logger.removeKeys(['reportKey']);
+    }
+  };
+}
+
+const log: Log = {
+  info: (message, extra) => logger.info(message, { ...extra }),
+  warn: (message, extra) => logger.warn(message, { ...extra }),
+};
+
+let cachedSettings: MonitorSettings | undefined;
+let cachedDeps: ReportDeps | undefined;
+
+function awsSettings(): MonitorSettings {
+  cachedSettings ??= parseSettings(process.env.MONITOR_SETTINGS);
+  return cachedSettings;
+}
+
+function awsDeps(): ReportDeps {
+  if (!cachedDeps) {
+    const table = process.env.TABLE_NAME;
+    if (!table) throw new Error('TABLE_NAME is not set: the monitor stack sets it to the state table');
+    cachedDeps = {
+      api: new SmsVoiceRegistrationApi(),
+      store: new DynamoDbStateStore(table),
+      mailer: new SesMailer(),
+      log,
+    };
+  }
+  return cachedDeps;
+}
+
+export const handler = createReportHandler(awsDeps, awsSettings);

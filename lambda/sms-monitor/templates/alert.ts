@@ -1,0 +1,62 @@
+// Handlebars templates of the real-time alert email (one registration). Same rules as the report:
+// double braces only, links only from the view's safe URLs; the card partial is the report's.
+
+export const ALERT_HTML = `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>{{subject}}</title>
+<style>{{> css}}</style>
+</head>
+<body>
+<main>
+<h1>SMS registration needs action: {{statusLabel}}</h1>
+<p class="meta">{{#if account}}Account {{account}} · {{/if}}Region {{entry.region}} · status change seen {{eventTime}} (times in {{timeZone}})</p>
+<p class="description">{{statusDescription}}</p>
+<section class="status tone-action">
+<h3>{{entry.typeName}}</h3>
+{{#with entry}}{{> card code=../statusCode}}{{/with}}
+</section>
+<footer>
+<p>Sent at once by the SMS registration monitor; the next scheduled report lists every registration.
+What the statuses mean: <a href="{{statusDocsUrl}}">AWS End User Messaging SMS user guide</a>.</p>
+</footer>
+</main>
+</body>
+</html>
+`;
+
+export const ALERT_TEXT = `SMS registration needs action: {{statusLabel}}
+{{#if account}}Account {{account}}, {{/if}}Region {{entry.region}}; status change seen {{eventTime}} (times in {{timeZone}})
+{{statusDescription}}
+
+{{#with entry}}
+{{typeName}}
+  {{id}}, version {{version}}, created {{createdAt}}
+{{#each attributes}}
+  {{name}}: {{value}}
+{{/each}}
+{{#if denied}}
+  Why version {{denied.version}} was denied{{#if denied.deniedAt}} ({{denied.deniedAt}}){{/if}}:
+{{#each denied.reasons}}
+  - {{reason}}{{#if shortDescription}}: {{indent shortDescription 4}}{{/if}}
+{{#if longDescription}}
+    {{indent longDescription 4}}
+{{/if}}
+{{#if documentationUrl}}
+    {{documentationUrl}}
+{{else if documentationText}}
+    documentation (not linked, not an https AWS address): {{documentationText}}
+{{/if}}
+{{/each}}
+{{#if denied.feedback}}
+  Reviewer feedback: {{indent denied.feedback 4}}
+{{/if}}
+{{/if}}
+
+Open in the console: {{consoleUrl}}
+{{/with}}
+Statuses explained: {{statusDocsUrl}}
+`;

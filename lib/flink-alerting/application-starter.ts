@@ -1,0 +1,133 @@
+import { CfnResource, Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct, type IConstruct } from 'constructs';
+import { join } from 'node:path';
+import { type AlarmTopic, type LogLevel, StandardFunction } from '../shared';
+import { acknowledge, invokeVersionFindings, LAMBDA_BASIC_EXECUTION } from './private/nag';
+import { skipCheckov } from './private/template-checks';
+
+export interface FlinkApplicationStarterProps {
+  readonly alarmTopic: AlarmTopic;
+  /** @default "INFO" */
+  readonly logLevel?: LogLevel;
+  /** @default logs.RetentionDays.THREE_MONTHS */
+  readonly logRetention?: logs.RetentionDays;
+  /** @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * How long a deploy waits for an application to reach RUNNING before it fails.
+   * @default Duration.minutes(30)
+   */
+  readonly totalTimeout?: Duration;
+}
+
+const ENTRY = join(__dirname, '..', '..', 'lambda', 'flink-alerting', 'start-application', 'handler.ts');
+
+/**
+ * The custom resource provider that starts Managed Flink applications after a deploy and waits
+ * until they run (CloudFormation leaves a new application READY). One per stack, shared by the
+ * applications; each gets DescribeApplication and StartApplication on its own ARN only.
+ */
+export class FlinkApplicationStarter extends Construct {
+  public readonly serviceToken: string;
+  private readonly functions: StandardFunction[];
+
+  constructor(scope: Construct, id: string, props: FlinkApplicationStarterProps) {
+    super(scope, id);
+    const common = {
+      entry: ENTRY,
+      serviceName: 'flink-application-starter',
+      alarmTopic: props.alarmTopic,
+      logLevel: props.logLevel,
+      logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+      timeout: Duration.minutes(1),
+    };
+    const onEvent = new StandardFunction(this, 'OnEvent', {
+      ...common,
+      handler: 'onEvent',
+      description: 'Starts a Managed Flink application after deploy (custom resource onEvent)',
+    });
+    const isComplete = new StandardFunction(this, 'IsComplete', {
+      ...common,
+      handler: 'isComplete',
+      description: 'Waits until a Managed Flink application is RUNNING (custom resource isComplete)',
+    });
+    this.functions = [onEvent, isComplete];
+    const frameworkLogs = new logs.LogGroup(this, 'FrameworkLogs', {
+      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: props.removalPolicy,
+    });
+    const provider = new cr.Provider(this, 'Provider', {
+      onEventHandler: onEvent.function,
+      isCompleteHandler: isComplete.function,
+      queryInterval: Duration.seconds(30),
+      totalTimeout: props.totalTimeout ?? Duration.minutes(30),
+      logGroup: frameworkLogs,
+      disableWaiterStateMachineLogging: false,
+      waiterStateMachineLogOptions: {
+        destination: frameworkLogs,
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: false,
+      },
+    });
+    this.serviceToken = provider.serviceToken;
+    for (const child of provider.node.findAll()) {
+      if (
+        child instanceof CfnResource &&
+        child.cfnResourceType === 'AWS::IAM::Policy' &&
+        child.node.path.includes('waiter-state-machine')
+      ) {
+        skipCheckov(child, 'CKV_AWS_111', 'Step Functions log delivery actions have no resource-level permissions.');
+      }
+    }
+    acknowledgeProviderFindings(provider, [onEvent, isComplete]);
+  }
+
+  /** Lets the provider describe and start the application named `applicationName`. */
+  public grantStart(applicationName: string): void {
+    const arn = Stack.of(this).formatArn({
+      service: 'kinesisanalytics',
+      resource: 'application',
+      resourceName: applicationName,
+    });
+    for (const fn of this.functions) {
+      fn.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['kinesisanalytics:DescribeApplication', 'kinesisanalytics:StartApplication'],
+          resources: [arn],
+        }),
+      );
+    }
+  }
+}
+
+/**
+ * The provider framework's functions, roles and waiter state machine are CDK's; their findings
+ * are acknowledged here, next to the provider.
+ */
+export function acknowledgeProviderFindings(provider: cr.Provider, handlers: readonly IConstruct[]): void {
+  acknowledge(
+    provider,
+    [LAMBDA_BASIC_EXECUTION],
+    'The custom resource framework functions (CDK) use AWSLambdaBasicExecutionRole for their own logs only.',
+  );
+  acknowledge(
+    provider,
+    [provider, ...handlers].flatMap(invokeVersionFindings),
+    'The framework invokes the handler functions it owns, any version (function ARN with :*).',
+  );
+  acknowledge(
+    provider,
+    ['AwsSolutions-SF2'],
+    'The waiter state machine only polls isComplete during deploys; its executions are logged in full, X-Ray adds nothing.',
+  );
+  acknowledge(
+    provider,
+    ['AwsSolutions-IAM5[Resource::*]'],
+    'Step Functions log delivery (logs:CreateLogDelivery and friends) has no resource-level permissions.',
+  );
+}

@@ -1,0 +1,295 @@
+import { CfnOutput, Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { durationMs, type FlinkAlertingConfig } from '../../config/schema/flink-alerting';
+import { type OperationsSettings, PlatformStack } from '../shared';
+import { FlinkApplicationStarter } from './application-starter';
+import { ManagedFlinkApplication } from './flink-application';
+import { FlinkJar } from './flink-jar';
+import { KafkaAdmin, type KafkaTopicDefinition } from './kafka-admin';
+import { AlertingKafkaCluster } from './kafka-cluster';
+import { AlertingNetwork } from './network';
+import { AlertNotifier } from './notifier';
+import { ignoreRedundantRoleDependencies } from './private/template-checks';
+
+export const SYSTEM = 'flink-alerting';
+
+export interface FlinkAlertingStackProps {
+  readonly config: FlinkAlertingConfig;
+  readonly operations: OperationsSettings;
+  /**
+   * The Maven project of the Flink jobs.
+   * @default - the repository's flink/ directory
+   */
+  readonly flinkDir?: string;
+}
+
+function duration(iso: string): Duration {
+  return Duration.millis(durationMs(iso));
+}
+
+/**
+ * The alerting stack: network, MSK (created or existing) with its topics, the alert and baseline
+ * Managed Flink applications started after deploy, the monitors published to their topic, and
+ * the notifier on the alerts topic. Composes and wires the constructs of this folder.
+ */
+export class FlinkAlertingStack extends PlatformStack {
+  public readonly cluster: AlertingKafkaCluster;
+  public readonly alertApplication: ManagedFlinkApplication;
+  public readonly baselineApplication: ManagedFlinkApplication;
+  public readonly notifier: AlertNotifier;
+  private readonly configuredAzs: readonly string[];
+
+  constructor(scope: Construct, props: FlinkAlertingStackProps) {
+    const c = props.config;
+    super(scope, {
+      env: { account: c.account, region: c.region },
+      system: SYSTEM,
+      role: 'main',
+      operations: props.operations,
+      description: 'Flink alerting: MSK, the alert and baseline Managed Flink applications, and the notifier',
+    });
+    this.configuredAzs = c.network.existingVpc ? c.network.existingVpc.availabilityZones : c.network.availabilityZones;
+    const ops = props.operations;
+    const common = { logRetention: ops.logRetention, removalPolicy: ops.removalPolicy };
+
+    const network = new AlertingNetwork(this, 'Network', {
+      ...common,
+      create: c.network.existingVpc
+        ? undefined
+        : { cidr: c.network.vpcCidr, availabilityZones: c.network.availabilityZones },
+      existing: c.network.existingVpc,
+    });
+    this.cluster = new AlertingKafkaCluster(this, 'Kafka', {
+      ...common,
+      vpc: network.vpc,
+      subnets: network.subnets,
+      create: c.kafka.cluster,
+      existing: c.kafka.existingCluster,
+    });
+    this.cluster.acknowledgeProviderFindings();
+    if (!c.network.existingVpc || c.network.existingVpc.createEndpoints) {
+      network.addServiceEndpoints(this.cluster.securityGroup);
+    }
+
+    const t = c.kafka.topics;
+    const topics = new KafkaAdmin(this, 'KafkaAdmin', {
+      ...common,
+      cluster: this.cluster,
+      vpc: network.vpc,
+      subnets: network.subnets,
+      alarmTopic: this.alarmTopic,
+      logLevel: ops.logLevel,
+    });
+    const definition = (topic: typeof t.telemetry, compacted: boolean): KafkaTopicDefinition => ({
+      name: topic.name,
+      partitions: topic.partitions,
+      replicationFactor: topic.replicationFactor,
+      configs: {
+        'cleanup.policy': compacted ? 'compact' : 'delete',
+        ...(compacted ? {} : { 'retention.ms': String(durationMs(topic.retention)) }),
+        'min.insync.replicas': String(topic.replicationFactor >= 3 ? 2 : 1),
+      },
+    });
+    const topicsResource = topics.addTopics('Topics', [
+      definition(t.telemetry, false),
+      definition(t.monitors, true),
+      definition(t.baselines, true),
+      definition(t.alerts, false),
+      definition(t.deadLetters, false),
+      definition(t.lateEvents, false),
+    ]);
+    const monitors = topics.publishMonitors('Monitors', t.monitors.name, c.monitors.map(toContract), topicsResource);
+
+    const jar = new FlinkJar(this, 'FlinkJar', { flinkDir: props.flinkDir });
+    const starter = c.flink.startAfterDeploy
+      ? new FlinkApplicationStarter(this, 'FlinkStarter', {
+          ...common,
+          alarmTopic: this.alarmTopic,
+          logLevel: ops.logLevel,
+        })
+      : undefined;
+
+    const jobProperties = (job: 'alert' | 'baseline', settings: typeof c.flink.alertJob): Record<string, string> => ({
+      job,
+      'kafka.bootstrap.servers': this.cluster.bootstrapBrokers,
+      'kafka.msk-iam': 'true',
+      'kafka.group-id': settings.consumerGroupId,
+      'topic.telemetry': t.telemetry.name,
+      'topic.monitors': t.monitors.name,
+      'topic.baselines': t.baselines.name,
+      'topic.alerts': t.alerts.name,
+      'topic.dead-letters': t.deadLetters.name,
+      'topic.late-events': t.lateEvents.name,
+      'telemetry.starting-offsets': c.flink.telemetryStartingOffsets,
+      'watermark.out-of-orderness': c.flink.outOfOrderness,
+      'watermark.idleness': c.flink.idleness,
+      'allowed-lateness': c.flink.allowedLateness,
+      'baseline.history': c.flink.baselineHistory,
+      'baseline.max-samples-per-bucket': String(c.flink.baselineMaxSamplesPerBucket),
+      ...settings.properties,
+    });
+    const application = (
+      id: string,
+      job: 'alert' | 'baseline',
+      settings: typeof c.flink.alertJob,
+      description: string,
+    ) => {
+      const app = new ManagedFlinkApplication(this, id, {
+        ...common,
+        description,
+        code: jar.asset,
+        vpc: network.vpc,
+        subnets: network.subnets,
+        propertyGroups: { alerting: jobProperties(job, settings) },
+        parallelism: settings.parallelism,
+        parallelismPerKpu: settings.parallelismPerKpu,
+        autoScaling: settings.autoScaling,
+        checkpointInterval: duration(settings.checkpointInterval),
+        minPauseBetweenCheckpoints: duration(settings.minPauseBetweenCheckpoints),
+        logLevel: settings.logLevel,
+        metricsLevel: settings.metricsLevel,
+        allowNonRestoredState: c.flink.allowNonRestoredState,
+        starter,
+        alarmTopic: this.alarmTopic,
+        downtimeMinutes: c.alarms.downtimeMinutes,
+      });
+      this.cluster.allowClient(app.securityGroup, description);
+      // Topics exist and monitors are published before a job first reads them.
+      app.application.node.addDependency(topicsResource, monitors);
+      return app;
+    };
+
+    // Alert job: telemetry, monitors and baselines in; alerts, dead letters and late events out.
+    const alertGroup = c.flink.alertJob.consumerGroupId;
+    this.alertApplication = application('AlertJob', 'alert', c.flink.alertJob, 'Flink alert job');
+    this.grantKafka(
+      this.alertApplication,
+      [t.telemetry.name, t.monitors.name, t.baselines.name],
+      [alertGroup, `${alertGroup}-${t.monitors.name}`, `${alertGroup}-${t.baselines.name}`],
+      [t.alerts.name, t.deadLetters.name, t.lateEvents.name],
+    );
+    // Baseline job: telemetry and monitors in; baselines out.
+    const baselineGroup = c.flink.baselineJob.consumerGroupId;
+    this.baselineApplication = application('BaselineJob', 'baseline', c.flink.baselineJob, 'Flink baseline job');
+    this.grantKafka(
+      this.baselineApplication,
+      [t.telemetry.name, t.monitors.name],
+      [baselineGroup, `${baselineGroup}-${t.monitors.name}`],
+      [t.baselines.name],
+    );
+
+    this.notifier = new AlertNotifier(this, 'Notifier', {
+      ...common,
+      cluster: this.cluster,
+      topic: t.alerts.name,
+      consumerGroupId: c.notifier.consumerGroupId,
+      email: c.notifier.email,
+      webhooks: c.notifier.webhooks.map((w) => ({
+        name: w.name,
+        url: w.url,
+        severities: w.severities,
+        secret: w.secretArn
+          ? secretsmanager.Secret.fromSecretCompleteArn(this, `WebhookSecret-${w.name}`, w.secretArn)
+          : undefined,
+      })),
+      batchSize: c.notifier.batchSize,
+      maxBatchingWindow: duration(c.notifier.maxBatchingWindow),
+      retry: c.notifier.retry,
+      historyTtlDays: c.notifier.historyTtlDays,
+      alarmTopic: this.alarmTopic,
+      logLevel: ops.logLevel,
+    });
+    this.notifier.eventSource.node.addDependency(topicsResource);
+
+    // Consumer lag of every group that reads a growing topic.
+    for (const [id, group, topic, who] of [
+      ['AlertJobLagAlarm', alertGroup, t.telemetry.name, 'the alert job'],
+      ['BaselineJobLagAlarm', baselineGroup, t.telemetry.name, 'the baseline job'],
+      ['NotifierLagAlarm', c.notifier.consumerGroupId, t.alerts.name, 'the notifier'],
+    ] as const) {
+      const alarm = this.cluster.consumerLagMetric(group, topic).createAlarm(this, id, {
+        alarmDescription: `${who} (${this.stackName}) is more than ${c.alarms.consumerLagRecords} records behind on ${topic}: check that it runs and keeps up (parallelism)`,
+        threshold: c.alarms.consumerLagRecords,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      this.alarmTopic.notify(alarm);
+    }
+    for (const app of [this.alertApplication, this.baselineApplication]) {
+      const name = app === this.alertApplication ? 'alert job' : 'baseline job';
+      app.customCounterAlarm(
+        'LateEventsAlarm',
+        'lateEvents',
+        c.alarms.lateEventsPer5Minutes,
+        `The ${name} (${this.stackName}) received more than ${c.alarms.lateEventsPer5Minutes} late telemetry events in 5 minutes (topic ${t.lateEvents.name}): producers lag or watermark settings are too tight`,
+        this.alarmTopic,
+      );
+    }
+    this.alertApplication.customCounterAlarm(
+      'DeadLettersAlarm',
+      'deadLetters',
+      c.alarms.deadLettersPer5Minutes,
+      `The alert job (${this.stackName}) dead-lettered more than ${c.alarms.deadLettersPer5Minutes} records in 5 minutes (topic ${t.deadLetters.name}): read them, fix the producer or monitor`,
+      this.alarmTopic,
+    );
+
+    ignoreRedundantRoleDependencies(this);
+
+    new CfnOutput(this, 'BootstrapBrokers', {
+      value: this.cluster.bootstrapBrokers,
+      description: 'MSK bootstrap brokers (IAM auth over TLS, port 9098)',
+    });
+    new CfnOutput(this, 'AlertApplicationName', { value: this.alertApplication.applicationName });
+    new CfnOutput(this, 'BaselineApplicationName', { value: this.baselineApplication.applicationName });
+    new CfnOutput(this, 'AlertHistoryTable', { value: this.notifier.history.tableName });
+    new CfnOutput(this, 'NotifierDeadLetterQueue', { value: this.notifier.deadLetters.queue.queueUrl });
+    for (const [name, secret] of Object.entries(this.notifier.webhookSecrets)) {
+      new CfnOutput(this, `WebhookSecret${name.replace(/[^A-Za-z0-9]/g, '')}`, {
+        value: secret.secretArn,
+        description: `Signing key of webhook ${name}`,
+      });
+    }
+  }
+
+  /** The config's Availability Zones: with an explicit env, CDK would otherwise look them up in the account. */
+  override get availabilityZones(): string[] {
+    return [...this.configuredAzs];
+  }
+
+  private grantKafka(
+    app: ManagedFlinkApplication,
+    readTopics: readonly string[],
+    groups: readonly string[],
+    writeTopics: readonly string[],
+  ): void {
+    const policy = new iam.Policy(app, 'KafkaPolicy', {
+      statements: [
+        ...this.cluster.consumeStatements(readTopics, groups),
+        ...this.cluster.produceStatements(writeTopics),
+      ],
+    });
+    policy.attachToRole(app.role);
+    app.application.node.addDependency(policy);
+  }
+}
+
+/** A config monitor as contract v1 JSON (explicit slide, no absent optionals). */
+export function toContract(m: FlinkAlertingConfig['monitors'][number]): object {
+  return {
+    id: m.id,
+    source: m.source,
+    metric: m.metric,
+    aggregation: m.aggregation,
+    groupBy: m.groupBy,
+    window: { size: m.window.size, slide: m.window.slide ?? m.window.size },
+    condition: m.condition,
+    for: m.for,
+    ...(m.recoverAfter ? { recoverAfter: m.recoverAfter } : {}),
+    severity: m.severity,
+    enabled: m.enabled,
+  };
+}

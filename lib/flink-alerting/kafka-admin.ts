@@ -1,0 +1,159 @@
+import { type CfnResource, CustomResource, Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { join } from 'node:path';
+import { type AlarmTopic, type LogLevel, StandardFunction } from '../shared';
+import { acknowledgeProviderFindings } from './application-starter';
+import type { AlertingKafkaCluster } from './kafka-cluster';
+import { acknowledge } from './private/nag';
+import { skipCheckov } from './private/template-checks';
+
+/** A topic as the deploy-time admin creates it. */
+export interface KafkaTopicDefinition {
+  readonly name: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  /** Topic-level settings, for example cleanup.policy and retention.ms. */
+  readonly configs: Readonly<Record<string, string>>;
+}
+
+export interface KafkaAdminProps {
+  readonly cluster: AlertingKafkaCluster;
+  readonly vpc: ec2.IVpc;
+  readonly subnets: ec2.SubnetSelection;
+  readonly alarmTopic: AlarmTopic;
+  /** @default "INFO" */
+  readonly logLevel?: LogLevel;
+  /** @default logs.RetentionDays.THREE_MONTHS */
+  readonly logRetention?: logs.RetentionDays;
+  /** @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+const ENTRY = join(__dirname, '..', '..', 'lambda', 'flink-alerting', 'kafka-admin', 'handler.ts');
+
+/**
+ * Deploy-time Kafka administration: a function in the VPC (kafkajs with MSK IAM auth) behind a
+ * custom resource provider. {@link addTopics} makes topics exist; {@link publishMonitors} writes
+ * monitors to the monitor topic. Each grant is limited to the topics it names.
+ */
+export class KafkaAdmin extends Construct {
+  public readonly handler: StandardFunction;
+  public readonly securityGroup: ec2.SecurityGroup;
+  private readonly provider: cr.Provider;
+  private readonly cluster: AlertingKafkaCluster;
+
+  constructor(scope: Construct, id: string, props: KafkaAdminProps) {
+    super(scope, id);
+    this.cluster = props.cluster;
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Kafka admin custom resource function (egress to MSK only)',
+      allowAllOutbound: false,
+    });
+    props.cluster.allowClient(this.securityGroup, 'Kafka admin function');
+
+    this.handler = new StandardFunction(this, 'Handler', {
+      entry: ENTRY,
+      serviceName: 'flink-alerting-kafka-admin',
+      description: 'Creates Kafka topics and publishes monitors at deploy time (custom resource)',
+      alarmTopic: props.alarmTopic,
+      logLevel: props.logLevel,
+      logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+      timeout: Duration.minutes(5),
+      environment: { KAFKA_SECURITY: 'iam' },
+      // Bundle every dependency: the MSK IAM signer pins its own Smithy and SDK versions.
+      bundling: { externalModules: [] },
+    });
+    // VPC attachment: StandardFunction has no VPC option, so its L1 gets the subnets and group.
+    const subnetIds = props.vpc.selectSubnets(props.subnets).subnetIds;
+    const cfn = this.handler.function.node.defaultChild as lambda.CfnFunction;
+    cfn.vpcConfig = { subnetIds, securityGroupIds: [this.securityGroup.securityGroupId] };
+    const eni = new iam.Policy(this, 'VpcAccessPolicy', {
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface'],
+          resources: ['*'],
+        }),
+      ],
+    });
+    eni.attachToRole(this.handler.role);
+    cfn.node.addDependency(eni);
+    skipCheckov(
+      eni.node.defaultChild as CfnResource,
+      'CKV_AWS_111',
+      'Lambda creates and deletes the ENIs of a VPC function itself; EC2 gives these actions no usable resource scope.',
+    );
+    acknowledge(
+      eni,
+      ['AwsSolutions-IAM5[Resource::*]'],
+      'Lambda manages the ENIs of a VPC function itself (as AWSLambdaVPCAccessExecutionRole grants); these EC2 actions have no usable resource scope.',
+    );
+
+    const frameworkLogs = new logs.LogGroup(this, 'FrameworkLogs', {
+      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: props.removalPolicy,
+    });
+    this.provider = new cr.Provider(this, 'Provider', {
+      onEventHandler: this.handler.function,
+      logGroup: frameworkLogs,
+    });
+    acknowledgeProviderFindings(this.provider, [this.handler]);
+  }
+
+  /** Creates (or grows and reconfigures) the topics at deploy time. Returns the custom resource. */
+  public addTopics(id: string, topics: readonly KafkaTopicDefinition[]): CustomResource {
+    const policy = new iam.Policy(this, `${id}Policy`, {
+      statements: this.cluster.topicAdminStatements(topics.map((t) => t.name)),
+    });
+    policy.attachToRole(this.handler.role);
+    const resource = new CustomResource(this, id, {
+      serviceToken: this.provider.serviceToken,
+      resourceType: 'Custom::KafkaTopics',
+      properties: {
+        Kind: 'Topics',
+        BootstrapBrokers: this.cluster.bootstrapBrokers,
+        Topics: topics.map((t) => ({
+          Name: t.name,
+          Partitions: t.partitions,
+          ReplicationFactor: t.replicationFactor,
+          Configs: t.configs,
+        })),
+      },
+    });
+    resource.node.addDependency(policy);
+    return resource;
+  }
+
+  /**
+   * Publishes the monitors (contract v1 objects) to `topic` at deploy time, keyed by id, with a
+   * tombstone for each monitor a previous deploy published and this one does not.
+   */
+  public publishMonitors(
+    id: string,
+    topic: string,
+    monitors: readonly object[],
+    after: CustomResource,
+  ): CustomResource {
+    const policy = new iam.Policy(this, `${id}Policy`, { statements: this.cluster.produceStatements([topic]) });
+    policy.attachToRole(this.handler.role);
+    const resource = new CustomResource(this, id, {
+      serviceToken: this.provider.serviceToken,
+      resourceType: 'Custom::KafkaMonitors',
+      properties: {
+        Kind: 'Monitors',
+        BootstrapBrokers: this.cluster.bootstrapBrokers,
+        MonitorTopic: topic,
+        // One JSON string, so CloudFormation does not turn numbers and booleans into strings.
+        Monitors: JSON.stringify(monitors),
+      },
+    });
+    resource.node.addDependency(policy, after);
+    return resource;
+  }
+}

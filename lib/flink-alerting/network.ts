@@ -1,0 +1,120 @@
+import { Annotations, type CfnResource, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ignoreCfnLint } from './private/template-checks';
+
+export interface AlertingNetworkProps {
+  /**
+   * Create a VPC with this CIDR and one isolated subnet per Availability Zone.
+   * @default - use `existing`
+   */
+  readonly create?: { readonly cidr: string; readonly availabilityZones: readonly string[] };
+  /**
+   * Use an existing VPC and its private subnets (one per Availability Zone, same order).
+   * @default - create a VPC
+   */
+  readonly existing?: {
+    readonly vpcId: string;
+    readonly availabilityZones: readonly string[];
+    readonly privateSubnetIds: readonly string[];
+  };
+  /**
+   * Retention of the flow log group.
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Where MSK, the Flink applications and the Kafka admin function live. A created VPC has isolated
+ * subnets only: MSK IAM tokens are signed locally and Managed Flink reaches its own service
+ * plane outside the VPC, so nothing needs a NAT gateway. Rejected traffic is flow-logged.
+ */
+export class AlertingNetwork extends Construct {
+  public readonly vpc: ec2.IVpc;
+  public readonly subnets: ec2.SubnetSelection;
+  public readonly availabilityZones: readonly string[];
+  private endpointSecurityGroup?: ec2.SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: AlertingNetworkProps) {
+    super(scope, id);
+    if (props.existing) {
+      const { vpcId, availabilityZones, privateSubnetIds } = props.existing;
+      this.vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
+        vpcId,
+        availabilityZones: [...availabilityZones],
+        isolatedSubnetIds: [...privateSubnetIds],
+      });
+      this.subnets = {
+        subnets: privateSubnetIds.map((s, i) =>
+          ec2.Subnet.fromSubnetAttributes(this, `Subnet${i}`, { subnetId: s, availabilityZone: availabilityZones[i] }),
+        ),
+      };
+      this.availabilityZones = availabilityZones;
+      Annotations.of(this).acknowledgeWarning(
+        '@aws-cdk/aws-ec2:noSubnetRouteTableId',
+        'Nothing here adds routes: the imported subnets are only placed into, so their route tables are never needed.',
+      );
+    } else if (props.create) {
+      const vpc = new ec2.Vpc(this, 'Vpc', {
+        ipAddresses: ec2.IpAddresses.cidr(props.create.cidr),
+        availabilityZones: [...props.create.availabilityZones],
+        natGateways: 0,
+        subnetConfiguration: [{ name: 'private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 20 }],
+      });
+      const flowLogs = new logs.LogGroup(this, 'FlowLogs', {
+        retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      });
+      vpc.addFlowLog('FlowLog', {
+        destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs),
+        // Rejections are the security signal; logging all accepted Kafka traffic would cost more than it tells.
+        trafficType: ec2.FlowLogTrafficType.REJECT,
+      });
+      for (const subnet of vpc.isolatedSubnets) {
+        ignoreCfnLint(
+          subnet.node.defaultChild as CfnResource,
+          ['W3010'],
+          'The zones are named in the config on purpose: MSK brokers and their clients must share them.',
+        );
+      }
+      this.vpc = vpc;
+      this.subnets = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+      this.availabilityZones = props.create.availabilityZones;
+    } else {
+      throw new Error('AlertingNetwork: give either create or existing');
+    }
+  }
+
+  /**
+   * Interface endpoints for Lambda and STS, which the MSK event source mapping needs to reach from
+   * the cluster's subnets; HTTPS is allowed from `clients` only.
+   */
+  public addServiceEndpoints(clients: ec2.ISecurityGroup): void {
+    if (this.endpointSecurityGroup) return;
+    this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Lambda and STS interface endpoints: HTTPS from the MSK event source',
+      allowAllOutbound: false,
+    });
+    this.endpointSecurityGroup.addIngressRule(clients, ec2.Port.tcp(443), 'HTTPS from the MSK event source mapping');
+    for (const [name, service] of [
+      ['Lambda', ec2.InterfaceVpcEndpointAwsService.LAMBDA],
+      ['Sts', ec2.InterfaceVpcEndpointAwsService.STS],
+    ] as const) {
+      new ec2.InterfaceVpcEndpoint(this, `${name}Endpoint`, {
+        vpc: this.vpc,
+        service,
+        subnets: this.subnets,
+        privateDnsEnabled: true,
+        securityGroups: [this.endpointSecurityGroup],
+        open: false,
+      });
+    }
+  }
+}

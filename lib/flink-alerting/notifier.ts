@@ -1,0 +1,250 @@
+import { type CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { join } from 'node:path';
+import type { NotifierSettingsInput } from '../../lambda/flink-alerting/notifier/settings';
+import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
+import type { AlertingKafkaCluster } from './kafka-cluster';
+import { acknowledge } from './private/nag';
+import { skipCheckov } from './private/template-checks';
+
+export interface NotifierWebhook {
+  /** Stable name: part of the delivery record and the secret's description. */
+  readonly name: string;
+  readonly url: string;
+  /**
+   * The secret holding the HMAC signing key.
+   * @default - a new secret with a random 48-character key
+   */
+  readonly secret?: secretsmanager.ISecret;
+  /** @default - every severity */
+  readonly severities?: readonly string[];
+}
+
+export interface NotifierEmail {
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly subjectPrefix: string;
+  /** @default - none */
+  readonly configurationSetName?: string;
+  /** @default - every severity */
+  readonly severities?: readonly string[];
+}
+
+export interface AlertNotifierProps {
+  readonly cluster: AlertingKafkaCluster;
+  /** The alerts topic the notifier consumes. */
+  readonly topic: string;
+  readonly consumerGroupId: string;
+  /** @default - no email */
+  readonly email?: NotifierEmail;
+  /** @default - no webhooks */
+  readonly webhooks?: readonly NotifierWebhook[];
+  /** @default 100 */
+  readonly batchSize?: number;
+  /** @default Duration.seconds(5) */
+  readonly maxBatchingWindow?: Duration;
+  /** @default - 4 attempts, 200 ms doubling to at most 5 s */
+  readonly retry?: { readonly attempts: number; readonly baseDelayMs: number; readonly maxDelayMs: number };
+  /** @default 90 */
+  readonly historyTtlDays?: number;
+  readonly alarmTopic: AlarmTopic;
+  /** @default "INFO" */
+  readonly logLevel?: LogLevel;
+  /** @default logs.RetentionDays.THREE_MONTHS */
+  readonly logRetention?: logs.RetentionDays;
+  /** @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+const ENTRY = join(__dirname, '..', '..', 'lambda', 'flink-alerting', 'notifier', 'handler.ts');
+
+/**
+ * The notifier: a function on the alerts topic (MSK event source, IAM auth) that groups the
+ * alerts of a batch into one email (SES v2) and one signed POST per webhook, retries with
+ * backoff, records every alert in a history table (which also deduplicates redeliveries), and
+ * dead-letters malformed records and failed deliveries to an alarmed queue.
+ */
+export class AlertNotifier extends Construct {
+  public readonly function: StandardFunction;
+  public readonly history: dynamodb.Table;
+  public readonly deadLetters: DeadLetterQueue;
+  /** Signing secrets by webhook name (created or given). */
+  public readonly webhookSecrets: Readonly<Record<string, secretsmanager.ISecret>>;
+  public readonly eventSource: lambda.EventSourceMapping;
+
+  constructor(scope: Construct, id: string, props: AlertNotifierProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    this.history = new dynamodb.Table(this, 'History', {
+      partitionKey: { name: 'alertId', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'windowEnd', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      timeToLiveAttribute: 'expiresAt',
+      removalPolicy,
+    });
+    this.history.addGlobalSecondaryIndex({
+      indexName: 'byMonitor',
+      partitionKey: { name: 'monitorId', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'windowEnd', type: dynamodb.AttributeType.STRING },
+    });
+
+    this.deadLetters = new DeadLetterQueue(this, 'DeadLetters', {
+      alarmTopic: props.alarmTopic,
+      purpose: 'alerts that were malformed or that a channel refused after every retry',
+      removalPolicy,
+    });
+
+    const secrets: Record<string, secretsmanager.ISecret> = {};
+    for (const webhook of props.webhooks ?? []) {
+      if (webhook.secret) {
+        secrets[webhook.name] = webhook.secret;
+        continue;
+      }
+      const secret = new secretsmanager.Secret(this, `WebhookSecret-${webhook.name}`, {
+        description: `HMAC key signing the alert webhook "${webhook.name}" (share it with the receiver)`,
+        generateSecretString: { passwordLength: 48, excludePunctuation: true },
+        removalPolicy,
+      });
+      acknowledge(
+        secret,
+        ['AwsSolutions-SMG4'],
+        'A webhook signing key is shared with the receiver; rotating it needs the receiver to accept both keys, so it is rotated by hand (README runbook).',
+      );
+      skipCheckov(
+        secret.node.defaultChild as CfnResource,
+        'CKV_AWS_149',
+        'Only the notifier role may read the signing key (grant below); the AWS managed key avoids a key per secret.',
+      );
+      secrets[webhook.name] = secret;
+    }
+    this.webhookSecrets = secrets;
+
+    const settings: NotifierSettingsInput = {
+      email: props.email
+        ? {
+            from: props.email.from,
+            to: [...props.email.to],
+            subjectPrefix: props.email.subjectPrefix,
+            configurationSetName: props.email.configurationSetName,
+            severities: props.email.severities ? [...props.email.severities] : undefined,
+          }
+        : undefined,
+      webhooks: (props.webhooks ?? []).map((w) => ({
+        name: w.name,
+        url: w.url,
+        secretArn: secrets[w.name].secretArn,
+        severities: w.severities ? [...w.severities] : undefined,
+      })),
+      retry: props.retry,
+      historyTtlDays: props.historyTtlDays ?? 90,
+    };
+
+    this.function = new StandardFunction(this, 'Function', {
+      entry: ENTRY,
+      serviceName: 'flink-alerting-notifier',
+      description: 'Sends alerts from the alerts topic by email and webhook, grouped per batch',
+      alarmTopic: props.alarmTopic,
+      logLevel: props.logLevel,
+      logRetention: props.logRetention,
+      removalPolicy,
+      // Worst case per batch: every channel retried with backoff and the webhook timeout.
+      timeout: Duration.minutes(2),
+      environment: {
+        HISTORY_TABLE_NAME: this.history.tableName,
+        DEAD_LETTER_QUEUE_URL: this.deadLetters.queue.queueUrl,
+        NOTIFIER_SETTINGS: stack.toJsonString(settings),
+      },
+    });
+    const role = this.function.role;
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [this.history.tableArn] }),
+    );
+    this.deadLetters.queue.grantSendMessages(role);
+    for (const secret of Object.values(secrets)) secret.grantRead(role);
+    if (props.email) {
+      const domain = props.email.from.split('@')[1];
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['ses:SendEmail'],
+          resources: [
+            stack.formatArn({ service: 'ses', resource: 'identity', resourceName: props.email.from }),
+            stack.formatArn({ service: 'ses', resource: 'identity', resourceName: domain }),
+            ...(props.email.configurationSetName
+              ? [
+                  stack.formatArn({
+                    service: 'ses',
+                    resource: 'configuration-set',
+                    resourceName: props.email.configurationSetName,
+                  }),
+                ]
+              : []),
+          ],
+        }),
+      );
+    }
+
+    // The event source mapping connects with the function's role (MSK IAM): consumer rights on
+    // the alerts topic and group, plus what Lambda needs to find the brokers and place its ENIs.
+    const cluster = props.cluster;
+    const esmPolicy = new iam.Policy(this, 'EventSourcePolicy', {
+      statements: [
+        ...cluster.consumeStatements([props.topic], [props.consumerGroupId]),
+        cluster.connectStatement(['kafka-cluster:DescribeClusterDynamicConfiguration']),
+        new iam.PolicyStatement({
+          actions: ['kafka:DescribeCluster', 'kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers'],
+          resources: [cluster.clusterArn],
+        }),
+        new iam.PolicyStatement({
+          actions: [
+            'ec2:CreateNetworkInterface',
+            'ec2:DescribeNetworkInterfaces',
+            'ec2:DeleteNetworkInterface',
+            'ec2:DescribeVpcs',
+            'ec2:DescribeSubnets',
+            'ec2:DescribeSecurityGroups',
+          ],
+          resources: ['*'],
+        }),
+      ],
+    });
+    esmPolicy.attachToRole(role);
+    acknowledge(
+      esmPolicy,
+      ['AwsSolutions-IAM5[Resource::*]'],
+      'The MSK event source mapping places its ENIs in the cluster subnets itself; EC2 Describe* and the ENI actions it uses have no usable resource scope.',
+    );
+
+    this.eventSource = new lambda.EventSourceMapping(this, 'AlertsSource', {
+      target: this.function.function,
+      eventSourceArn: cluster.clusterArn,
+      kafkaTopic: props.topic,
+      kafkaConsumerGroupId: props.consumerGroupId,
+      startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+      batchSize: props.batchSize ?? 100,
+      maxBatchingWindow: props.maxBatchingWindow ?? Duration.seconds(5),
+      // Records Lambda gives up on (they left the topic's retention while failing) are kept here.
+      onFailure: new sources.SqsDlq(this.deadLetters.queue),
+    });
+    this.eventSource.node.addDependency(esmPolicy);
+    skipCheckov(
+      esmPolicy.node.defaultChild as CfnResource,
+      'CKV_AWS_111',
+      'The MSK event source mapping creates and deletes its own ENIs; EC2 gives these actions no usable resource scope.',
+    );
+    skipCheckov(
+      this.history.node.defaultChild as CfnResource,
+      'CKV_AWS_119',
+      'Alert history holds monitor ids, group values and numbers, no secrets; the AWS managed key avoids a key per table.',
+    );
+  }
+}

@@ -1,0 +1,88 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { HOLDING_SK_PREFIX } from '../../lambda/license-orchestration/core/keys';
+import { METRICS_NAMESPACE, SERVICES } from '../../lambda/license-orchestration/core/metrics';
+import { ENV } from '../../lambda/license-orchestration/settings';
+import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
+import { acknowledge, grantTableKey, HANDLER_ENTRY } from './contracts';
+
+export interface ChangeDetectionProps {
+  /** The ledger table; its stream must carry new and old images. */
+  readonly table: dynamodb.ITable;
+  readonly tableKey: kms.IKey;
+  /** The sync's FIFO trigger queue. */
+  readonly syncQueue: sqs.IQueue;
+  readonly alarmTopic: AlarmTopic;
+  /** @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+  /** @default - the StandardFunction default */
+  readonly logRetention?: logs.RetentionDays;
+  /** @default "INFO" */
+  readonly logLevel?: LogLevel;
+}
+
+/**
+ * Reads holding changes from the ledger table's stream, raises the desired version of each product
+ * whose user list changed, and wakes the sync. Failed records are retried (bisecting the batch,
+ * a bounded number of times) and then sent to an alarmed on-failure queue.
+ */
+export class ChangeDetection extends Construct {
+  public readonly function: StandardFunction;
+  public readonly failureQueue: DeadLetterQueue;
+
+  constructor(scope: Construct, id: string, props: ChangeDetectionProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.failureQueue = new DeadLetterQueue(this, 'StreamFailures', {
+      alarmTopic: props.alarmTopic,
+      purpose: 'ledger stream batches change detection failed on (desired versions not raised: run a sync by hand)',
+      removalPolicy,
+    });
+    this.function = new StandardFunction(this, 'Detector', {
+      entry: HANDLER_ENTRY.changeDetector,
+      serviceName: SERVICES.changeDetector,
+      metricsNamespace: METRICS_NAMESPACE,
+      description: 'Raises per-product desired versions from ledger changes and wakes the sync',
+      alarmTopic: props.alarmTopic,
+      logLevel: props.logLevel,
+      logRetention: props.logRetention,
+      removalPolicy,
+      environment: {
+        [ENV.tableName]: props.table.tableName,
+        [ENV.syncQueueUrl]: props.syncQueue.queueUrl,
+      },
+    });
+    props.table.grant(this.function.role, 'dynamodb:UpdateItem');
+    grantTableKey(props.tableKey, this.function.role);
+    props.syncQueue.grantSendMessages(this.function.role);
+    acknowledge(
+      this.function.role,
+      ['AwsSolutions-IAM5[Resource::*]'],
+      'The stream event source needs dynamodb:ListStreams, which supports no resource-level permissions.',
+    );
+    this.function.function.addEventSource(
+      new DynamoEventSource(props.table, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(0),
+        bisectBatchOnError: true,
+        retryAttempts: 10,
+        maxRecordAge: Duration.hours(24),
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(this.failureQueue.queue),
+        // Only holdings can change a user list; instance records and sync state are filtered out.
+        filters: [
+          lambda.FilterCriteria.filter({
+            dynamodb: { Keys: { sk: { S: lambda.FilterRule.beginsWith(HOLDING_SK_PREFIX) } } },
+          }),
+        ],
+      }),
+    );
+  }
+}

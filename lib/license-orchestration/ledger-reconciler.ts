@@ -1,0 +1,113 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICES } from '../../lambda/license-orchestration/core/metrics';
+import { ENV, formatScopes } from '../../lambda/license-orchestration/settings';
+import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
+import { grantTableKey, HANDLER_ENTRY } from './contracts';
+
+export interface LedgerReconcilerProps {
+  readonly table: dynamodb.ITable;
+  readonly tableKey: kms.IKey;
+  /** Every workbench account and Region to list. */
+  readonly scopes: readonly { readonly account: string; readonly region: string }[];
+  /** Name of the read-only role in each workbench account. */
+  readonly readerRoleName: string;
+  /** Physical name of this function's role: the reader roles trust exactly this role. */
+  readonly roleName: string;
+  readonly ownerTag: string;
+  readonly typeTag: string;
+  readonly userIdPattern: string;
+  readonly workbenchTypes: Readonly<Record<string, readonly string[]>>;
+  /**
+   * @default Duration.hours(1)
+   */
+  readonly schedule?: Duration;
+  readonly alarmTopic: AlarmTopic;
+  /** @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+  /** @default - the StandardFunction default */
+  readonly logRetention?: logs.RetentionDays;
+  /** @default "INFO" */
+  readonly logLevel?: LogLevel;
+}
+
+/** Scheduled reconciliation of the ledger with the instances EC2 lists in each workbench account. */
+export class LedgerReconciler extends Construct {
+  public readonly function: StandardFunction;
+  public readonly rule: events.Rule;
+  public readonly scheduleDeadLetterQueue: DeadLetterQueue;
+
+  constructor(scope: Construct, id: string, props: LedgerReconcilerProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.function = new StandardFunction(this, 'Reconciler', {
+      entry: HANDLER_ENTRY.reconciler,
+      serviceName: SERVICES.reconciler,
+      metricsNamespace: METRICS_NAMESPACE,
+      description: 'Repairs the license ledger from the instances EC2 lists in the workbench accounts',
+      alarmTopic: props.alarmTopic,
+      logLevel: props.logLevel,
+      logRetention: props.logRetention,
+      removalPolicy,
+      timeout: Duration.minutes(5),
+      memorySize: 512,
+      asyncInvocation: { retryAttempts: 0, maxEventAge: Duration.minutes(30) },
+      environment: {
+        [ENV.tableName]: props.table.tableName,
+        // Not JSON: checkov takes '"account": <12 digits>' for a secret.
+        [ENV.workbenchScopes]: formatScopes(props.scopes),
+        [ENV.readerRoleName]: props.readerRoleName,
+        [ENV.ownerTag]: props.ownerTag,
+        [ENV.typeTag]: props.typeTag,
+        [ENV.userIdPattern]: props.userIdPattern,
+        [ENV.workbenchTypes]: JSON.stringify(props.workbenchTypes),
+        [ENV.partition]: stack.partition,
+      },
+    });
+    // The reader roles' trust policies name this role, so its name is fixed.
+    (this.function.role.node.defaultChild as iam.CfnRole).roleName = props.roleName;
+    const role = this.function.role;
+    props.table.grant(
+      role,
+      'dynamodb:GetItem',
+      'dynamodb:Scan',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:ConditionCheckItem',
+    );
+    grantTableKey(props.tableKey, role);
+    const accounts = [...new Set(props.scopes.map((s) => s.account))].sort();
+    new iam.Policy(this, 'AssumeReaderRoles', {
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['sts:AssumeRole'],
+          resources: accounts.map((a) => `arn:${stack.partition}:iam::${a}:role/${props.readerRoleName}`),
+        }),
+      ],
+    }).attachToRole(role);
+
+    this.scheduleDeadLetterQueue = new DeadLetterQueue(this, 'ScheduleDlq', {
+      alarmTopic: props.alarmTopic,
+      purpose: 'reconciliation runs EventBridge could not start',
+      removalPolicy,
+    });
+    this.rule = new events.Rule(this, 'Schedule', {
+      description: 'Runs the license ledger reconciliation',
+      schedule: events.Schedule.rate(props.schedule ?? Duration.hours(1)),
+      targets: [
+        new targets.LambdaFunction(this.function.function, {
+          deadLetterQueue: this.scheduleDeadLetterQueue.queue,
+          retryAttempts: 3,
+          maxEventAge: Duration.minutes(30),
+        }),
+      ],
+    });
+  }
+}

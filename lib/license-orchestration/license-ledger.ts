@@ -1,0 +1,105 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { WORKBENCH_DETAIL_TYPE, WORKBENCH_EVENT_SOURCE } from '../../lambda/license-orchestration/core/contract';
+import { METRICS_NAMESPACE, SERVICES } from '../../lambda/license-orchestration/core/metrics';
+import { ENV } from '../../lambda/license-orchestration/settings';
+import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
+import { grantTableKey, HANDLER_ENTRY } from './contracts';
+
+export interface LicenseLedgerProps {
+  /** The bus workbench events arrive on. */
+  readonly bus: events.IEventBus;
+  /** Where EventBridge puts events it could not deliver to the ledger function. */
+  readonly deliveryDeadLetterQueue: DeadLetterQueue;
+  /** Workbench type -> products (from config). */
+  readonly workbenchTypes: Readonly<Record<string, readonly string[]>>;
+  readonly userIdPattern: string;
+  readonly alarmTopic: AlarmTopic;
+  /** @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+  /** @default - the StandardFunction default */
+  readonly logRetention?: logs.RetentionDays;
+  /** @default "INFO" */
+  readonly logLevel?: LogLevel;
+}
+
+/**
+ * The ledger table (instances, holdings and per-product sync state; key layout in
+ * lambda/license-orchestration/core/keys.ts) and the function that applies workbench events to it.
+ */
+export class LicenseLedger extends Construct {
+  public readonly table: dynamodb.Table;
+  public readonly key: kms.Key;
+  public readonly function: StandardFunction;
+  public readonly rule: events.Rule;
+  /** Workbench events that cannot be applied (malformed, unknown type, bad user ID). */
+  public readonly rejectedEvents: DeadLetterQueue;
+
+  constructor(scope: Construct, id: string, props: LicenseLedgerProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    // The table holds user IDs (personal data): encrypted with a key of this system.
+    this.key = new kms.Key(this, 'TableKey', {
+      description: 'Encrypts the floating-license ledger table',
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.key,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+      deletionProtection: removalPolicy !== RemovalPolicy.DESTROY,
+      removalPolicy,
+    });
+
+    this.rejectedEvents = new DeadLetterQueue(this, 'RejectedEvents', {
+      alarmTopic: props.alarmTopic,
+      purpose: 'workbench events the ledger rejected (malformed, unknown workbench type, invalid user ID)',
+      removalPolicy,
+    });
+
+    this.function = new StandardFunction(this, 'Ledger', {
+      entry: HANDLER_ENTRY.ledger,
+      serviceName: SERVICES.ledger,
+      metricsNamespace: METRICS_NAMESPACE,
+      description: 'Applies workbench state changes to the license ledger',
+      alarmTopic: props.alarmTopic,
+      logLevel: props.logLevel,
+      logRetention: props.logRetention,
+      removalPolicy,
+      asyncInvocation: { retryAttempts: 2, maxEventAge: Duration.hours(6) },
+      environment: {
+        [ENV.tableName]: this.table.tableName,
+        [ENV.workbenchTypes]: JSON.stringify(props.workbenchTypes),
+        [ENV.userIdPattern]: props.userIdPattern,
+        [ENV.rejectedQueueUrl]: this.rejectedEvents.queue.queueUrl,
+      },
+    });
+    // Reads the instance record, then writes it and its holdings in one transaction.
+    this.table.grant(this.function.role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    grantTableKey(this.key, this.function.role);
+    this.rejectedEvents.queue.grantSendMessages(this.function.role);
+
+    this.rule = new events.Rule(this, 'WorkbenchEventsRule', {
+      eventBus: props.bus,
+      description: 'Workbench state changes to the ledger',
+      eventPattern: { source: [WORKBENCH_EVENT_SOURCE], detailType: [WORKBENCH_DETAIL_TYPE] },
+      targets: [
+        new targets.LambdaFunction(this.function.function, {
+          deadLetterQueue: props.deliveryDeadLetterQueue.queue,
+          retryAttempts: 185,
+          maxEventAge: Duration.hours(24),
+        }),
+      ],
+    });
+  }
+}

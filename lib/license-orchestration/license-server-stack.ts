@@ -1,0 +1,120 @@
+import type { Duration } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { PlatformStack, type PlatformStackProps } from '../shared';
+import { ignoreRedundantRoleDependencies } from './contracts';
+import { ChangeDetection } from './change-detection';
+import { LedgerReconciler } from './ledger-reconciler';
+import { LicenseBus } from './license-bus';
+import { LicenseDashboard } from './license-dashboard';
+import { LicenseLedger } from './license-ledger';
+import { LicenseSync } from './license-sync';
+import { TableDataEvents } from './table-data-events';
+
+export interface LicenseServerStackProps extends Omit<PlatformStackProps, 'system' | 'role'> {
+  readonly busName: string;
+  readonly workbenchScopes: readonly { readonly account: string; readonly region: string }[];
+  /** @default - only the workbench accounts may put events */
+  readonly organizationId?: string;
+  readonly archiveRetentionDays: number;
+  readonly ownerTag: string;
+  readonly typeTag: string;
+  readonly userIdPattern: string;
+  readonly products: readonly { readonly name: string; readonly seats: number; readonly command: string }[];
+  readonly workbenchTypes: Readonly<Record<string, readonly string[]>>;
+  readonly licenseServerInstanceId: string;
+  readonly syncSchedule: Duration;
+  readonly commandTimeout: Duration;
+  /** @default - no reconciliation */
+  readonly reconciliation?: { readonly schedule: Duration; readonly readerRoleName: string; readonly roleName: string };
+  /** @default false */
+  readonly cloudTrailDataEvents?: boolean;
+}
+
+/** The license-server account: central bus, ledger, change detection, sync, reconciliation, dashboard. */
+export class LicenseServerStack extends PlatformStack {
+  public readonly bus: LicenseBus;
+  public readonly ledger: LicenseLedger;
+  public readonly changeDetection: ChangeDetection;
+  public readonly sync: LicenseSync;
+  public readonly reconciler?: LedgerReconciler;
+  public readonly dashboard: LicenseDashboard;
+  public readonly dataEvents?: TableDataEvents;
+
+  constructor(scope: Construct, props: LicenseServerStackProps) {
+    super(scope, { ...props, system: 'license', role: 'server' });
+    this.templateOptions.description = 'Floating-license orchestration: license server (bus, ledger, sync)';
+    const ops = this.operations;
+    const common = {
+      alarmTopic: this.alarmTopic,
+      removalPolicy: ops.removalPolicy,
+      logRetention: ops.logRetention,
+      logLevel: ops.logLevel,
+    };
+    this.bus = new LicenseBus(this, 'Bus', {
+      busName: props.busName,
+      workbenchAccounts: [...new Set(props.workbenchScopes.map((s) => s.account))],
+      organizationId: props.organizationId,
+      archiveRetentionDays: props.archiveRetentionDays,
+      alarmTopic: this.alarmTopic,
+      removalPolicy: ops.removalPolicy,
+      logRetention: ops.logRetention,
+    });
+    this.ledger = new LicenseLedger(this, 'Ledger', {
+      bus: this.bus.bus,
+      deliveryDeadLetterQueue: this.bus.deliveryDeadLetterQueue,
+      workbenchTypes: props.workbenchTypes,
+      userIdPattern: props.userIdPattern,
+      ...common,
+    });
+    this.sync = new LicenseSync(this, 'Sync', {
+      table: this.ledger.table,
+      tableKey: this.ledger.key,
+      products: props.products,
+      userIdPattern: props.userIdPattern,
+      licenseServerInstanceId: props.licenseServerInstanceId,
+      commandTimeout: props.commandTimeout,
+      schedule: props.syncSchedule,
+      ...common,
+    });
+    this.changeDetection = new ChangeDetection(this, 'ChangeDetection', {
+      table: this.ledger.table,
+      tableKey: this.ledger.key,
+      syncQueue: this.sync.queue,
+      ...common,
+    });
+    if (props.reconciliation) {
+      this.reconciler = new LedgerReconciler(this, 'Reconciliation', {
+        table: this.ledger.table,
+        tableKey: this.ledger.key,
+        scopes: props.workbenchScopes,
+        readerRoleName: props.reconciliation.readerRoleName,
+        roleName: props.reconciliation.roleName,
+        ownerTag: props.ownerTag,
+        typeTag: props.typeTag,
+        userIdPattern: props.userIdPattern,
+        workbenchTypes: props.workbenchTypes,
+        schedule: props.reconciliation.schedule,
+        ...common,
+      });
+    }
+    if (props.cloudTrailDataEvents) {
+      this.dataEvents = new TableDataEvents(this, 'DataEvents', {
+        table: this.ledger.table,
+        removalPolicy: ops.removalPolicy,
+      });
+    }
+    this.dashboard = new LicenseDashboard(this, 'Dashboard', {
+      products: props.products,
+      alarmTopic: this.alarmTopic,
+      reconciliation: props.reconciliation !== undefined,
+      deadLetterQueues: {
+        'bus delivery': this.bus.deliveryDeadLetterQueue.queue,
+        'rejected events': this.ledger.rejectedEvents.queue,
+        'ledger failures': this.ledger.function.failureQueue!.queue,
+        'stream failures': this.changeDetection.failureQueue.queue,
+        'sync wake-ups': this.sync.deadLetterQueue.queue,
+      },
+    });
+    ignoreRedundantRoleDependencies(this);
+  }
+}

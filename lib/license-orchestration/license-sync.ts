@@ -1,0 +1,158 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { SYNC_MESSAGE_GROUP } from '../../lambda/license-orchestration/core/sync';
+import { METRICS_NAMESPACE, SERVICES } from '../../lambda/license-orchestration/core/metrics';
+import { buildSyncDocument } from '../../lambda/license-orchestration/core/sync-document';
+import { ENV } from '../../lambda/license-orchestration/settings';
+import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
+import { grantTableKey, HANDLER_ENTRY } from './contracts';
+import { FifoDeadLetterQueue } from './fifo-dead-letter-queue';
+
+export interface LicenseSyncProps {
+  readonly table: dynamodb.ITable;
+  readonly tableKey: kms.IKey;
+  readonly products: readonly { readonly name: string; readonly seats: number; readonly command: string }[];
+  readonly userIdPattern: string;
+  /** The license server's EC2 instance (SSM managed). */
+  readonly licenseServerInstanceId: string;
+  /**
+   * How long the sync waits for one command.
+   * @default Duration.minutes(2)
+   */
+  readonly commandTimeout?: Duration;
+  /**
+   * Safety-net schedule: a sync run starts at least this often.
+   * @default Duration.minutes(5)
+   */
+  readonly schedule?: Duration;
+  readonly alarmTopic: AlarmTopic;
+  /** @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+  /** @default - the StandardFunction default */
+  readonly logRetention?: logs.RetentionDays;
+  /** @default "INFO" */
+  readonly logLevel?: LogLevel;
+}
+
+/**
+ * The sync: a FIFO queue with one message group (so one run at a time, and no wake-up is lost
+ * while a run is busy) feeds the sync function, which replaces user lists on the license server
+ * through SSM Run Command with this construct's document. A schedule puts a wake-up on the queue
+ * as a safety net.
+ */
+export class LicenseSync extends Construct {
+  public readonly document: ssm.CfnDocument;
+  public readonly queue: sqs.Queue;
+  public readonly deadLetterQueue: FifoDeadLetterQueue;
+  public readonly function: StandardFunction;
+  public readonly scheduleRule: events.Rule;
+  public readonly scheduleDeadLetterQueue: DeadLetterQueue;
+
+  constructor(scope: Construct, id: string, props: LicenseSyncProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const commandTimeout = props.commandTimeout ?? Duration.minutes(2);
+    if (props.products.length === 0) throw new Error('LicenseSync: products must list at least one product');
+
+    this.document = new ssm.CfnDocument(this, 'Document', {
+      documentType: 'Command',
+      documentFormat: 'JSON',
+      targetType: '/AWS::EC2::Instance',
+      content: buildSyncDocument({
+        products: props.products,
+        userIdPattern: props.userIdPattern,
+        executionTimeoutSeconds: commandTimeout.toSeconds(),
+      }),
+    });
+
+    this.deadLetterQueue = new FifoDeadLetterQueue(this, 'TriggerDlq', {
+      alarmTopic: props.alarmTopic,
+      purpose: 'sync wake-ups that failed every attempt (the sync function kept failing)',
+      removalPolicy,
+    });
+    // Long enough for a whole run: a run may send one command per product per cycle.
+    const functionTimeout = Duration.seconds(Math.min(900, commandTimeout.toSeconds() * 3 + 60));
+    this.queue = new sqs.Queue(this, 'Triggers', {
+      fifo: true,
+      // EventBridge cannot set a deduplication ID; the schedule's events differ in id and time.
+      contentBasedDeduplication: true,
+      visibilityTimeout: Duration.seconds(functionTimeout.toSeconds() * 2),
+      retentionPeriod: Duration.days(1),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: this.deadLetterQueue.queue, maxReceiveCount: 5 },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.function = new StandardFunction(this, 'Sync', {
+      entry: HANDLER_ENTRY.sync,
+      serviceName: SERVICES.sync,
+      metricsNamespace: METRICS_NAMESPACE,
+      description: 'Replaces named-user lists on the license server through SSM Run Command',
+      alarmTopic: props.alarmTopic,
+      logLevel: props.logLevel,
+      logRetention: props.logRetention,
+      removalPolicy,
+      timeout: functionTimeout,
+      // Single flight even if someone invokes the function directly.
+      reservedConcurrentExecutions: 1,
+      environment: {
+        [ENV.tableName]: props.table.tableName,
+        [ENV.products]: JSON.stringify(props.products.map((p) => ({ name: p.name, seats: p.seats }))),
+        [ENV.userIdPattern]: props.userIdPattern,
+        [ENV.documentName]: this.document.ref,
+        [ENV.licenseServerInstanceId]: props.licenseServerInstanceId,
+        [ENV.commandTimeoutSeconds]: String(commandTimeout.toSeconds()),
+      },
+    });
+    const role = this.function.role;
+    props.table.grant(role, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem');
+    grantTableKey(props.tableKey, role);
+    const documentArn = stack.formatArn({ service: 'ssm', resource: 'document', resourceName: this.document.ref });
+    const instanceArn = stack.formatArn({
+      service: 'ec2',
+      resource: 'instance',
+      resourceName: props.licenseServerInstanceId,
+    });
+    new iam.Policy(this, 'RunCommandPolicy', {
+      statements: [new iam.PolicyStatement({ actions: ['ssm:SendCommand'], resources: [documentArn, instanceArn] })],
+    }).attachToRole(role);
+    const results = new iam.Policy(this, 'CommandResultsPolicy', {
+      statements: [new iam.PolicyStatement({ actions: ['ssm:GetCommandInvocation'], resources: ['*'] })],
+    });
+    results.attachToRole(role);
+    Validations.of(results).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'ssm:GetCommandInvocation supports no resource-level permissions; it only reads command results.',
+    });
+    this.function.function.addEventSource(new SqsEventSource(this.queue, { batchSize: 10 }));
+
+    this.scheduleDeadLetterQueue = new DeadLetterQueue(this, 'ScheduleDlq', {
+      alarmTopic: props.alarmTopic,
+      purpose: 'safety-net sync wake-ups EventBridge could not deliver',
+      removalPolicy,
+    });
+    this.scheduleRule = new events.Rule(this, 'SafetyNet', {
+      description: 'Wakes the license sync even when no change was detected',
+      schedule: events.Schedule.rate(props.schedule ?? Duration.minutes(5)),
+      targets: [
+        new targets.SqsQueue(this.queue, {
+          messageGroupId: SYNC_MESSAGE_GROUP,
+          deadLetterQueue: this.scheduleDeadLetterQueue.queue,
+          retryAttempts: 3,
+          maxEventAge: Duration.minutes(10),
+        }),
+      ],
+    });
+  }
+}

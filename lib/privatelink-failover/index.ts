@@ -1,0 +1,112 @@
+import { Duration } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { PrivateLinkFailoverConfig } from '../../config/schema';
+import type { OperationsSettings } from '../shared';
+import { ConsumerEndpointsStack } from './consumer-endpoints-stack';
+import { FailoverDnsStack } from './failover-dns-stack';
+import { ProviderServiceStack } from './provider-service-stack';
+import { RoutingControlStack } from './routing-control-stack';
+
+export * from './consumer-endpoints-stack';
+export * from './failover-dns-stack';
+export * from './provider-service-stack';
+export * from './routing-control-stack';
+
+/** The stacks of one PrivateLink failover deployment, by deployment wave (see README). */
+export interface PrivateLinkFailoverStacks {
+  /** Wave 1: provider account, one per provider Region. */
+  readonly primaryService: ProviderServiceStack;
+  readonly secondaryService: ProviderServiceStack;
+  /** Wave 2: provider account, ARC control plane Region. */
+  readonly routing: RoutingControlStack;
+  /** Wave 3: provider account, primary Region. */
+  readonly dns: FailoverDnsStack;
+  /** Wave 4: each consumer account and Region. */
+  readonly consumers: readonly ConsumerEndpointsStack[];
+}
+
+/** Creates every stack of the `privateLinkFailover` config section. */
+export function addPrivateLinkFailoverStacks(
+  scope: Construct,
+  config: PrivateLinkFailoverConfig,
+  operations: OperationsSettings,
+): PrivateLinkFailoverStacks {
+  const { provider, consumers } = config;
+  const account = provider.account;
+  const allowedSourceCidrs = provider.allowedSourceCidrs ?? [...new Set(consumers.map((c) => c.vpc.cidr))];
+  const service = (side: 'primary' | 'secondary') =>
+    new ProviderServiceStack(scope, {
+      env: { account, region: provider[side].region },
+      operations,
+      description: `PrivateLink failover (${config.name}): ${side} provider service`,
+      name: config.name,
+      vpcCidr: provider[side].vpcCidr,
+      availabilityZones: provider[side].availabilityZones,
+      port: provider.service.port,
+      instanceType: provider.service.instanceType,
+      minInstances: provider.service.minInstances,
+      maxInstances: provider.service.maxInstances,
+      consumerAccounts: consumers.map((c) => c.account),
+      consumerRegions: consumers.map((c) => c.region),
+      acceptanceRequired: provider.acceptanceRequired,
+      allowedSourceCidrs,
+      sessionManagerEndpoints: provider.sessionManagerEndpoints,
+    });
+  const primaryService = service('primary');
+  const secondaryService = service('secondary');
+  const regions = { primary: provider.primary.region, secondary: provider.secondary.region };
+  const failoverName = (consumer: string) => `${consumer}.${config.domain}`;
+
+  const routing = new RoutingControlStack(scope, {
+    env: { account, region: config.routingControl.region },
+    operations,
+    description: `PrivateLink failover (${config.name}): ARC routing controls and failover manifest`,
+    name: config.name,
+    regions,
+    existingClusterArn: config.routingControl.existingClusterArn,
+    waitPeriodMs: config.routingControl.waitPeriodMs,
+    failoverNames: consumers.map((c) => failoverName(c.name)),
+  });
+
+  // Same account: the health check IDs cross Regions as stack outputs (Fn::GetStackOutput).
+  const dns = new FailoverDnsStack(scope, {
+    env: { account, region: provider.primary.region },
+    operations,
+    description: `PrivateLink failover (${config.name}): failover zone and consumer authorizations`,
+    name: config.name,
+    domain: config.domain,
+    providerVpc: primaryService.network.vpc,
+    healthCheckIds: {
+      primary: routing.controls.healthChecks.primary.healthCheckId,
+      secondary: routing.controls.healthChecks.secondary.healthCheckId,
+    },
+    consumers: consumers.map((c) => ({
+      name: c.name,
+      zoneName: c.zoneName,
+      vpc: { vpcId: c.vpc.id, region: c.region },
+    })),
+    recordTtl: Duration.seconds(config.recordTtlSeconds),
+  });
+
+  // Other accounts: values that exist only after the provider deploys come from config or SSM.
+  const consumerStacks = consumers.map(
+    (c) =>
+      new ConsumerEndpointsStack(scope, {
+        env: { account: c.account, region: c.region },
+        operations,
+        description: `PrivateLink failover (${config.name}): endpoints and names of consumer ${c.name}`,
+        name: config.name,
+        consumerName: c.name,
+        zoneName: c.zoneName,
+        vpc: c.vpc,
+        port: provider.service.port,
+        services: {
+          primary: { region: regions.primary, serviceName: c.primaryServiceName },
+          secondary: { region: regions.secondary, serviceName: c.secondaryServiceName },
+        },
+        providerZoneId: c.providerZoneId,
+        failoverName: failoverName(c.name),
+      }),
+  );
+  return { primaryService, secondaryService, routing, dns, consumers: consumerStacks };
+}

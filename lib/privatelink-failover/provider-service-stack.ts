@@ -1,0 +1,103 @@
+import { Aws, CfnOutput, type CfnResource, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import type { Construct } from 'constructs';
+import { parameterNames } from '../../lambda/privatelink-failover/manifest';
+import { PlatformStack, type PlatformStackProps } from '../shared';
+import { ignoreRedundantRoleDependencies, skipCheckov } from './private/cfn-lint';
+import { HealthCheckedService } from './health-checked-service';
+import { ServiceNetwork } from './service-network';
+
+export interface ProviderServiceStackProps extends Omit<PlatformStackProps, 'system' | 'role'> {
+  /** The deployment's short name (config `privateLinkFailover.name`). */
+  readonly name: string;
+  readonly vpcCidr: string;
+  readonly availabilityZones: readonly string[];
+  readonly port: number;
+  readonly instanceType: string;
+  readonly minInstances: number;
+  readonly maxInstances: number;
+  /** Accounts allowed to create endpoints to the service. */
+  readonly consumerAccounts: readonly string[];
+  /** Regions of the consumers; those other than this stack's become the service's supported Regions. */
+  readonly consumerRegions: readonly string[];
+  readonly acceptanceRequired: boolean;
+  readonly allowedSourceCidrs: readonly string[];
+  readonly sessionManagerEndpoints: boolean;
+}
+
+/**
+ * The provider's service in one Region: VPC, load-balanced instances, and the VPC endpoint service
+ * that consumers connect to. Publishes the endpoint service name (output `ServiceName` and SSM
+ * parameter `/privatelink-failover/<name>/service-name` in this Region).
+ */
+export class ProviderServiceStack extends PlatformStack {
+  public readonly network: ServiceNetwork;
+  public readonly service: HealthCheckedService;
+  public readonly endpointService: ec2.VpcEndpointService;
+  private readonly configuredAzs: readonly string[];
+
+  constructor(scope: Construct, props: ProviderServiceStackProps) {
+    super(scope, { ...props, system: 'privatelink', role: 'service' });
+    this.configuredAzs = props.availabilityZones;
+    const { logRetention, removalPolicy } = this.operations;
+
+    this.network = new ServiceNetwork(this, 'Network', {
+      cidr: props.vpcCidr,
+      availabilityZones: props.availabilityZones,
+      sessionManagerEndpoints: props.sessionManagerEndpoints,
+      logRetention,
+      removalPolicy,
+    });
+    this.service = new HealthCheckedService(this, 'Service', {
+      vpc: this.network.vpc,
+      subnets: this.network.subnets,
+      serviceName: props.name,
+      port: props.port,
+      instanceType: props.instanceType,
+      minInstances: props.minInstances,
+      maxInstances: props.maxInstances,
+      allowedSourceCidrs: props.allowedSourceCidrs,
+      alarmTopic: this.alarmTopic,
+      deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
+    });
+
+    const supportedRegions = [...new Set(props.consumerRegions)].filter((r) => r !== this.region).sort();
+    this.endpointService = new ec2.VpcEndpointService(this, 'EndpointService', {
+      vpcEndpointServiceLoadBalancers: [this.service.loadBalancer],
+      acceptanceRequired: props.acceptanceRequired,
+      allowedPrincipals: [...new Set(props.consumerAccounts)]
+        .sort()
+        .map((account) => new iam.ArnPrincipal(`arn:${Aws.PARTITION}:iam::${account}:root`)),
+      // Cross-Region consumers create their endpoints in their own Region (the home Region is implicit).
+      allowedRegions: supportedRegions.length > 0 ? supportedRegions : undefined,
+    });
+
+    if (!props.acceptanceRequired) {
+      skipCheckov(
+        // The L2 names its CfnVPCEndpointService after itself, not "Resource".
+        this.endpointService.node.findChild('EndpointService') as CfnResource,
+        'CKV_AWS_123',
+        'Only the allowed principals (the consumer accounts in config) can connect; set provider.acceptanceRequired to also accept each connection by hand.',
+      );
+    }
+    // A contract with consumers and operators, so the name is fixed.
+    new ssm.StringParameter(this, 'ServiceNameParameter', {
+      parameterName: parameterNames(props.name).serviceName,
+      stringValue: this.endpointService.vpcEndpointServiceName,
+      description: `VPC endpoint service name of ${props.name} in ${this.region} (PrivateLink failover)`,
+    });
+    new CfnOutput(this, 'ServiceName', {
+      value: this.endpointService.vpcEndpointServiceName,
+      description: 'VPC endpoint service name: give it to consumers (config or their SSM parameter)',
+    });
+    new CfnOutput(this, 'VpcId', { value: this.network.vpc.vpcId });
+    ignoreRedundantRoleDependencies(this);
+  }
+
+  /** The config's Availability Zones: with an explicit env, CDK would otherwise look them up in the account. */
+  override get availabilityZones(): string[] {
+    return [...this.configuredAzs];
+  }
+}

@@ -1,0 +1,83 @@
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { join } from 'node:path';
+import type { MonitorSettingsInput } from '../../lambda/sms-monitor/core/settings';
+import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
+import { registrationStatusChangePattern } from './registration-events';
+import { grantReadRegistrations } from './registration-report';
+import { acceptRoleDependency } from './private/cfn-lint';
+import { grantSesSendEmail, type SesSendingProps } from './ses-sending';
+
+const HANDLERS = join(__dirname, '..', '..', 'lambda', 'sms-monitor');
+
+export interface RegistrationAlertsProps {
+  /** The function's settings; `alertStatuses` and `regions` also shape the rule. */
+  readonly settings: MonitorSettingsInput & { readonly alertStatuses: readonly string[] };
+  readonly table: dynamodb.ITable;
+  readonly email: SesSendingProps;
+  readonly alarmTopic: AlarmTopic;
+  /** @default "INFO" */
+  readonly logLevel?: LogLevel;
+  /** @default - StandardFunction's default */
+  readonly logRetention?: logs.RetentionDays;
+  /** @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Real-time alerts: an EventBridge rule on `aws.sms-voice` "Registration Status Change" events of
+ * the monitored Regions (this Region's own, and those forwarded from the others) invokes the alert
+ * function, which mails a short alert when the registration now needs action.
+ */
+export class RegistrationAlerts extends Construct {
+  public readonly function: StandardFunction;
+  public readonly rule: events.Rule;
+  /** Events EventBridge could not deliver to the function after its retries. */
+  public readonly ruleDeadLetterQueue: DeadLetterQueue;
+
+  constructor(scope: Construct, id: string, props: RegistrationAlertsProps) {
+    super(scope, id);
+    this.function = new StandardFunction(this, 'Function', {
+      entry: join(HANDLERS, 'alert-handler.ts'),
+      serviceName: 'sms-registration-alert',
+      description: 'Mails an alert when an SMS registration needs action',
+      alarmTopic: props.alarmTopic,
+      logLevel: props.logLevel,
+      logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+      timeout: Duration.minutes(1),
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        MONITOR_SETTINGS: JSON.stringify(props.settings),
+      },
+      asyncInvocation: { retryAttempts: 2, maxEventAge: Duration.hours(6) },
+    });
+    acceptRoleDependency(this.function);
+    // Idempotency records only: read, claim, settle.
+    props.table.grant(this.function.role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    // The function waits for the grant, so its first run can read registrations.
+    this.function.function.node.addDependency(grantReadRegistrations(this, this.function.role, props.settings.regions));
+    grantSesSendEmail(this, this.function.role, props.email);
+
+    this.ruleDeadLetterQueue = new DeadLetterQueue(this, 'RuleDeadLetterQueue', {
+      alarmTopic: props.alarmTopic,
+      purpose: 'registration status events EventBridge could not deliver to the alert function',
+      removalPolicy: props.removalPolicy,
+    });
+    this.rule = new events.Rule(this, 'StatusChangeRule', {
+      description: 'SMS registration status changes that may need action',
+      eventPattern: registrationStatusChangePattern(props.settings.regions, props.settings.alertStatuses),
+    });
+    this.rule.addTarget(
+      new eventsTargets.LambdaFunction(this.function.function, {
+        deadLetterQueue: this.ruleDeadLetterQueue.queue,
+        retryAttempts: 8,
+        maxEventAge: Duration.hours(6),
+      }),
+    );
+  }
+}

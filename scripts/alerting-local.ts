@@ -1,0 +1,154 @@
+// npm run alerting:local -- --monitors <monitors.json> --telemetry <telemetry.jsonl> --out <alerts.jsonl>
+//
+// Runs the real Flink alert job (and the baseline job when a monitor needs baselines) in Flink's
+// embedded MiniCluster over local files, through the Java LocalRunner in flink/. Builds the
+// classes with Maven first when they are missing or older than the sources.
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { FLINK_DIR, MavenBuildError, newestSourceTime, runMaven } from '../lib/flink-alerting/flink-build';
+
+const MAIN_CLASS = 'alerting.local.LocalRunner';
+
+const USAGE = `Usage: npm run alerting:local -- --monitors <monitors.json> --telemetry <telemetry.jsonl> --out <alerts.jsonl> [options]
+
+Runs the Flink alert job (and the baseline job for baseline monitors) on your machine, in event
+time, over the given files, and writes one alert (contract v1) per line, ordered by windowEnd.
+The first run builds the jobs with Maven (mvn -q -f flink/pom.xml compile); later runs rebuild
+only when flink/pom.xml or flink/src/main changed. Needs JDK 17 and Maven 3.8+.
+
+Required:
+  --monitors <file>    JSON array of monitors (contract v1), or {"monitors": [...]}
+  --telemetry <file>   telemetry records (contract v1), one JSON object per line
+  --out <file>         where the alerts are written (one JSON object per line)
+
+Every other option goes to the job runner unchanged (--dead-letters, --late-events,
+--baselines-out, --parallelism, --config, --watermark.out-of-orderness, ...); they are listed
+below once the jobs are built.
+
+Environment: ALERTING_FLINK_DIR (default flink/), JAVA (default java on PATH),
+ALERTING_JAVA_OPTS (extra JVM options, e.g. -Xmx2g).
+Exit codes: 0 ok, 1 job failure, 2 bad arguments, input files or build.`;
+
+class UsageError extends Error {}
+
+interface Layout {
+  readonly flinkDir: string;
+  readonly classes: string;
+  readonly classpathFile: string;
+  readonly stamp: string;
+}
+
+function layout(flinkDir: string): Layout {
+  return {
+    flinkDir,
+    classes: join(flinkDir, 'target', 'classes'),
+    classpathFile: join(flinkDir, 'target', 'local-classpath.txt'),
+    // Outside flink/ on purpose: that tree belongs to the Java build.
+    stamp: join(__dirname, '..', '.cache', `alerting-local-${Buffer.from(flinkDir).toString('base64url')}.stamp`),
+  };
+}
+
+/** Built, and built after the last change of pom.xml or src/main. */
+function isBuilt(l: Layout): boolean {
+  const runner = join(l.classes, ...MAIN_CLASS.split('.')) + '.class';
+  if (!existsSync(runner) || !existsSync(l.classpathFile) || !existsSync(l.stamp)) return false;
+  return statSync(l.stamp).mtimeMs >= newestSourceTime(l.flinkDir);
+}
+
+function ensureBuilt(l: Layout): void {
+  if (isBuilt(l)) return;
+  process.stderr.write(`alerting-local: building the Flink jobs in ${l.flinkDir} (mvn compile) ...\n`);
+  const started = Date.now();
+  runMaven('compile', l.flinkDir);
+  if (!existsSync(l.classpathFile)) {
+    throw new MavenBuildError(`the build did not write ${l.classpathFile} (maven-dependency-plugin build-classpath)`);
+  }
+  mkdirSync(dirname(l.stamp), { recursive: true });
+  writeFileSync(l.stamp, `${new Date(started).toISOString()}\n`);
+}
+
+/** The JVM flags Flink needs on Java 17, from the pom (one source of truth with the tests). */
+function jvmOpens(flinkDir: string): string[] {
+  const pom = readFileSync(join(flinkDir, 'pom.xml'), 'utf8');
+  const match = /<flink\.jvm\.opens>([^<]*)<\/flink\.jvm\.opens>/.exec(pom);
+  return match ? match[1].split(/\s+/).filter(Boolean) : [];
+}
+
+function javaCommand(l: Layout, args: readonly string[]): { command: string; argv: string[] } {
+  const classpath = [l.classes, readFileSync(l.classpathFile, 'utf8').trim()].filter(Boolean).join(delimiter);
+  const extra = (process.env.ALERTING_JAVA_OPTS ?? '').split(/\s+/).filter(Boolean);
+  return {
+    command: process.env.JAVA ?? 'java',
+    argv: [...jvmOpens(l.flinkDir), ...extra, '-cp', classpath, MAIN_CLASS, ...args],
+  };
+}
+
+function checkJava(): void {
+  const java = process.env.JAVA ?? 'java';
+  const result = spawnSync(java, ['-version'], { encoding: 'utf8' });
+  if (result.error) throw new UsageError(`cannot run ${java} (${result.error.message}): install JDK 17 or set JAVA`);
+  const version = /version "(\d+)/.exec(`${result.stderr}${result.stdout}`)?.[1];
+  if (version && Number(version) < 17) throw new UsageError(`${java} is Java ${version}; the Flink jobs need Java 17+`);
+}
+
+/** Checks the three required options and their files before anything is built. */
+function checkArgs(args: readonly string[]): void {
+  const value = (name: string): string | undefined => {
+    const i = args.indexOf(name);
+    if (i < 0) return undefined;
+    const v = args[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new UsageError(`${name}: missing value`);
+    return v;
+  };
+  for (const name of ['--monitors', '--telemetry']) {
+    const file = value(name);
+    if (file === undefined) throw new UsageError(`${name} is required`);
+    try {
+      accessSync(file, constants.R_OK);
+    } catch {
+      throw new UsageError(`${name}: cannot read ${resolve(file)}`);
+    }
+    if (!statSync(file).isFile()) throw new UsageError(`${name}: ${resolve(file)} is not a file`);
+  }
+  const out = value('--out');
+  if (out === undefined) throw new UsageError('--out is required');
+  const dir = dirname(resolve(out));
+  if (!existsSync(dir)) throw new UsageError(`--out: directory ${dir} does not exist`);
+}
+
+function main(argv: readonly string[]): number {
+  const l = layout(resolve(process.env.ALERTING_FLINK_DIR ?? FLINK_DIR));
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    if (isBuilt(l)) {
+      const { command, argv: javaArgs } = javaCommand(l, ['--help']);
+      const result = spawnSync(command, javaArgs, { encoding: 'utf8' });
+      if (result.status === 0) process.stdout.write(`\nJob runner options:\n\n${result.stdout}`);
+    } else {
+      process.stdout.write('\n(Job runner options are listed here once the jobs are built: run once.)\n');
+    }
+    return 0;
+  }
+  try {
+    checkArgs(argv);
+    checkJava();
+    ensureBuilt(l);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof MavenBuildError) {
+      process.stderr.write(`alerting-local: error: ${e.message}\n`);
+      if (e instanceof UsageError) process.stderr.write('Run with --help for usage.\n');
+      return 2;
+    }
+    throw e;
+  }
+  const { command, argv: javaArgs } = javaCommand(l, argv);
+  const result = spawnSync(command, javaArgs, { stdio: 'inherit' });
+  if (result.error) {
+    process.stderr.write(`alerting-local: error: cannot run ${command}: ${result.error.message}\n`);
+    return 1;
+  }
+  return result.status ?? 1;
+}
+
+process.exitCode = main(process.argv.slice(2));

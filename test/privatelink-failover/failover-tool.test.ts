@@ -1,0 +1,349 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../scripts/failover/cli';
+import { REPO_ROOT } from '../helpers/app';
+import { freePort } from '../helpers/moto-global-setup';
+import { LocalArc, type LocalArcOptions } from './support/arc-local';
+import type { Json } from './support/stacks';
+
+// The failover tool, run in-process exactly as `npm run failover` runs it, with the real SDK
+// clients against the local ARC (five endpoint servers sharing one cluster state).
+
+const dir = mkdtempSync(join(tmpdir(), 'plf-tool-'));
+let fileCount = 0;
+function writeJson(data: unknown): string {
+  const path = join(dir, `f${fileCount++}.json`);
+  writeFileSync(path, JSON.stringify(data));
+  return path;
+}
+
+async function run(argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const started = Date.now();
+  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return {
+    code,
+    out: out.join('\n'),
+    err: err.join('\n'),
+    ms: Date.now() - started,
+    json: () => JSON.parse(out.join('\n')),
+  };
+}
+
+/** Endpoints on ports nobody listens on: connections are refused. */
+async function deadEndpoints(n: number) {
+  return Promise.all(
+    Array.from({ length: n }, async (_, i) => ({
+      endpoint: `http://127.0.0.1:${await freePort()}/v1`,
+      region: `dead-${i}`,
+    })),
+  );
+}
+
+beforeAll(async () => {
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_REGION: 'us-west-2',
+    // Nothing may leave the machine: every service without its own setting goes to a closed port.
+    AWS_ENDPOINT_URL: `http://127.0.0.1:${await freePort()}`,
+  });
+  delete process.env.AWS_ENDPOINT_URL_ROUTE53_RECOVERY_CONTROL_CONFIG;
+});
+
+describe('npm run failover', () => {
+  let arc: LocalArc;
+  let manifest: string;
+
+  async function startArc(options: LocalArcOptions = {}) {
+    await arc?.stop();
+    arc = await LocalArc.start(options);
+    manifest = writeJson(arc.manifest());
+  }
+
+  beforeEach(async () => {
+    await startArc();
+  });
+
+  afterEach(async () => {
+    await arc.stop();
+    delete process.env.AWS_ENDPOINT_URL_ROUTE53_RECOVERY_CONTROL_CONFIG;
+  });
+
+  it('explains itself with --help', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    for (const text of [
+      'status',
+      'activate <primary|secondary>',
+      'drill',
+      'ONE\n                                 UpdateRoutingControlStates call',
+      '--dry-run',
+      '--override-safety-rules',
+      '--cluster-endpoints <file>',
+      'DescribeCluster',
+      'tried in turn',
+      'AWS_ENDPOINT_URL_<SERVICE>',
+      'Both Off (as new controls start) and both On serve the primary',
+      'Exit status',
+    ]) {
+      expect(r.out).toContain(text);
+    }
+  });
+
+  it('rejects bad usage with exit status 2', async () => {
+    expect((await run([])).code).toBe(2);
+    expect((await run(['activate'])).err).toContain('activate: expected primary or secondary, got nothing');
+    expect((await run(['activate', 'sideways', '--manifest', manifest])).code).toBe(2);
+    expect((await run(['status', '--timeout-ms', '0'])).err).toContain(
+      '--timeout-ms: expected a positive whole number',
+    );
+    expect((await run(['status', '--bogus'])).code).toBe(2);
+    expect((await run(['activate', 'primary', '--override-safety-rules', 'not-an-arn'])).err).toContain(
+      'is not a safety rule ARN',
+    );
+    const missing = await run(['status', '--manifest', join(dir, 'missing.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('cannot read the manifest file');
+    const bad = await run(['status', '--manifest', writeJson({ ...arc.manifest(), routingControls: {} })]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('routingControls.primary.arn: expected a non-empty string');
+  });
+
+  it('status: reports the states, the health checks and which side the failover names serve', async () => {
+    const r = await run(['status', '--manifest', manifest]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('primary   us-east-1      Off');
+    expect(r.out).toContain('(both Off: Route 53 serves the primary');
+    expect(r.out).toContain('consumer-a.payments.provider.internal -> primary');
+    const j = (await run(['status', '--manifest', manifest, '--json'])).json();
+    expect(j).toMatchObject({
+      ok: true,
+      states: { primary: 'Off', secondary: 'Off' },
+      serving: 'primary',
+      endpointSource: 'published',
+    });
+    // Route 53 is unreachable here: status still works and says so.
+    expect(j.healthChecks.primary).toMatchObject({ id: 'hc-primary', status: expect.stringMatching(/^unknown/) });
+  });
+
+  it('activate: flips both controls in one UpdateRoutingControlStates call and confirms by reading back', async () => {
+    const r = await run(['activate', 'secondary', '--manifest', manifest, '--json']);
+    expect(r.code).toBe(0);
+    expect(r.json()).toMatchObject({
+      ok: true,
+      target: 'secondary',
+      states: { primary: 'Off', secondary: 'On' },
+      serving: 'secondary',
+    });
+    expect(arc.state.updates).toEqual([
+      {
+        entries: [
+          { arn: arc.controlArns.primary, state: 'Off' },
+          { arn: arc.controlArns.secondary, state: 'On' },
+        ],
+        overridden: [],
+      },
+    ]);
+    expect(arc.endpoints[0]!.calls).toEqual([
+      'UpdateRoutingControlStates',
+      'GetRoutingControlState',
+      'GetRoutingControlState',
+    ]);
+    const text = await run(['activate', 'primary', '--manifest', manifest]);
+    expect(text.out).toMatch(/^ACTIVATED primary \(us-east-1\) in \d+\.\d\d s/);
+    expect(text.out).toContain('Confirmed: primary (us-east-1) On, secondary (us-west-2) Off');
+    expect(arc.states()).toEqual({ primary: 'On', secondary: 'Off' });
+  });
+
+  it('moves past endpoints that refuse connections', async () => {
+    await arc.setModes({ 0: 'refuse', 1: 'refuse' });
+    const r = await run(['activate', 'secondary', '--manifest', manifest, '--json']);
+    expect(r.code).toBe(0);
+    const attempts = r.json().attempts.filter((a: Json) => a.operation === 'UpdateRoutingControlStates');
+    expect(attempts.map((a: Json) => `${a.region} ${a.outcome}`)).toEqual([
+      'us-east-1 refused',
+      'us-west-2 refused',
+      'eu-west-1 ok',
+    ]);
+    // Later calls start at the endpoint that answered.
+    expect(
+      r
+        .json()
+        .attempts.filter((a: Json) => a.operation === 'GetRoutingControlState')
+        .map((a: Json) => a.region),
+    ).toEqual(['eu-west-1', 'eu-west-1']);
+    expect(arc.states()).toEqual({ primary: 'Off', secondary: 'On' });
+  });
+
+  it('finishes within 5 s with three of five endpoints black-holed', async () => {
+    await arc.setModes({ 0: 'blackhole', 1: 'blackhole', 2: 'blackhole' });
+    const r = await run(['activate', 'secondary', '--manifest', manifest, '--json']);
+    expect(r.code).toBe(0);
+    expect(r.ms).toBeLessThan(5000);
+    const outcomes = r.json().attempts.map((a: Json) => `${a.operation} ${a.region} ${a.outcome}`);
+    expect(outcomes).toEqual([
+      'UpdateRoutingControlStates us-east-1 timeout',
+      'UpdateRoutingControlStates us-west-2 timeout',
+      'UpdateRoutingControlStates eu-west-1 timeout',
+      'UpdateRoutingControlStates ap-southeast-2 ok',
+      'GetRoutingControlState ap-southeast-2 ok',
+      'GetRoutingControlState ap-southeast-2 ok',
+    ]);
+    expect(r.err).toContain('UpdateRoutingControlStates: us-east-1 timeout');
+  });
+
+  it('treats a slow endpoint as a timeout and a throttling one as busy, and moves on', async () => {
+    arc.endpoints[0]!.slowMs = 3000;
+    await arc.setModes({ 0: 'slow', 1: 'throttle', 2: 'unavailable' });
+    const r = await run(['activate', 'secondary', '--manifest', manifest, '--timeout-ms', '500', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.ms).toBeLessThan(3000);
+    expect(
+      r
+        .json()
+        .attempts.slice(0, 4)
+        .map((a: Json) => a.outcome),
+    ).toEqual(['timeout', 'throttled', 'unavailable', 'ok']);
+  });
+
+  it('fails with exit status 1 when no endpoint answers, without changing anything', async () => {
+    await arc.setModes({ 0: 'refuse', 1: 'blackhole', 2: 'throttle', 3: 'unavailable', 4: 'refuse' });
+    const r = await run([
+      'activate',
+      'secondary',
+      '--manifest',
+      manifest,
+      '--timeout-ms',
+      '200',
+      '--deadline-ms',
+      '1500',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('FAILED: NoEndpointAnsweredError: no cluster endpoint answered UpdateRoutingControlStates');
+    expect(r.err).toContain('the request is safe to repeat');
+    expect(r.ms).toBeLessThan(4000);
+    expect(arc.states()).toEqual({ primary: 'Off', secondary: 'Off' });
+  });
+
+  it('exits 3 when a safety rule refuses the flip, and flips with --override-safety-rules', async () => {
+    await startArc({ waitPeriodMs: 60_000, initial: { primary: 'On', secondary: 'Off' } });
+    expect((await run(['activate', 'secondary', '--manifest', manifest])).code).toBe(0);
+    // Failing back at once falls inside the rules' wait period.
+    const refused = await run(['activate', 'primary', '--manifest', manifest]);
+    expect(refused.code).toBe(3);
+    expect(refused.err).toContain('ARC refused the request (ConflictException)');
+    expect(refused.err).toContain('--override-safety-rules <rule ARN>');
+    expect(arc.states()).toEqual({ primary: 'Off', secondary: 'On' });
+    const overrides = `${arc.ruleArns.atLeastOneOn},${arc.ruleArns.atMostOneOn}`;
+    const forced = await run([
+      'activate',
+      'primary',
+      '--manifest',
+      manifest,
+      '--override-safety-rules',
+      overrides,
+      '--json',
+    ]);
+    expect(forced.code).toBe(0);
+    expect(arc.state.updates.at(-1)!.overridden).toEqual([arc.ruleArns.atLeastOneOn, arc.ruleArns.atMostOneOn]);
+    expect(arc.states()).toEqual({ primary: 'On', secondary: 'Off' });
+  });
+
+  it('--dry-run reads the states and shows the plan without changing anything', async () => {
+    const r = await run(['activate', 'secondary', '--manifest', manifest, '--dry-run']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('DRY RUN: nothing changed.');
+    expect(r.out).toContain(`${arc.controlArns.secondary} -> On`);
+    expect(r.out).toContain('The safety rules would accept it.');
+    expect(arc.state.updates).toEqual([]);
+    const j = (await run(['activate', 'primary', '--manifest', manifest, '--dry-run', '--json'])).json();
+    expect(j).toMatchObject({ dryRun: true, current: { primary: 'Off', secondary: 'Off' }, wouldBeRefusedBy: null });
+  });
+
+  it('prefers --cluster-endpoints over the published list', async () => {
+    const dead = writeJson({ ...arc.manifest(), clusterEndpoints: await deadEndpoints(5) });
+    const file = writeJson({
+      Cluster: { ClusterEndpoints: arc.clusterEndpoints().map((e) => ({ Endpoint: e.endpoint, Region: e.region })) },
+    });
+    const r = await run(['activate', 'secondary', '--manifest', dead, '--cluster-endpoints', file, '--json']);
+    expect(r.code).toBe(0);
+    expect(r.json()).toMatchObject({ endpointSource: 'file', endpoint: { region: 'us-east-1' } });
+  });
+
+  it('falls back to DescribeCluster when no published endpoint answers', async () => {
+    process.env.AWS_ENDPOINT_URL_ROUTE53_RECOVERY_CONTROL_CONFIG = arc.controlPlane.url;
+    const stale = writeJson({ ...arc.manifest(), clusterEndpoints: await deadEndpoints(5) });
+    const r = await run([
+      'activate',
+      'secondary',
+      '--manifest',
+      stale,
+      '--timeout-ms',
+      '200',
+      '--deadline-ms',
+      '1000',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.json()).toMatchObject({ endpointSource: 'describe-cluster', states: { secondary: 'On' } });
+    expect(arc.controlPlane.calls).toEqual([`GET /cluster/${encodeURIComponent(arc.state.clusterArn)}`]);
+    expect(r.err).toContain('asking the ARC control plane (us-west-2) for the current list');
+  });
+
+  it('--describe-cluster asks the control plane first', async () => {
+    process.env.AWS_ENDPOINT_URL_ROUTE53_RECOVERY_CONTROL_CONFIG = arc.controlPlane.url;
+    const r = await run(['status', '--manifest', manifest, '--describe-cluster', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.json().endpointSource).toBe('describe-cluster');
+    expect(arc.controlPlane.calls).toHaveLength(1);
+  });
+
+  it('drill: fails over, confirms, fails back, confirms, and reports timings', async () => {
+    await startArc({ initial: { primary: 'On', secondary: 'Off' } });
+    const r = await run(['drill', '--manifest', manifest, '--hold-seconds', '0', '--json']);
+    expect(r.code).toBe(0);
+    const j = r.json();
+    expect(j).toMatchObject({ ok: true, from: 'primary', to: 'secondary', holdMs: 0 });
+    expect(j.steps.map((s: Json) => [s.step, s.states])).toEqual([
+      ['read states', { primary: 'On', secondary: 'Off' }],
+      ['fail over to secondary', { primary: 'Off', secondary: 'On' }],
+      ['fail back to primary', { primary: 'On', secondary: 'Off' }],
+    ]);
+    for (const s of j.steps) expect(s.ms).toBeGreaterThanOrEqual(0);
+    expect(arc.state.updates).toHaveLength(2);
+    const text = await run(['drill', '--manifest', manifest, '--hold-seconds', '0']);
+    expect(text.out).toContain('DRILL PASSED: primary -> secondary -> primary');
+  });
+
+  it('drill: warns loudly when failing back is refused', async () => {
+    await startArc({ waitPeriodMs: 60_000, initial: { primary: 'On', secondary: 'Off' } });
+    const r = await run(['drill', '--manifest', manifest, '--hold-seconds', '0']);
+    expect(r.code).toBe(3);
+    expect(r.err).toContain(
+      'WARNING: failing back did not complete; the failover names still serve the secondary. Run: npm run failover -- activate primary',
+    );
+  });
+
+  it('runs as `npm run failover` does (tsx scripts/failover.ts) with its exit status', async () => {
+    // Asynchronous on purpose: the local ARC answers from this process's event loop.
+    const cli = (args: string[]) =>
+      new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(
+          join(REPO_ROOT, 'node_modules/.bin/tsx'),
+          ['scripts/failover.ts', ...args],
+          { cwd: REPO_ROOT, env: process.env },
+          (error, stdout, stderr) => resolve({ status: error ? Number(error.code) : 0, stdout, stderr }),
+        );
+      });
+    const ok = await cli(['activate', 'secondary', '--manifest', manifest, '--json', '-q']);
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, states: { secondary: 'On' } });
+    expect((await cli(['activate'])).status).toBe(2);
+  });
+});

@@ -1,0 +1,146 @@
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCustomResource } from '../../lambda/privatelink-failover/custom-resource';
+import { parseClusterEndpoints, parseManifest } from '../../lambda/privatelink-failover/manifest';
+import { clusterDescriber, handler, ssmParameterStore } from '../../lambda/privatelink-failover/publish-manifest';
+import { publishManifest, type PublishPorts } from '../../lambda/privatelink-failover/publish-manifest-core';
+import { cfnEvent, lambdaContext, ResponseCollector } from './support/cfn';
+import { LocalArc } from './support/arc-local';
+
+// The manifest publisher's adapters against real peers: DescribeCluster against the local ARC
+// control plane (found through AWS_ENDPOINT_URL_ROUTE53_RECOVERY_CONTROL_CONFIG), SSM in three
+// Regions against moto.
+const REGIONS = ['us-west-2', 'us-east-1', 'eu-west-1'];
+
+async function parameter(region: string, name: string): Promise<string | undefined> {
+  const ssm = new SSMClient({ region });
+  try {
+    return (await ssm.send(new GetParameterCommand({ Name: name }))).Parameter?.Value;
+  } catch (e) {
+    if ((e as Error).name === 'ParameterNotFound') return undefined;
+    throw e;
+  } finally {
+    ssm.destroy();
+  }
+}
+
+describe('manifest publisher custom resource', () => {
+  let arc: LocalArc;
+  const cfn = new ResponseCollector();
+  let props: Record<string, unknown>;
+
+  beforeAll(async () => {
+    arc = await LocalArc.start();
+    await cfn.listen();
+    process.env.AWS_ENDPOINT_URL_ROUTE53_RECOVERY_CONTROL_CONFIG = arc.controlPlane.url;
+    process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+    // Built after the endpoint setting, as in Lambda (where it is read at construction).
+    ports = {
+      cluster: clusterDescriber('us-west-2'),
+      parameters: ssmParameterStore(),
+      sleep: () => new Promise<void>((r) => setTimeout(r, 5)),
+    };
+  });
+
+  afterAll(async () => {
+    await Promise.all([arc.stop(), cfn.close()]);
+  });
+
+  beforeEach(() => {
+    arc.controlPlane.pendingDescribes = 0;
+    const m = arc.manifest();
+    props = {
+      Name: 'payments',
+      ControlPlaneRegion: 'us-west-2',
+      ClusterArn: m.clusterArn,
+      ControlPanelArn: m.controlPanelArn,
+      PrimaryRoutingControlArn: m.routingControls.primary.arn,
+      PrimaryRegion: 'us-east-1',
+      PrimaryHealthCheckId: 'hc-primary',
+      SecondaryRoutingControlArn: m.routingControls.secondary.arn,
+      SecondaryRegion: 'us-west-2',
+      SecondaryHealthCheckId: 'hc-secondary',
+      AtLeastOneOnRuleArn: m.safetyRules.atLeastOneOn,
+      AtMostOneOnRuleArn: m.safetyRules.atMostOneOn,
+      FailoverNames: m.failoverNames,
+      ParameterRegions: REGIONS,
+      WaitPeriodMs: '5000', // CloudFormation passes numbers as strings
+    };
+  });
+
+  let ports: PublishPorts;
+
+  it('waits for a new cluster to deploy, then writes the manifest and endpoints in every Region', async () => {
+    arc.controlPlane.pendingDescribes = 2;
+    const response = await runCustomResource(cfnEvent('Create', cfn.url, props), (e) =>
+      publishManifest(e, ports, { pollIntervalMs: 5 }),
+    );
+    expect(response).toMatchObject({
+      Status: 'SUCCESS',
+      PhysicalResourceId: '/privatelink-failover/payments/manifest',
+    });
+    expect(arc.controlPlane.calls).toHaveLength(3);
+    expect(parseClusterEndpoints(JSON.parse(response.Data!.ClusterEndpoints!))).toEqual(arc.clusterEndpoints());
+    for (const region of REGIONS) {
+      const manifest = parseManifest(JSON.parse((await parameter(region, '/privatelink-failover/payments/manifest'))!));
+      expect(manifest).toEqual({
+        ...arc.manifest(),
+        routingControls: { ...arc.manifest().routingControls },
+        waitPeriodMs: 5000,
+      });
+      expect(JSON.parse((await parameter(region, '/privatelink-failover/payments/cluster-endpoints'))!)).toEqual(
+        arc.clusterEndpoints(),
+      );
+    }
+  });
+
+  it('removes the parameters from a Region dropped by an update, and from all on delete', async () => {
+    await runCustomResource(cfnEvent('Create', cfn.url, props), (e) => publishManifest(e, ports));
+    const fewer = { ...props, ParameterRegions: ['us-west-2', 'us-east-1'] };
+    const updated = await runCustomResource(
+      cfnEvent('Update', cfn.url, fewer, {
+        physicalResourceId: '/privatelink-failover/payments/manifest',
+        oldProperties: props,
+      }),
+      (e) => publishManifest(e, ports),
+    );
+    expect(updated.Status).toBe('SUCCESS');
+    expect(await parameter('eu-west-1', '/privatelink-failover/payments/manifest')).toBeUndefined();
+    expect(await parameter('us-east-1', '/privatelink-failover/payments/manifest')).toBeDefined();
+    const deleted = cfnEvent('Delete', cfn.url, fewer, {
+      physicalResourceId: '/privatelink-failover/payments/manifest',
+    });
+    expect((await runCustomResource(deleted, (e) => publishManifest(e, ports))).Status).toBe('SUCCESS');
+    for (const region of REGIONS)
+      expect(await parameter(region, '/privatelink-failover/payments/cluster-endpoints')).toBeUndefined();
+    // A repeated delete finds nothing and succeeds.
+    expect((await runCustomResource(deleted, (e) => publishManifest(e, ports))).Status).toBe('SUCCESS');
+  });
+
+  it('reports a cluster that never deploys, and bad properties, to CloudFormation', async () => {
+    arc.controlPlane.pendingDescribes = 1000;
+    await expect(
+      runCustomResource(cfnEvent('Create', cfn.url, props), (e) =>
+        publishManifest(e, ports, { pollIntervalMs: 5, maxWaitMs: 50 }),
+      ),
+    ).rejects.toThrow(/still has status PENDING and 0 endpoints/);
+    expect(cfn.last.Status).toBe('FAILED');
+    arc.controlPlane.pendingDescribes = 0;
+    await expect(
+      runCustomResource(cfnEvent('Create', cfn.url, { ...props, ClusterArn: undefined }), (e) =>
+        publishManifest(e, ports),
+      ),
+    ).rejects.toThrow();
+    expect(cfn.last.Reason).toBe(
+      'InvalidPropertiesError: property ClusterArn: expected a non-empty string, got nothing',
+    );
+  });
+
+  it('runs as the Lambda handler', async () => {
+    await handler(cfnEvent('Create', cfn.url, props), lambdaContext(60_000) as never);
+    expect(cfn.last).toMatchObject({
+      Status: 'SUCCESS',
+      Data: { ManifestParameter: '/privatelink-failover/payments/manifest' },
+    });
+  });
+});
