@@ -2,7 +2,7 @@
 // 10): the workbench accounts must know them before the license-server stack exists.
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import { CfnResource, Validations } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { join } from 'node:path';
 
@@ -41,23 +41,4 @@ export function grantTableKey(key: kms.IKey, grantee: iam.IGrantable): void {
 /** cdk-nag 3 matches acknowledgements by exact finding ID; this states several with one reason. */
 export function acknowledge(scope: IConstruct, ids: readonly string[], reason: string): void {
   for (const id of ids) Validations.of(scope).acknowledge({ id, reason });
-}
-
-/**
- * Suppresses cfn-lint W3005 on every Lambda function under `scope`, with the reason in the
- * template: the house function DependsOn its role (so its policies exist before the first
- * invocation) and the GetAtt to the role already implies that part, which is all W3005 notes.
- */
-export function ignoreRedundantRoleDependencies(scope: IConstruct): void {
-  for (const child of scope.node.findAll()) {
-    if (child instanceof CfnResource && child.cfnResourceType === 'AWS::Lambda::Function') {
-      child.addMetadata('cfn-lint', {
-        config: {
-          ignore_checks: ['W3005'],
-          reason:
-            'The function DependsOn its role and role policies on purpose; the role part is also implied by the GetAtt.',
-        },
-      });
-    }
-  }
 }

@@ -1,7 +1,6 @@
 import type { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { PlatformStack, type PlatformStackProps } from '../shared';
-import { ignoreRedundantRoleDependencies } from './contracts';
 import { ChangeDetection } from './change-detection';
 import { LedgerReconciler } from './ledger-reconciler';
 import { LicenseBus } from './license-bus';
@@ -115,6 +114,5 @@ export class LicenseServerStack extends PlatformStack {
         'sync wake-ups': this.sync.deadLetterQueue.queue,
       },
     });
-    ignoreRedundantRoleDependencies(this);
   }
 }

@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import { PlatformStack, type PlatformStackProps } from '../shared';
-import { ignoreRedundantRoleDependencies, licenseBusArn, reconcilerRoleArn } from './contracts';
+import { licenseBusArn, reconcilerRoleArn } from './contracts';
 import { ReconciliationReaderRole } from './reconciliation-reader-role';
 import { WorkbenchPublisher } from './workbench-publisher';
 
@@ -46,6 +46,5 @@ export class WorkbenchAccountStack extends PlatformStack {
         trustedRoleArn: reconcilerRoleArn(props.readerRole.licenseServer, this.partition),
       });
     }
-    ignoreRedundantRoleDependencies(this);
   }
 }

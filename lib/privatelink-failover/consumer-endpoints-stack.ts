@@ -6,7 +6,6 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { parameterNames, type Side } from '../../lambda/privatelink-failover/manifest';
 import { PlatformStack, type PlatformStackProps } from '../shared';
-import { ignoreRedundantRoleDependencies } from './private/cfn-lint';
 import { ZoneVpcSharing } from './zone-vpc-sharing';
 
 export interface ConsumerService {
@@ -126,6 +125,5 @@ export class ConsumerEndpointsStack extends PlatformStack {
     });
     new CfnOutput(this, 'PrimaryEndpointId', { value: this.endpoints.primary.vpcEndpointId });
     new CfnOutput(this, 'SecondaryEndpointId', { value: this.endpoints.secondary.vpcEndpointId });
-    ignoreRedundantRoleDependencies(this);
   }
 }

@@ -4,7 +4,6 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { parameterNames, type Side } from '../../lambda/privatelink-failover/manifest';
 import { PlatformStack, type PlatformStackProps } from '../shared';
-import { ignoreRedundantRoleDependencies } from './private/cfn-lint';
 import { type FailoverConsumer, FailoverZone } from './failover-zone';
 import { type ZoneVpc, ZoneVpcSharing } from './zone-vpc-sharing';
 
@@ -61,6 +60,5 @@ export class FailoverDnsStack extends PlatformStack {
       description: 'Provider failover zone ID: give it to consumers (config providerZoneId or their SSM parameter)',
     });
     new CfnOutput(this, 'FailoverNames', { value: this.failoverZone.failoverNames.join(',') });
-    ignoreRedundantRoleDependencies(this);
   }
 }

@@ -5,8 +5,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { AlarmTopic } from '../shared';
-import { skipCheckov } from './private/cfn-lint';
+import { type AlarmTopic, skipCheckov } from '../shared';
 import { serviceInstallCommands } from './service-script';
 
 export interface HealthCheckedServiceProps {

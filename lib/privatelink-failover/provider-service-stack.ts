@@ -4,8 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { parameterNames } from '../../lambda/privatelink-failover/manifest';
-import { PlatformStack, type PlatformStackProps } from '../shared';
-import { ignoreRedundantRoleDependencies, skipCheckov } from './private/cfn-lint';
+import { PlatformStack, type PlatformStackProps, skipCheckov } from '../shared';
+
 import { HealthCheckedService } from './health-checked-service';
 import { ServiceNetwork } from './service-network';
 
@@ -93,7 +93,6 @@ export class ProviderServiceStack extends PlatformStack {
       description: 'VPC endpoint service name: give it to consumers (config or their SSM parameter)',
     });
     new CfnOutput(this, 'VpcId', { value: this.network.vpc.vpcId });
-    ignoreRedundantRoleDependencies(this);
   }
 
   /** The config's Availability Zones: with an explicit env, CDK would otherwise look them up in the account. */

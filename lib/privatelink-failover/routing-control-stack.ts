@@ -2,7 +2,6 @@ import { CfnOutput } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { parameterNames, type Side } from '../../lambda/privatelink-failover/manifest';
 import { PlatformStack, type PlatformStackProps } from '../shared';
-import { ignoreRedundantRoleDependencies } from './private/cfn-lint';
 import { ManifestPublisher } from './manifest-publisher';
 import { RoutingControls } from './routing-controls';
 
@@ -66,6 +65,5 @@ export class RoutingControlStack extends PlatformStack {
       value: parameterNames(props.name).manifest,
       description: 'SSM parameter (in this and both provider Regions) holding the failover manifest',
     });
-    ignoreRedundantRoleDependencies(this);
   }
 }

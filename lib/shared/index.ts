@@ -5,3 +5,4 @@ export * from './platform-stack';
 export * from './stack-naming';
 export * from './standard-function';
 export * from './tagging';
+export * from './template-lint';

@@ -1,10 +1,11 @@
-import { type RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aspects, type RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { AlarmTopic } from './alarm-topic';
 import type { LogLevel } from './standard-function';
 import { type StackEnvironment, stackName } from './stack-naming';
 import { applyTags } from './tagging';
+import { AcceptLambdaRoleDependency } from './template-lint';
 
 /** Operational settings every stack shares, taken from the config's `shared` section. */
 export interface OperationsSettings {
@@ -47,6 +48,7 @@ export class PlatformStack extends Stack {
     super(scope, name, { ...props, stackName: name, env: props.env });
     this.operations = props.operations;
     applyTags(this, { ...props.operations.tags, system: props.system, 'managed-by': 'aws-cdk' });
+    Aspects.of(this).add(new AcceptLambdaRoleDependency());
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', {
       emails: props.operations.alarmEmails,
       existingTopicArns: props.operations.existingAlarmTopicArns,

@@ -9,7 +9,6 @@ import type { MonitorSettingsInput } from '../../lambda/sms-monitor/core/setting
 import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
 import { registrationStatusChangePattern } from './registration-events';
 import { grantReadRegistrations } from './registration-report';
-import { acceptRoleDependency } from './private/cfn-lint';
 import { grantSesSendEmail, type SesSendingProps } from './ses-sending';
 
 const HANDLERS = join(__dirname, '..', '..', 'lambda', 'sms-monitor');
@@ -56,7 +55,6 @@ export class RegistrationAlerts extends Construct {
       },
       asyncInvocation: { retryAttempts: 2, maxEventAge: Duration.hours(6) },
     });
-    acceptRoleDependency(this.function);
     // Idempotency records only: read, claim, settle.
     props.table.grant(this.function.role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
     // The function waits for the grant, so its first run can read registrations.

@@ -9,7 +9,6 @@ import { Construct } from 'constructs';
 import { join } from 'node:path';
 import type { MonitorSettingsInput } from '../../lambda/sms-monitor/core/settings';
 import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
-import { acceptRoleDependency } from './private/cfn-lint';
 import { grantSesSendEmail, type SesSendingProps } from './ses-sending';
 
 const HANDLERS = join(__dirname, '..', '..', 'lambda', 'sms-monitor');
@@ -82,7 +81,6 @@ export class RegistrationReport extends Construct {
       // Function errors are retried by Lambda; events that fail every attempt land in its failure queue.
       asyncInvocation: { retryAttempts: 2, maxEventAge: Duration.hours(1) },
     });
-    acceptRoleDependency(this.function);
     // Exactly what the state store does: read and write items, query the state, batch-write changes.
     props.table.grant(
       this.function.role,
