@@ -8,7 +8,6 @@ import { WorkbenchAccountStack } from './workbench-account-stack';
 
 export * from './change-detection';
 export * from './contracts';
-export * from './fifo-dead-letter-queue';
 export * from './ledger-reconciler';
 export * from './license-bus';
 export * from './license-dashboard';

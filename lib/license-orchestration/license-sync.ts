@@ -15,7 +15,6 @@ import { buildSyncDocument } from '../../lambda/license-orchestration/core/sync-
 import { ENV } from '../../lambda/license-orchestration/settings';
 import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
 import { grantTableKey, HANDLER_ENTRY } from './contracts';
-import { FifoDeadLetterQueue } from './fifo-dead-letter-queue';
 
 export interface LicenseSyncProps {
   readonly table: dynamodb.ITable;
@@ -52,7 +51,7 @@ export interface LicenseSyncProps {
 export class LicenseSync extends Construct {
   public readonly document: ssm.CfnDocument;
   public readonly queue: sqs.Queue;
-  public readonly deadLetterQueue: FifoDeadLetterQueue;
+  public readonly deadLetterQueue: DeadLetterQueue;
   public readonly function: StandardFunction;
   public readonly scheduleRule: events.Rule;
   public readonly scheduleDeadLetterQueue: DeadLetterQueue;
@@ -75,7 +74,8 @@ export class LicenseSync extends Construct {
       }),
     });
 
-    this.deadLetterQueue = new FifoDeadLetterQueue(this, 'TriggerDlq', {
+    this.deadLetterQueue = new DeadLetterQueue(this, 'TriggerDlq', {
+      fifo: true,
       alarmTopic: props.alarmTopic,
       purpose: 'sync wake-ups that failed every attempt (the sync function kept failing)',
       removalPolicy,

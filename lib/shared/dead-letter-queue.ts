@@ -18,6 +18,11 @@ export interface DeadLetterQueueProps {
    */
   readonly retentionPeriod?: Duration;
   /**
+   * A FIFO queue, for the dead letters of a FIFO queue (SQS requires the two to match).
+   * @default false
+   */
+  readonly fifo?: boolean;
+  /**
    * What happens to the queue (and the messages in it) when the stack is deleted.
    * @default RemovalPolicy.RETAIN
    */
@@ -36,6 +41,7 @@ export class DeadLetterQueue extends Construct {
   constructor(scope: Construct, id: string, props: DeadLetterQueueProps) {
     super(scope, id);
     this.queue = new sqs.Queue(this, 'Queue', {
+      fifo: props.fifo,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: props.retentionPeriod ?? Duration.days(14),

@@ -28,4 +28,14 @@ describe('DeadLetterQueue', () => {
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmTopic') }],
     });
   });
+
+  it('can be FIFO, for the dead letters of a FIFO queue', () => {
+    const stack = testStack();
+    new DeadLetterQueue(stack, 'Dlq', { alarmTopic: stack.alarmTopic, fifo: true });
+    Template.fromStack(stack).hasResourceProperties('AWS::SQS::Queue', {
+      FifoQueue: true,
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1209600,
+    });
+  });
 });
