@@ -1,12 +1,13 @@
 import { build } from 'esbuild';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /**
  * Bundles a handler exactly as StandardFunction does (CommonJS for Node 24, source maps, AWS SDK
  * v3 external because the runtime provides it) and returns the bundle's path, for tests that must
- * run the deployed artefact rather than the TypeScript source.
+ * run the deployed artefact rather than the TypeScript source. Like the Lambda runtime, the
+ * bundle's directory provides `@aws-sdk/*` and nothing else.
  */
 export async function bundleHandler(entry: string): Promise<string> {
   const outfile = join(mkdtempSync(join(tmpdir(), 'handler-bundle-')), 'index.js');
@@ -22,5 +23,8 @@ export async function bundleHandler(entry: string): Promise<string> {
     external: ['@aws-sdk/*'],
     logLevel: 'silent',
   });
+  const modules = join(dirname(outfile), 'node_modules');
+  mkdirSync(modules);
+  symlinkSync(join(__dirname, '..', '..', 'node_modules', '@aws-sdk'), join(modules, '@aws-sdk'), 'dir');
   return outfile;
 }

@@ -1,10 +1,7 @@
-import { mkdirSync, symlinkSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCustomResource } from '../../lambda/privatelink-failover/custom-resource';
 import { Route53Rest } from '../../lambda/privatelink-failover/route53-rest';
 import { handleZoneAssociation } from '../../lambda/privatelink-failover/zone-association-core';
-import { REPO_ROOT } from '../helpers/app';
 import { bundleHandler } from '../helpers/bundle';
 import { cfnEvent, lambdaContext, ResponseCollector } from './support/cfn';
 import { Route53AccountsProxy } from './support/route53-accounts-proxy';
@@ -170,9 +167,6 @@ describe('zone association custom resources (moto Route 53)', () => {
     });
     delete process.env.AWS_SESSION_TOKEN;
     const bundle = await bundleHandler('lambda/privatelink-failover/zone-association.ts');
-    // The Lambda runtime provides @aws-sdk/* (and only that) to the bundle: do the same here.
-    mkdirSync(join(dirname(bundle), 'node_modules'));
-    symlinkSync(join(REPO_ROOT, 'node_modules/@aws-sdk'), join(dirname(bundle), 'node_modules/@aws-sdk'));
     const { handler } = require(bundle);
     await handler(cfnEvent('Create', cfn.url, props('association')), lambdaContext());
     expect(cfn.last.Status).toBe('SUCCESS');

@@ -1,7 +1,5 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { build } from 'esbuild';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbStateStore } from '../../lambda/sms-monitor/adapters/dynamodb-state-store';
@@ -11,6 +9,7 @@ import type { MonitorSettings } from '../../lambda/sms-monitor/core/settings';
 import { monitorSettings } from '../../lambda/sms-monitor/core/settings';
 import { createReportHandler } from '../../lambda/sms-monitor/report-handler';
 import { REPO_ROOT } from '../helpers/app';
+import { bundleHandler } from '../helpers/bundle';
 import { ALL_STATUSES, generateRegistrations, HOSTILE, hostileRegistrations } from './support/datasets';
 import { FakeSmsVoiceApi, SMS_VOICE_ENDPOINT_ENV } from './support/fake-sms-api';
 import { createStateTable, sentMail, verifyIdentity } from './support/moto';
@@ -213,21 +212,7 @@ describe('scheduled report against the SMS API server, DynamoDB and SES (moto)',
   });
 
   it('runs the same way from the deployed bundle (esbuild, SDK from the runtime)', async () => {
-    const dir = join(REPO_ROOT, '.cache', 'sms-monitor-bundle');
-    mkdirSync(dir, { recursive: true });
-    const outfile = join(dir, 'report-handler.js');
-    await build({
-      entryPoints: [join(REPO_ROOT, 'lambda/sms-monitor/report-handler.ts')],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      target: 'node24',
-      format: 'cjs',
-      minify: true,
-      sourcemap: true,
-      external: ['@aws-sdk/*'],
-      logLevel: 'silent',
-    });
+    const outfile = await bundleHandler(join(REPO_ROOT, 'lambda/sms-monitor/report-handler.ts'));
     process.env.TABLE_NAME = TABLE;
     process.env.MONITOR_SETTINGS = JSON.stringify(baseSettings);
     try {
