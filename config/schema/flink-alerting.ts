@@ -267,11 +267,14 @@ export const flinkAlertingConfig = z
               message: 'expected a lowercase name of letters, digits and hyphens',
             }),
             url: z.url({ protocol: /^https$/, message: 'expected an https:// URL' }),
-            /** Secret holding the HMAC key; the stack creates one (random) when absent. */
+            /**
+             * Complete ARN (with its 6-character suffix) of a secret holding the HMAC key as its
+             * whole string; the stack creates one with a random key when absent.
+             */
             secretArn: z
               .string()
-              .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, {
-                message: 'expected a Secrets Manager secret ARN',
+              .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/, {
+                message: 'expected the complete ARN of a Secrets Manager secret (ending in -<6 characters>)',
               })
               .optional(),
             severities,

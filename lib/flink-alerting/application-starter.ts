@@ -5,9 +5,8 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, type IConstruct } from 'constructs';
 import { join } from 'node:path';
-import { type AlarmTopic, type LogLevel, StandardFunction } from '../shared';
+import { type AlarmTopic, type LogLevel, skipCheckov, StandardFunction } from '../shared';
 import { acknowledge, invokeVersionFindings, LAMBDA_BASIC_EXECUTION } from './private/nag';
-import { skipCheckov } from './private/template-checks';
 
 export interface FlinkApplicationStarterProps {
   readonly alarmTopic: AlarmTopic;

@@ -12,7 +12,6 @@ import { KafkaAdmin, type KafkaTopicDefinition } from './kafka-admin';
 import { AlertingKafkaCluster } from './kafka-cluster';
 import { AlertingNetwork } from './network';
 import { AlertNotifier } from './notifier';
-import { ignoreRedundantRoleDependencies } from './private/template-checks';
 
 export const SYSTEM = 'flink-alerting';
 
@@ -236,8 +235,6 @@ export class FlinkAlertingStack extends PlatformStack {
       `The alert job (${this.stackName}) dead-lettered more than ${c.alarms.deadLettersPer5Minutes} records in 5 minutes (topic ${t.deadLetters.name}): read them, fix the producer or monitor`,
       this.alarmTopic,
     );
-
-    ignoreRedundantRoleDependencies(this);
 
     new CfnOutput(this, 'BootstrapBrokers', {
       value: this.cluster.bootstrapBrokers,

@@ -6,11 +6,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import { type AlarmTopic, type LogLevel, StandardFunction } from '../shared';
+import { type AlarmTopic, type LogLevel, skipCheckov, StandardFunction } from '../shared';
 import { acknowledgeProviderFindings } from './application-starter';
 import type { AlertingKafkaCluster } from './kafka-cluster';
 import { acknowledge } from './private/nag';
-import { skipCheckov } from './private/template-checks';
 
 /** A topic as the deploy-time admin creates it. */
 export interface KafkaTopicDefinition {

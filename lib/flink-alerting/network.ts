@@ -2,7 +2,7 @@ import { Annotations, type CfnResource, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ignoreCfnLint } from './private/template-checks';
+import { ignoreCfnLint } from '../shared';
 
 export interface AlertingNetworkProps {
   /**

@@ -8,10 +8,9 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import type { NotifierSettingsInput } from '../../lambda/flink-alerting/notifier/settings';
-import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
+import { type AlarmTopic, DeadLetterQueue, type LogLevel, skipCheckov, StandardFunction } from '../shared';
 import type { AlertingKafkaCluster } from './kafka-cluster';
 import { acknowledge } from './private/nag';
-import { skipCheckov } from './private/template-checks';
 
 export interface NotifierWebhook {
   /** Stable name: part of the delivery record and the secret's description. */
@@ -61,6 +60,9 @@ export interface AlertNotifierProps {
   /** @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
 }
+
+/** Per webhook request; a receiver should answer at once and work afterwards. */
+const WEBHOOK_TIMEOUT_MS = 5000;
 
 const ENTRY = join(__dirname, '..', '..', 'lambda', 'flink-alerting', 'notifier', 'handler.ts');
 
@@ -146,6 +148,7 @@ export class AlertNotifier extends Construct {
         severities: w.severities ? [...w.severities] : undefined,
       })),
       retry: props.retry,
+      webhookTimeoutMs: WEBHOOK_TIMEOUT_MS,
       historyTtlDays: props.historyTtlDays ?? 90,
     };
 
@@ -157,8 +160,20 @@ export class AlertNotifier extends Construct {
       logLevel: props.logLevel,
       logRetention: props.logRetention,
       removalPolicy,
-      // Worst case per batch: every channel retried with backoff and the webhook timeout.
-      timeout: Duration.minutes(2),
+      // Worst case per batch: every channel used up its attempts, each waiting for the webhook
+      // timeout and the longest backoff; capped at Lambda's 15 minutes.
+      timeout: Duration.seconds(
+        Math.min(
+          900,
+          30 +
+            Math.ceil(
+              (((props.webhooks?.length ?? 0) + (props.email ? 1 : 0)) *
+                (props.retry?.attempts ?? 4) *
+                (WEBHOOK_TIMEOUT_MS + (props.retry?.maxDelayMs ?? 5000))) /
+                1000,
+            ),
+        ),
+      ),
       environment: {
         HISTORY_TABLE_NAME: this.history.tableName,
         DEAD_LETTER_QUEUE_URL: this.deadLetters.queue.queueUrl,

@@ -5,7 +5,7 @@ import { AlarmTopic } from './alarm-topic';
 import type { LogLevel } from './standard-function';
 import { type StackEnvironment, stackName } from './stack-naming';
 import { applyTags } from './tagging';
-import { AcceptLambdaRoleDependency } from './template-lint';
+import { AcceptRoleDependency } from './template-lint';
 
 /** Operational settings every stack shares, taken from the config's `shared` section. */
 export interface OperationsSettings {
@@ -48,7 +48,7 @@ export class PlatformStack extends Stack {
     super(scope, name, { ...props, stackName: name, env: props.env });
     this.operations = props.operations;
     applyTags(this, { ...props.operations.tags, system: props.system, 'managed-by': 'aws-cdk' });
-    Aspects.of(this).add(new AcceptLambdaRoleDependency());
+    Aspects.of(this).add(new AcceptRoleDependency());
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', {
       emails: props.operations.alarmEmails,
       existingTopicArns: props.operations.existingAlarmTopicArns,

@@ -18,17 +18,19 @@ export function skipCheckov(resource: CfnResource, id: string, comment: string):
 }
 
 /**
- * CDK makes every Lambda function DependsOn its role (with the role's policies, so they exist
- * before the first invocation); cfn-lint W3005 only notes that the GetAtt of the role already
- * implies part of that. PlatformStack applies this to every function, CDK's own providers included.
+ * CDK makes every Lambda function and state machine DependsOn its role (with the role's policies,
+ * so they exist before the first run); cfn-lint W3005 only notes that the GetAtt of the role
+ * already implies part of that. PlatformStack applies this everywhere, CDK's own providers included.
  */
-export class AcceptLambdaRoleDependency implements IAspect {
+const ROLE_DEPENDENT_TYPES = ['AWS::Lambda::Function', 'AWS::StepFunctions::StateMachine'];
+
+export class AcceptRoleDependency implements IAspect {
   public visit(node: IConstruct): void {
-    if (node instanceof CfnResource && node.cfnResourceType === 'AWS::Lambda::Function') {
+    if (node instanceof CfnResource && ROLE_DEPENDENT_TYPES.includes(node.cfnResourceType)) {
       ignoreCfnLint(
         node,
         ['W3005'],
-        'CDK makes the function depend on its role and policies so they exist before the first invocation; the GetAtt already implies the role, which is all W3005 notes.',
+        'CDK makes the resource depend on its role and policies so they exist before the first run; the GetAtt already implies the role, which is all W3005 notes.',
       );
     }
   }

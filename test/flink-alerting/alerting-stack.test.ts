@@ -304,6 +304,8 @@ describe('Flink alerting stack (created VPC and cluster)', () => {
     const fn = Object.values(resourcesOf(template, 'AWS::Lambda::Function')).find((f) =>
       JSON.stringify(f.Properties.Environment ?? {}).includes('NOTIFIER_SETTINGS'),
     );
+    // 30 s plus, per channel (email, one webhook), 4 attempts of a 5 s timeout and a 5 s backoff.
+    expect(fn?.Properties.Timeout).toBe(110);
     const env = (fn?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     const raw = env.NOTIFIER_SETTINGS as { 'Fn::Join': [string, unknown[]] };
     // The secret ARN is a reference; substitute it to validate the rest as the handler will.
@@ -371,6 +373,7 @@ describe('Flink alerting stack (created VPC and cluster)', () => {
 describe('Flink alerting stack (existing VPC and cluster)', () => {
   const existingArn =
     'arn:aws:kafka:eu-west-1:111111111111:cluster/shared-kafka/1a2b3c4d-aaaa-bbbb-cccc-0123456789ab-7';
+  const existingSecret = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:alerting/pager-AbCdEf';
   let template: Template;
   beforeAll(() => {
     template = Template.fromStack(
@@ -388,6 +391,7 @@ describe('Flink alerting stack (existing VPC and cluster)', () => {
           topics: { telemetry: { replicationFactor: 2 } },
         },
         flink: { startAfterDeploy: false },
+        notifier: { webhooks: [{ name: 'pager', url: 'https://hooks.example.com/a', secretArn: existingSecret }] },
       }),
     );
   });
@@ -419,6 +423,12 @@ describe('Flink alerting stack (existing VPC and cluster)', () => {
       'topic/shared-kafka/1a2b3c4d-aaaa-bbbb-cccc-0123456789ab-7/telemetry',
     );
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { EventSourceArn: existingArn });
+  });
+
+  it('signs with the given webhook secret instead of creating one', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    const read = statements(template).find((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'));
+    expect(read?.Resource).toBe(existingSecret);
   });
 
   it('does not start the applications when startAfterDeploy is false, and does not alarm on their silence', () => {

@@ -83,6 +83,23 @@ describe('flinkAlerting config', () => {
     expect(
       problemsOf(alertingSection({ notifier: { webhooks: [{ name: 'a', url: 'http://hooks.example.com' }] } })),
     ).toEqual(['flinkAlerting.notifier.webhooks[0].url: expected an https:// URL, got "http://hooks.example.com"']);
+    expect(
+      problemsOf(
+        alertingSection({
+          notifier: {
+            webhooks: [
+              {
+                name: 'a',
+                url: 'https://hooks.example.com',
+                secretArn: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:hook',
+              },
+            ],
+          },
+        }),
+      ),
+    ).toEqual([
+      'flinkAlerting.notifier.webhooks[0].secretArn: expected the complete ARN of a Secrets Manager secret (ending in -<6 characters>), got "arn:aws:secretsmanager:eu-west-1:111111111111:secret:hook"',
+    ]);
     const hook = { name: 'a', url: 'https://hooks.example.com' };
     expect(problemsOf(alertingSection({ notifier: { webhooks: [hook, hook] } }))).toEqual([
       'flinkAlerting.notifier.webhooks[1].name: expected a name no other webhook has, got "a"',

@@ -38,7 +38,7 @@ export function fakeToolchain(): FakeToolchain {
     join(binDir, 'mvn'),
     `#!/bin/sh
 echo "$*" >> '${log}'
-[ -f '${broken}' ] && { echo 'BUILD FAILURE (fake)' >&2; exit 1; }
+[ -f '${broken}' ] && { echo 'fake mvn: failing on purpose (test of the failure path)' >&2; exit 1; }
 mkdir -p '${flinkDir}/target/classes/alerting/local'
 echo jar > '${flinkDir}/target/alerting-flink.jar'
 echo class > '${flinkDir}/target/classes/alerting/local/LocalRunner.class'

@@ -1,4 +1,9 @@
+import { build } from 'esbuild';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { REPO_ROOT } from '../helpers/app';
 import { mskIamToken } from '../../lambda/flink-alerting/kafka-admin/adapters';
 import {
   ensureTopics,
@@ -118,5 +123,33 @@ describe('MSK IAM authentication token', () => {
     } finally {
       vi.unstubAllEnvs();
     }
+  });
+});
+
+describe('Kafka admin bundle', () => {
+  it('bundles every dependency (no AWS SDK from the runtime) and loads', async () => {
+    const outfile = join(mkdtempSync(join(tmpdir(), 'kafka-admin-bundle-')), 'index.js');
+    const result = await build({
+      entryPoints: [join(REPO_ROOT, 'lambda/flink-alerting/kafka-admin/handler.ts')],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      target: 'node24',
+      format: 'cjs',
+      external: [],
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.some((i) => i.includes('node_modules/kafkajs/'))).toBe(true);
+    expect(inputs.some((i) => i.includes('aws-msk-iam-sasl-signer-js'))).toBe(true);
+    const { handler } = require(outfile) as { handler: (e: unknown) => Promise<unknown> };
+    await expect(
+      handler({
+        RequestType: 'Delete',
+        PhysicalResourceId: 'flink-alerting-topics',
+        ResourceProperties: { Kind: 'Topics' },
+      }),
+    ).resolves.toEqual({ PhysicalResourceId: 'flink-alerting-topics' });
   });
 });
