@@ -1,16 +1,16 @@
 // npm run diff -- --base <git-ref>: the CloudFormation diff of every stack between a git ref and
 // the working tree, offline. See --help.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { diffAssemblies, hasChanges } from './lib/assembly-diff';
 
 const HELP = `Usage: npm run diff -- --base <git-ref> [options]
 
-Synthesizes the CDK app at <git-ref> (in a temporary git worktree) and in the working tree (HEAD
-in CI), then prints, stack by stack, the CloudFormation diff that 'cdk diff' would show, with IAM
+Synthesizes the CDK app at <git-ref> (in a temporary git worktree) and then the working tree (HEAD
+in CI, copied to the same temporary path so asset hashes compare), then prints, stack by stack, the CloudFormation diff that 'cdk diff' would show, with IAM
 and security group changes called out. Needs no AWS credentials.
 
 Options:
@@ -82,27 +82,45 @@ function main(): void {
   const config = values.config ? resolve(values.config) : undefined;
   const bundling = !values['no-bundling'];
 
+  // Both sides are synthesized at the same path: asset hashes and source maps depend on where the
+  // sources are, so a different path would show every function as changed.
   const work = mkdtempSync(join(tmpdir(), 'stack-diff-'));
-  const worktree = join(work, 'base');
-  try {
-    git(root, 'worktree', 'add', '--detach', '--quiet', worktree, baseCommit);
-    // The base is synthesized with the current dependencies: worktrees have no node_modules.
-    if (!existsSync(join(worktree, 'node_modules'))) {
-      symlinkSync(join(root, 'node_modules'), join(worktree, 'node_modules'), 'dir');
+  const tree = join(work, 'app');
+  const synthAt = (label: string, out: string): void => {
+    if (!existsSync(join(tree, 'node_modules'))) {
+      // Both sides use the current dependencies.
+      symlinkSync(join(root, 'node_modules'), join(tree, 'node_modules'), 'dir');
     }
-    process.stderr.write(`Synthesizing ${values.base} (${baseCommit.slice(0, 12)})...\n`);
-    synth(worktree, cdkBin, join(work, 'base.out'), { config, bundling });
-    process.stderr.write('Synthesizing the working tree...\n');
-    synth(root, cdkBin, join(work, 'head.out'), { config, bundling });
+    process.stderr.write(`Synthesizing ${label}...\n`);
+    synth(tree, cdkBin, OUT_DIR, { config, bundling });
+    renameSync(join(tree, OUT_DIR), out);
+  };
+  try {
+    git(root, 'worktree', 'add', '--detach', '--quiet', tree, baseCommit);
+    try {
+      synthAt(`${values.base} (${baseCommit.slice(0, 12)})`, join(work, 'base.out'));
+    } finally {
+      git(root, 'worktree', 'remove', '--force', tree);
+    }
+    copyWorkingTree(root, tree);
+    synthAt('the working tree', join(work, 'head.out'));
     const summary = diffAssemblies(join(work, 'base.out'), join(work, 'head.out'), process.stdout);
     if (values['fail-on-change'] && hasChanges(summary)) process.exitCode = 1;
   } finally {
-    try {
-      git(root, 'worktree', 'remove', '--force', worktree);
-    } catch {
-      // the worktree was never created
-    }
     rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Where each side's assembly is written, inside its tree (bundling output paths stay relative). */
+const OUT_DIR = '.stack-diff.out';
+
+/** The working tree as git sees it: tracked and untracked files, minus ignored and deleted ones. */
+function copyWorkingTree(root: string, target: string): void {
+  const files = git(root, 'ls-files', '-z', '--cached', '--others', '--exclude-standard').split('\0');
+  for (const file of files) {
+    if (!file || !existsSync(join(root, file))) continue;
+    mkdirSync(dirname(join(target, file)), { recursive: true });
+    copyFileSync(join(root, file), join(target, file));
   }
 }
 
