@@ -9,8 +9,17 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../../config/load';
 import { type SimulatedInstance, simulate, startMoto } from './simulator';
 
-const USAGE =
-  'usage: npm run license:simulate -- --instances <instances.json> --events <events.jsonl> [--config <file>] [--verbose]';
+const USAGE = `usage: npm run license:simulate -- --instances <instances.json> --events <events.jsonl> [--config <file>] [--verbose]
+
+Runs the real license-orchestration handlers against a local moto server: each event in file order
+goes through the ledger, change detection and sync, and the result is printed on stdout as JSON
+(product -> users last sent to the license server).
+
+  --instances <file>  JSON array of {"instanceId", "tags"}: the workbench instances and their tags
+  --events <file>     EC2 state-change events (EventBridge envelopes), one JSON object per line
+  --config <file>     deployment config whose licenseOrchestration section applies (default config/example.yaml)
+  --verbose           handler logs on stderr
+  -h, --help          this text`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -52,10 +61,15 @@ async function main(): Promise<void> {
         events: { type: 'string' },
         config: { type: 'string', default: 'config/example.yaml' },
         verbose: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
       },
     }).values;
   } catch (e) {
     fail((e as Error).message);
+  }
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
   }
   if (!args.instances || !args.events) fail('--instances and --events are required');
   let config;
