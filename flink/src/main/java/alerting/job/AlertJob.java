@@ -44,32 +44,16 @@ public final class AlertJob {
             DataStream<RawRecord> baselineRecords,
             long allowedLatenessMs,
             boolean preloadMonitors) {
-        SingleOutputStreamOperator<Telemetry> telemetry =
-                telemetryRecords
-                        .process(new Parsers.SplitTelemetry(), RecordTypes.TELEMETRY)
-                        .uid("split-telemetry")
-                        .name("split-telemetry");
-        SingleOutputStreamOperator<MonitorUpdate> monitors =
-                monitorRecords
-                        .process(new Parsers.ParseMonitors(), RecordTypes.MONITOR_UPDATE)
-                        .uid("parse-monitors")
-                        .name("parse-monitors");
+        PaneStage front =
+                PaneStage.build(telemetryRecords, monitorRecords, allowedLatenessMs, false, preloadMonitors);
+        SingleOutputStreamOperator<Telemetry> telemetry = front.telemetry;
+        SingleOutputStreamOperator<MonitorUpdate> monitors = front.monitors;
+        SingleOutputStreamOperator<Partial> partials = front.partials;
         SingleOutputStreamOperator<Baseline> baselines =
                 baselineRecords
                         .process(new Parsers.ParseBaselines(), RecordTypes.BASELINE)
                         .uid("parse-baselines")
                         .name("parse-baselines");
-
-        SingleOutputStreamOperator<Partial> partials =
-                telemetry
-                        .connect(monitors.broadcast())
-                        .transform(
-                                "pane-pre-aggregation",
-                                RecordTypes.PARTIAL,
-                                preloadMonitors
-                                        ? PanePreAggregator.preloadingMonitors(allowedLatenessMs, false)
-                                        : new PanePreAggregator(allowedLatenessMs, false))
-                        .uid("pane-pre-aggregation");
 
         DataStream<EvalInput> evalInputs =
                 partials.map(EvalInput::of, RecordTypes.EVAL_INPUT)
@@ -103,23 +87,9 @@ public final class AlertJob {
 
     /** The deployed job: Kafka topics to Kafka topics. */
     public static void wireKafka(StreamExecutionEnvironment env, JobConfig cfg) {
-        long ooo = cfg.durationMs(JobConfig.OUT_OF_ORDERNESS);
-        long idle = cfg.durationMs(JobConfig.IDLENESS);
-        DataStream<TelemetryRecord> telemetry =
-                env.fromSource(KafkaIO.telemetrySource(cfg), Watermarks.telemetry(ooo, idle), "telemetry")
-                        .uid("telemetry-source");
-        DataStream<RawRecord> monitors =
-                env.fromSource(
-                                KafkaIO.tableSource(cfg, JobConfig.TOPIC_MONITORS),
-                                Watermarks.<RawRecord>configuration(),
-                                "monitors")
-                        .uid("monitors-source");
-        DataStream<RawRecord> baselines =
-                env.fromSource(
-                                KafkaIO.tableSource(cfg, JobConfig.TOPIC_BASELINES),
-                                Watermarks.<RawRecord>configuration(),
-                                "baselines")
-                        .uid("baselines-source");
+        DataStream<TelemetryRecord> telemetry = PaneStage.kafkaTelemetry(env, cfg);
+        DataStream<RawRecord> monitors = PaneStage.kafkaTable(env, cfg, JobConfig.TOPIC_MONITORS, "monitors");
+        DataStream<RawRecord> baselines = PaneStage.kafkaTable(env, cfg, JobConfig.TOPIC_BASELINES, "baselines");
         Outputs out = build(telemetry, monitors, baselines, cfg.durationMs(JobConfig.ALLOWED_LATENESS), false);
         out.alerts.sinkTo(KafkaIO.alertSink(cfg)).uid("alerts-sink").name("alerts");
         out.deadLetters.sinkTo(KafkaIO.deadLetterSink(cfg)).uid("dead-letters-sink").name("dead-letters");

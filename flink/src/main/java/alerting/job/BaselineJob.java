@@ -1,7 +1,6 @@
 package alerting.job;
 
 import alerting.contract.Baseline;
-import alerting.contract.Telemetry;
 
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -25,26 +24,8 @@ public final class BaselineJob {
             long historyMs,
             int maxSamplesPerBucket,
             boolean preloadMonitors) {
-        SingleOutputStreamOperator<Telemetry> telemetry =
-                telemetryRecords
-                        .process(new Parsers.SplitTelemetry(), RecordTypes.TELEMETRY)
-                        .uid("split-telemetry")
-                        .name("split-telemetry");
-        SingleOutputStreamOperator<MonitorUpdate> monitors =
-                monitorRecords
-                        .process(new Parsers.ParseMonitors(), RecordTypes.MONITOR_UPDATE)
-                        .uid("parse-monitors")
-                        .name("parse-monitors");
         SingleOutputStreamOperator<Partial> partials =
-                telemetry
-                        .connect(monitors.broadcast())
-                        .transform(
-                                "pane-pre-aggregation",
-                                RecordTypes.PARTIAL,
-                                preloadMonitors
-                                        ? PanePreAggregator.preloadingMonitors(allowedLatenessMs, true)
-                                        : new PanePreAggregator(allowedLatenessMs, true))
-                        .uid("pane-pre-aggregation");
+                PaneStage.build(telemetryRecords, monitorRecords, allowedLatenessMs, true, preloadMonitors).partials;
         return partials
                 .keyBy(Partial::key, Types.STRING)
                 .process(new BaselineBuilder(historyMs, maxSamplesPerBucket, allowedLatenessMs), RecordTypes.BASELINE)
@@ -53,17 +34,8 @@ public final class BaselineJob {
     }
 
     public static void wireKafka(StreamExecutionEnvironment env, JobConfig cfg) {
-        long ooo = cfg.durationMs(JobConfig.OUT_OF_ORDERNESS);
-        long idle = cfg.durationMs(JobConfig.IDLENESS);
-        DataStream<TelemetryRecord> telemetry =
-                env.fromSource(KafkaIO.telemetrySource(cfg), Watermarks.telemetry(ooo, idle), "telemetry")
-                        .uid("telemetry-source");
-        DataStream<RawRecord> monitors =
-                env.fromSource(
-                                KafkaIO.tableSource(cfg, JobConfig.TOPIC_MONITORS),
-                                Watermarks.<RawRecord>configuration(),
-                                "monitors")
-                        .uid("monitors-source");
+        DataStream<TelemetryRecord> telemetry = PaneStage.kafkaTelemetry(env, cfg);
+        DataStream<RawRecord> monitors = PaneStage.kafkaTable(env, cfg, JobConfig.TOPIC_MONITORS, "monitors");
         build(
                         telemetry,
                         monitors,
