@@ -1,9 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { createLogger, createMetrics } from '../shared/powertools';
-import { DynamoDbStateStore } from './adapters/dynamodb-state-store';
-import { SesMailer } from './adapters/ses-mailer';
-import { SmsVoiceRegistrationApi } from './adapters/sms-voice-api';
+import { awsAdapters } from './adapters/aws';
 import { type AlertDeps, type AlertResult, parseRegistrationEvent, runAlert } from './core/alert';
 import type { Log } from './core/ports';
 import { accountOf, type MonitorSettings, parseSettings } from './core/settings';
@@ -42,21 +40,7 @@ const log: Log = {
 };
 
 let cachedSettings: MonitorSettings | undefined;
-let cachedDeps: AlertDeps | undefined;
-
 export const handler = createAlertHandler(
-  () => {
-    if (!cachedDeps) {
-      const table = process.env.TABLE_NAME;
-      if (!table) throw new Error('TABLE_NAME is not set: the monitor stack sets it to the state table');
-      cachedDeps = {
-        api: new SmsVoiceRegistrationApi(),
-        store: new DynamoDbStateStore(table),
-        mailer: new SesMailer(),
-        log,
-      };
-    }
-    return cachedDeps;
-  },
+  () => awsAdapters(log),
   () => (cachedSettings ??= parseSettings(process.env.MONITOR_SETTINGS)),
 );

@@ -1,9 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { createLogger, createMetrics } from '../shared/powertools';
-import { DynamoDbStateStore } from './adapters/dynamodb-state-store';
-import { SesMailer } from './adapters/ses-mailer';
-import { SmsVoiceRegistrationApi } from './adapters/sms-voice-api';
+import { awsAdapters } from './adapters/aws';
 import { InvalidEventError } from './core/alert';
 import type { Log } from './core/ports';
 import { type ReportDeps, type ReportResult, runReport } from './core/run-report';
@@ -70,25 +68,10 @@ const log: Log = {
 };
 
 let cachedSettings: MonitorSettings | undefined;
-let cachedDeps: ReportDeps | undefined;
 
 function awsSettings(): MonitorSettings {
   cachedSettings ??= parseSettings(process.env.MONITOR_SETTINGS);
   return cachedSettings;
 }
 
-function awsDeps(): ReportDeps {
-  if (!cachedDeps) {
-    const table = process.env.TABLE_NAME;
-    if (!table) throw new Error('TABLE_NAME is not set: the monitor stack sets it to the state table');
-    cachedDeps = {
-      api: new SmsVoiceRegistrationApi(),
-      store: new DynamoDbStateStore(table),
-      mailer: new SesMailer(),
-      log,
-    };
-  }
-  return cachedDeps;
-}
-
-export const handler = createReportHandler(awsDeps, awsSettings);
+export const handler = createReportHandler(() => awsAdapters(log), awsSettings);
