@@ -9,11 +9,12 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { MSKEvent } from 'aws-lambda';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Alert } from '../../lambda/flink-alerting/alert-contract';
 import { CachedSecretSource, SqsDeadLetterSink } from '../../lambda/flink-alerting/notifier/adapters';
 import { FIXTURES_DIR } from './fixtures';
 import { WebhookReceiver } from './webhook-receiver';
+import { sentMail } from '../helpers/moto';
 
 const SAMPLE: Alert = JSON.parse(readFileSync(join(FIXTURES_DIR, 'alert.sample.json'), 'utf8'));
 const SECRET = 'webhook-signing-key-0123456789';
@@ -64,17 +65,6 @@ let queueUrl = '';
 let secretArn = '';
 let table = '';
 let tableNumber = 0;
-
-async function sentMail(): Promise<
-  Array<{ source: string; subject: string; body: string; destinations: { ToAddresses: string[] } }>
-> {
-  const data = (await (await fetch(`${inject('motoEndpoint')}/moto-api/data.json`)).json()) as {
-    ses?: {
-      Message?: Array<{ source: string; subject: string; body: string; destinations: { ToAddresses: string[] } }>;
-    };
-  };
-  return data.ses?.Message ?? [];
-}
 
 async function deadLetters(): Promise<Array<Record<string, unknown>>> {
   const out: Array<Record<string, unknown>> = [];

@@ -2,28 +2,7 @@
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 
-export interface MotoMail {
-  readonly id: string;
-  readonly source: string;
-  readonly subject: string;
-  /** moto keeps the HTML part of a simple message (the text part when there is no HTML). */
-  readonly body: string;
-  readonly destinations: { ToAddresses?: string[] };
-}
-
-function motoEndpoint(): string {
-  const url = process.env.MOTO_ENDPOINT;
-  if (!url) throw new Error('MOTO_ENDPOINT is not set: run this file in the integration project');
-  return url;
-}
-
-/** Every email moto's SES has accepted, oldest first. */
-export async function sentMail(): Promise<MotoMail[]> {
-  const response = await fetch(`${motoEndpoint()}/moto-api/data.json`);
-  if (!response.ok) throw new Error(`moto data.json: HTTP ${response.status}`);
-  const data = (await response.json()) as { ses?: { Message?: MotoMail[] } };
-  return data.ses?.Message ?? [];
-}
+export { sentMail } from '../../helpers/moto';
 
 /** The state table as the monitor stack defines it. */
 export async function createStateTable(name: string): Promise<void> {
