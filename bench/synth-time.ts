@@ -20,7 +20,10 @@ function emptyApp(): string {
   );
   writeFileSync(
     join(dir, 'cdk.json'),
-    JSON.stringify({ app: `${join(ROOT, 'node_modules/.bin/tsx')} app.ts`, context }),
+    JSON.stringify({
+      app: JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')).app.replace('bin/app.ts', 'app.ts'),
+      context,
+    }),
   );
   // Resolve aws-cdk-lib from the project.
   writeFileSync(join(dir, 'package.json'), '{}');
