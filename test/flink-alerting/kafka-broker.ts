@@ -13,14 +13,6 @@ import { freePort } from '../helpers/moto-global-setup';
 const POM = join(REPO_ROOT, 'flink', 'pom.xml');
 const CACHE = join(REPO_ROOT, '.cache', 'kafka-broker-classpath.txt');
 
-/** Why a broker cannot be started here, or undefined when it can. */
-export function brokerUnavailable(): string | undefined {
-  if (!existsSync(POM)) return 'flink/pom.xml is missing (the Kafka jars come from the Flink project)';
-  if (spawnSync('java', ['-version']).error) return 'java is not installed';
-  if (spawnSync('mvn', ['-v']).error) return 'mvn is not installed';
-  return undefined;
-}
-
 /** The test classpath of the Flink project (it holds kafka_2.13), cached until the pom changes. */
 function classpath(): string {
   if (existsSync(CACHE) && statSync(CACHE).mtimeMs >= statSync(POM).mtimeMs) return readFileSync(CACHE, 'utf8').trim();
@@ -95,9 +87,15 @@ export class KafkaBroker {
       ].join('\n'),
     );
     const clusterId = randomBytes(16).toString('base64url');
-    const format = spawnSync('java', ['-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props], {
-      encoding: 'utf8',
-    });
+    // `--cluster-id=<id>` in one argument: a base64url ID may start with '-', which the tool's
+    // parser would otherwise take for an option.
+    const format = spawnSync(
+      'java',
+      ['-cp', cp, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', props],
+      {
+        encoding: 'utf8',
+      },
+    );
     if (format.status !== 0) throw new Error(`kafka storage format failed:\n${format.stdout}\n${format.stderr}`);
     this.process = spawn('java', ['-Xmx512m', '-cp', cp, 'kafka.Kafka', props], { stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (chunk: Buffer) => (this.log = (this.log + chunk.toString()).slice(-8000));
