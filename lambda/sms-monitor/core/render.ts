@@ -1,6 +1,12 @@
 import Handlebars from 'handlebars';
 import { ALERT_HTML, ALERT_TEXT } from '../templates/alert';
-import { REPORT_CARD_PARTIAL, REPORT_HTML, REPORT_ROW_PARTIAL, REPORT_TEXT } from '../templates/report';
+import {
+  DENIED_TEXT_PARTIAL,
+  REPORT_CARD_PARTIAL,
+  REPORT_HTML,
+  REPORT_ROW_PARTIAL,
+  REPORT_TEXT,
+} from '../templates/report';
 import { EMAIL_CSS } from '../templates/styles';
 import type { EntryView, ReportView } from './report-model';
 
@@ -24,6 +30,7 @@ html.registerPartial('row', REPORT_ROW_PARTIAL);
 
 const text = Handlebars.create();
 helpers(text);
+text.registerPartial('deniedText', DENIED_TEXT_PARTIAL);
 
 const options = { strict: true, knownHelpersOnly: false } as const;
 const reportHtml = html.compile<ReportView>(REPORT_HTML, options);
@@ -65,6 +72,7 @@ export const TEMPLATE_SOURCES: Readonly<Record<string, string>> = {
   REPORT_TEXT,
   REPORT_CARD_PARTIAL,
   REPORT_ROW_PARTIAL,
+  DENIED_TEXT_PARTIAL,
   ALERT_HTML,
   ALERT_TEXT,
 };

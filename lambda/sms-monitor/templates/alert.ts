@@ -39,21 +39,7 @@ export const ALERT_TEXT = `SMS registration needs action: {{statusLabel}}
   {{name}}: {{value}}
 {{/each}}
 {{#if denied}}
-  Why version {{denied.version}} was denied{{#if denied.deniedAt}} ({{denied.deniedAt}}){{/if}}:
-{{#each denied.reasons}}
-  - {{reason}}{{#if shortDescription}}: {{indent shortDescription 4}}{{/if}}
-{{#if longDescription}}
-    {{indent longDescription 4}}
-{{/if}}
-{{#if documentationUrl}}
-    {{documentationUrl}}
-{{else if documentationText}}
-    documentation (not linked, not an https AWS address): {{documentationText}}
-{{/if}}
-{{/each}}
-{{#if denied.feedback}}
-  Reviewer feedback: {{indent denied.feedback 4}}
-{{/if}}
+  {{> deniedText}}
 {{/if}}
 
 Open in the console: {{consoleUrl}}

@@ -177,21 +177,7 @@ Change tracking is off for this report (no state table was given).
       {{name}}: {{value}}
 {{/each}}
 {{#if denied}}
-      Why version {{denied.version}} was denied{{#if denied.deniedAt}} ({{denied.deniedAt}}){{/if}}:
-{{#each denied.reasons}}
-      - {{reason}}{{#if shortDescription}}: {{indent shortDescription 8}}{{/if}}
-{{#if longDescription}}
-        {{indent longDescription 8}}
-{{/if}}
-{{#if documentationUrl}}
-        {{documentationUrl}}
-{{else if documentationText}}
-        documentation (not linked, not an https AWS address): {{documentationText}}
-{{/if}}
-{{/each}}
-{{#if denied.feedback}}
-      Reviewer feedback: {{indent denied.feedback 8}}
-{{/if}}
+      {{> deniedText}}
 {{/if}}
 {{#if versionUnavailable}}
       Version {{versionUnavailable}} could not be read: it no longer exists.
@@ -205,4 +191,26 @@ Change tracking is off for this report (no state table was given).
 
 Console: {{#each consoleLinks}}{{url}}{{#unless @last}} {{/unless}}{{/each}}
 Statuses explained: {{statusDocsUrl}}
+`;
+
+/**
+ * Plain-text partial: why a version was denied. Written at column 0; Handlebars indents every line
+ * it renders by the indentation of the \`{{> deniedText}}\` line, so continuation lines from the
+ * \`indent\` helper only add their own 2 spaces.
+ */
+export const DENIED_TEXT_PARTIAL = `Why version {{denied.version}} was denied{{#if denied.deniedAt}} ({{denied.deniedAt}}){{/if}}:
+{{#each denied.reasons}}
+- {{reason}}{{#if shortDescription}}: {{indent shortDescription 2}}{{/if}}
+{{#if longDescription}}
+  {{indent longDescription 2}}
+{{/if}}
+{{#if documentationUrl}}
+  {{documentationUrl}}
+{{else if documentationText}}
+  documentation (not linked, not an https AWS address): {{documentationText}}
+{{/if}}
+{{/each}}
+{{#if denied.feedback}}
+Reviewer feedback: {{indent denied.feedback 2}}
+{{/if}}
 `;
