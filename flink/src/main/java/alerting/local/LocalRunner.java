@@ -9,10 +9,12 @@ import alerting.job.AlertJob;
 import alerting.job.BaselineJob;
 import alerting.job.JobConfig;
 import alerting.job.JobEnv;
+import alerting.job.RawRecord;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.io.IOException;
@@ -195,11 +197,18 @@ public final class LocalRunner {
             java.nio.file.Path deadLetters = work.resolve("dead-letters.jsonl");
             java.nio.file.Path lateEvents = work.resolve("late-events.jsonl");
             StreamExecutionEnvironment env = environment(cfg, parallelism);
+            DataStream<RawRecord> baselineTable = FileInputs.table(env, baselineLines, "baselines");
+            // The monitor preload also waits for the baseline file to end (the filter passes
+            // nothing, only its end of input): a file source is idle until it gets its split, and
+            // an idle baseline input would let windows be decided before their baselines arrive.
+            DataStream<RawRecord> monitorTable =
+                    FileInputs.table(env, monitorLines, "monitors")
+                            .union(baselineTable.filter(r -> false).setParallelism(1).name("baselines-loaded"));
             AlertJob.Outputs out =
                     AlertJob.build(
                             FileInputs.telemetry(env, cfg.durationMs(JobConfig.OUT_OF_ORDERNESS), telemetryFile),
-                            FileInputs.table(env, monitorLines, "monitors"),
-                            FileInputs.table(env, baselineLines, "baselines"),
+                            monitorTable,
+                            baselineTable,
                             cfg.durationMs(JobConfig.ALLOWED_LATENESS),
                             true);
             out.alerts.sinkTo(new LineFileSink<>(alerts, Json::alertToJson)).setParallelism(1).name("alerts-file");
