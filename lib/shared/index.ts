@@ -5,4 +5,5 @@ export * from './platform-stack';
 export * from './stack-naming';
 export * from './standard-function';
 export * from './tagging';
+export * from './template-validation';
 export * from './template-lint';

@@ -6,8 +6,13 @@ import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { join, relative } from 'node:path';
 import type { AlarmTopic } from './alarm-topic';
+import { bundleInputsHash } from './bundle-inputs';
 import { DeadLetterQueue } from './dead-letter-queue';
+
+// Where package-lock.json is: NodejsFunction's project root for every handler.
+const PROJECT_ROOT = join(__dirname, '../..');
 
 /** Log levels understood by Powertools for AWS Lambda. */
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -89,6 +94,8 @@ export interface StandardFunctionProps {
   readonly asyncInvocation?: AsyncInvocationOptions;
   /**
    * Bundling options merged over the standard ones (minified CommonJS with source maps for Node 24).
+   * Plain data only: they are part of the key under which a synth reuses the bundle, which a
+   * command hook's code could not be.
    * @default - the standard bundling
    */
   readonly bundling?: nodejs.BundlingOptions;
@@ -146,12 +153,21 @@ export class StandardFunction extends Construct {
       });
     }
 
+    if (props.bundling?.commandHooks) {
+      throw new Error(
+        `${this.node.path}: StandardFunction does not take bundling.commandHooks (bundles are reused by their inputs, and a hook is code)`,
+      );
+    }
+    const handler = props.handler ?? 'handler';
+    const runtime = lambda.Runtime.NODEJS_24_X;
+    const architecture = lambda.Architecture.ARM_64;
+    const bundling: nodejs.BundlingOptions = { sourceMap: true, minify: true, target: 'node24', ...props.bundling };
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       entry: props.entry,
-      handler: props.handler ?? 'handler',
+      handler,
       description: props.description,
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      runtime,
+      architecture,
       role: this.role,
       logGroup: this.logGroup,
       timeout: props.timeout ?? Duration.seconds(30),
@@ -166,10 +182,15 @@ export class StandardFunction extends Construct {
         ...props.environment,
       },
       bundling: {
-        sourceMap: true,
-        minify: true,
-        target: 'node24',
-        ...props.bundling,
+        ...bundling,
+        // Named by its inputs, so a repeated synth reuses the bundle in cdk.out (see bundle-inputs.ts).
+        assetHash: bundleInputsHash(PROJECT_ROOT, props.entry, {
+          entry: relative(PROJECT_ROOT, props.entry),
+          handler,
+          runtime: runtime.name,
+          architecture: architecture.name,
+          bundling,
+        }),
       },
       onFailure: this.failureQueue ? new destinations.SqsDestination(this.failureQueue.queue) : undefined,
       retryAttempts: props.asyncInvocation?.retryAttempts ?? (props.asyncInvocation ? 2 : undefined),

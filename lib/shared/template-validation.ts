@@ -1,0 +1,104 @@
+import {
+  CloudFormationValidatePlugin,
+  type IPolicyValidationContext,
+  type PolicyValidationPluginReport,
+  type PolicyViolation,
+} from 'aws-cdk-lib';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+const CDK_VERSION: string = JSON.parse(readFileSync(require.resolve('aws-cdk-lib/package.json'), 'utf8')).version;
+
+/** Where, inside the cloud assembly directory, results are kept. */
+export const VALIDATION_CACHE_DIR = '.template-validation';
+
+/**
+ * CDK's CloudFormation template validation (what `@aws-cdk/core:validateAgainstDefaultRules` runs),
+ * remembering each template's result in the cloud assembly directory. The engine's start-up and
+ * per-template checks are most of a synth, and most templates do not change between two synths:
+ * a template whose text, account, Region and validator are unchanged gets its earlier findings back,
+ * errors included, so a broken template fails every synth, not just the first.
+ *
+ * Being a `CloudFormationValidatePlugin`, it replaces the instance the feature flag adds, with the
+ * same default rules. Register it on the App.
+ */
+export class CachedTemplateValidation extends CloudFormationValidatePlugin {
+  override validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const violations: PolicyViolation[] = [];
+    const misses: { stack: IPolicyValidationContext['stackTemplates'][number]; file: string }[] = [];
+    for (const stack of context.stackTemplates) {
+      const file = this.cacheFile(stack.templatePath, stack.accountId, stack.region);
+      const cached = readCached(file);
+      if (cached) violations.push(...withTemplatePath(cached, stack.templatePath));
+      else misses.push({ stack, file });
+    }
+    if (misses.length > 0) {
+      const stackTemplates = misses.map((m) => m.stack);
+      const report = super.validate({
+        ...context,
+        stackTemplates,
+        templatePaths: stackTemplates.map((s) => s.templatePath),
+      });
+      for (const { stack, file } of misses) {
+        const own = violationsOf(report.violations, stack.templatePath);
+        writeCached(
+          file,
+          own.map((v) => withoutTemplatePath(v)),
+        );
+        violations.push(...own);
+      }
+    }
+    return {
+      success: violations.every((v) => v.severity !== 'error' && v.severity !== 'fatal'),
+      violations,
+      pluginVersion: this.version,
+    };
+  }
+
+  private cacheFile(templatePath: string, account: string | undefined, region: string | undefined): string {
+    const key = createHash('sha256')
+      .update(JSON.stringify([CDK_VERSION, this.version, account ?? '', region ?? '']))
+      .update(readFileSync(templatePath))
+      .digest('hex');
+    return join(dirname(templatePath), VALIDATION_CACHE_DIR, `${key}.json`);
+  }
+}
+
+function readCached(file: string): PolicyViolation[] | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as PolicyViolation[];
+  } catch {
+    return undefined; // absent or unreadable: validate again
+  }
+}
+
+function writeCached(file: string, violations: PolicyViolation[]): void {
+  mkdirSync(dirname(file), { recursive: true });
+  // Written whole then renamed, so a synth stopped half-way never leaves a partial result.
+  const partial = `${file}.${process.pid}.tmp`;
+  writeFileSync(partial, JSON.stringify(violations));
+  renameSync(partial, file);
+}
+
+/** The findings about one template, with only that template's resources. */
+function violationsOf(all: PolicyViolation[], templatePath: string): PolicyViolation[] {
+  const own: PolicyViolation[] = [];
+  for (const v of all) {
+    const resources = v.violatingResources.filter((r) => r.templatePath === templatePath);
+    if (resources.length > 0) own.push({ ...v, violatingResources: resources });
+  }
+  return own;
+}
+
+// Results are stored without the assembly path, so a copy of cdk.out elsewhere still hits.
+function withoutTemplatePath(v: PolicyViolation): PolicyViolation {
+  return { ...v, violatingResources: v.violatingResources.map((r) => ({ ...r, templatePath: undefined })) };
+}
+
+function withTemplatePath(violations: PolicyViolation[], templatePath: string): PolicyViolation[] {
+  return violations.map((v) => ({
+    ...v,
+    violatingResources: v.violatingResources.map((r) => ({ ...r, templatePath })),
+  }));
+}

@@ -1,0 +1,66 @@
+import { type App, CloudFormationValidatePlugin, Stack, Validations } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CachedTemplateValidation } from '../../lib/shared';
+import { testApp } from '../helpers/app';
+
+/** An app of one queue stack per entry, `DelaySeconds` as given (the schema wants an integer). */
+function queueApp(outdir: string, delays: Record<string, unknown>, cached = true): App {
+  const app = testApp({ outdir });
+  if (cached) Validations.of(app).addPlugins(new CachedTemplateValidation());
+  for (const [name, delay] of Object.entries(delays)) {
+    const stack = new Stack(app, name, { env: { account: '111111111111', region: 'eu-west-1' } });
+    new sqs.CfnQueue(stack, 'Queue').addPropertyOverride('DelaySeconds', delay);
+  }
+  return app;
+}
+
+/** What synth reports, with the output directory made neutral so two runs compare. */
+function synthError(app: App, outdir: string): string {
+  try {
+    app.synth();
+  } catch (e) {
+    return (e as Error).message.split(outdir).join('<outdir>');
+  }
+  throw new Error('synth passed');
+}
+
+const engine = () => vi.spyOn(CloudFormationValidatePlugin.prototype, 'validate');
+const validatedTemplates = (spy: ReturnType<typeof engine>) =>
+  spy.mock.calls.map(([context]) => context.stackTemplates.map((s) => basename(s.templatePath)));
+
+describe('CachedTemplateValidation', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('fails every synth of a template the schema rejects, with the report CDK gives, validating it once', () => {
+    const plain = mkdtempSync(join(tmpdir(), 'cfn-validate-'));
+    const expected = synthError(queueApp(plain, { Broken: 'soon' }, false), plain);
+    expect(expected).toMatch(/DelaySeconds: 'soon' is not of type 'integer'/);
+
+    const outdir = mkdtempSync(join(tmpdir(), 'cfn-validate-'));
+    const spy = engine();
+    expect(synthError(queueApp(outdir, { Broken: 'soon' }), outdir)).toBe(expected);
+    expect(synthError(queueApp(outdir, { Broken: 'soon' }), outdir)).toBe(expected);
+    expect(validatedTemplates(spy)).toEqual([['Broken.template.json']]);
+  });
+
+  it('validates again only the templates that changed', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'cfn-validate-'));
+    const spy = engine();
+    queueApp(outdir, { A: 5, B: 5 }).synth();
+    queueApp(outdir, { A: 5, B: 6 }).synth();
+    expect(validatedTemplates(spy)).toEqual([['A.template.json', 'B.template.json'], ['B.template.json']]);
+    expect(() => queueApp(outdir, { A: 5, B: 'later' }).synth()).toThrow(/'later' is not of type 'integer'/);
+  });
+
+  it('stands in for the instance the feature flag adds, so templates are validated once per synth', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'cfn-validate-'));
+    const spy = engine();
+    queueApp(outdir, { A: 5 }).synth();
+    expect(spy.mock.instances).toHaveLength(1);
+    expect(spy.mock.instances[0]).toBeInstanceOf(CachedTemplateValidation);
+  });
+});
