@@ -18,12 +18,12 @@ function queueApp(outdir: string, delays: Record<string, unknown>, cached = true
   return app;
 }
 
-/** What synth reports, with the output directory made neutral so two runs compare. */
-function synthError(app: App, outdir: string): string {
+/** What synth reports, without the report file's path (it names the output directory). */
+function synthError(app: App): string {
   try {
     app.synth();
   } catch (e) {
-    return (e as Error).message.split(outdir).join('<outdir>');
+    return (e as Error).message.replace(/A copy of this report can be found in: .*/, '');
   }
   throw new Error('synth passed');
 }
@@ -37,13 +37,13 @@ describe('CachedTemplateValidation', () => {
 
   it('fails every synth of a template the schema rejects, with the report CDK gives, validating it once', () => {
     const plain = mkdtempSync(join(tmpdir(), 'cfn-validate-'));
-    const expected = synthError(queueApp(plain, { Broken: 'soon' }, false), plain);
+    const expected = synthError(queueApp(plain, { Broken: 'soon' }, false));
     expect(expected).toMatch(/DelaySeconds: 'soon' is not of type 'integer'/);
 
     const outdir = mkdtempSync(join(tmpdir(), 'cfn-validate-'));
     const spy = engine();
-    expect(synthError(queueApp(outdir, { Broken: 'soon' }), outdir)).toBe(expected);
-    expect(synthError(queueApp(outdir, { Broken: 'soon' }), outdir)).toBe(expected);
+    expect(synthError(queueApp(outdir, { Broken: 'soon' }))).toBe(expected);
+    expect(synthError(queueApp(outdir, { Broken: 'soon' }))).toBe(expected);
     expect(validatedTemplates(spy)).toEqual([['Broken.template.json']]);
   });
 
