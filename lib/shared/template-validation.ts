@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 const CDK_VERSION: string = JSON.parse(readFileSync(require.resolve('aws-cdk-lib/package.json'), 'utf8')).version;
 
 /** Where, inside the cloud assembly directory, results are kept. */
-export const VALIDATION_CACHE_DIR = '.template-validation';
+const VALIDATION_CACHE_DIR = '.template-validation';
 
 /**
  * CDK's CloudFormation template validation (what `@aws-cdk/core:validateAgainstDefaultRules` runs),
@@ -40,14 +40,8 @@ export class CachedTemplateValidation extends CloudFormationValidatePlugin {
         stackTemplates,
         templatePaths: stackTemplates.map((s) => s.templatePath),
       });
-      for (const { stack, file } of misses) {
-        const own = violationsOf(report.violations, stack.templatePath);
-        writeCached(
-          file,
-          own.map((v) => withoutTemplatePath(v)),
-        );
-        violations.push(...own);
-      }
+      violations.push(...report.violations);
+      for (const { stack, file } of misses) writeCached(file, violationsOf(report.violations, stack.templatePath));
     }
     return {
       success: violations.every((v) => v.severity !== 'error' && v.severity !== 'fatal'),
@@ -81,19 +75,19 @@ function writeCached(file: string, violations: PolicyViolation[]): void {
   renameSync(partial, file);
 }
 
-/** The findings about one template, with only that template's resources. */
+/**
+ * The findings about one template, with only that template's resources, stored without the
+ * assembly path so that a copy of cdk.out elsewhere still hits.
+ */
 function violationsOf(all: PolicyViolation[], templatePath: string): PolicyViolation[] {
   const own: PolicyViolation[] = [];
   for (const v of all) {
-    const resources = v.violatingResources.filter((r) => r.templatePath === templatePath);
+    const resources = v.violatingResources
+      .filter((r) => r.templatePath === templatePath)
+      .map((r) => ({ ...r, templatePath: undefined }));
     if (resources.length > 0) own.push({ ...v, violatingResources: resources });
   }
   return own;
-}
-
-// Results are stored without the assembly path, so a copy of cdk.out elsewhere still hits.
-function withoutTemplatePath(v: PolicyViolation): PolicyViolation {
-  return { ...v, violatingResources: v.violatingResources.map((r) => ({ ...r, templatePath: undefined })) };
 }
 
 function withTemplatePath(violations: PolicyViolation[], templatePath: string): PolicyViolation[] {
