@@ -13,7 +13,8 @@
 // instance never reports stopped) and replaced by a fresh instance.
 import type { WorkbenchStateChangeV1 } from '../../lambda/license-orchestration/core/contract';
 import { applyEvent, productsFor } from '../../lambda/license-orchestration/core/ledger';
-import { deliver, iso, rng, T0, type Workbench } from '../../test/license-orchestration/support/histories';
+import { seededRandom } from '../../test/helpers/seeded-random';
+import { deliver, iso, T0, type Workbench } from '../../test/license-orchestration/support/histories';
 import { MemoryLedger } from '../../test/license-orchestration/support/memory-ledger';
 
 const CATALOG = { 'cad-engineering': ['cad-suite', 'sim-tool'], simulation: ['sim-tool'] };
@@ -47,7 +48,7 @@ interface Histories {
 }
 
 function generate(seed: number, terminationRate: number): Histories {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const between = (lo: number, hi: number) => lo + random() * (hi - lo);
   const workbenches: Workbench[] = [];
   const events: WorkbenchStateChangeV1[] = [];
@@ -144,7 +145,7 @@ function compare(holds: (product: string, user: string) => boolean, truth: Set<s
 
 async function scenario(label: string, duplicateRate: number, terminationRate: number, seed: number) {
   const h = generate(seed, terminationRate);
-  const delivered = deliver(h.events, { duplicateRate, jitterMs: 5000 }, rng(seed + 1));
+  const delivered = deliver(h.events, { duplicateRate, jitterMs: 5000 }, seededRandom(seed + 1));
   const counter = new SourceDesignCounter();
   for (const e of delivered) counter.apply(e);
   const ledger = new MemoryLedger();

@@ -27,7 +27,8 @@ import {
 import type { SyncReport, SyncStore } from '../../lambda/license-orchestration/core/sync';
 import { createChangeDetectorHandler } from '../../lambda/license-orchestration/handlers/change-detector';
 import { createSyncHandler } from '../../lambda/license-orchestration/handlers/sync';
-import { iso, rng } from '../../test/license-orchestration/support/histories';
+import { seededRandom } from '../../test/helpers/seeded-random';
+import { iso } from '../../test/license-orchestration/support/histories';
 import { MemoryLedger } from '../../test/license-orchestration/support/memory-ledger';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
@@ -147,7 +148,7 @@ function logNormal(random: () => number, [median, p95]: readonly [number, number
 
 async function simulateDeployment(events: readonly WorkbenchStateChangeV1[], seed: number) {
   const vt = new VirtualTime();
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const lat = (k: keyof typeof LATENCY) => logNormal(random, LATENCY[k]);
   const memory = new MemoryLedger();
   const transitions: Transition[] = [];
@@ -302,7 +303,7 @@ async function simulateDeployment(events: readonly WorkbenchStateChangeV1[], see
 
 /** The source design on the same transitions: its extra hop, parameter write and minute poll. */
 function sourceDesign(transitions: readonly Transition[], seed: number) {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const phase = random() * SOURCE_POLL_MS;
   const latencies: number[] = [];
   const ticks = new Map<number, Set<string>>();
@@ -353,7 +354,7 @@ function event(
 
 /** A working day: 300 users with 2 workbenches each, each started and stopped 3 times over 8 hours. */
 function workingDay(seed: number): WorkbenchStateChangeV1[] {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const events: WorkbenchStateChangeV1[] = [];
   let n = 0;
   for (let u = 0; u < 300; u++) {
@@ -378,7 +379,7 @@ function workingDay(seed: number): WorkbenchStateChangeV1[] {
 
 /** A morning storm: 1,000 workbenches (1,000 users; 70 % CAD, 30 % simulation) start within 5 minutes. */
 function morningStorm(seed: number): WorkbenchStateChangeV1[] {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const events: WorkbenchStateChangeV1[] = [];
   for (let w = 0; w < 1000; w++) {
     const id = `i-${(w + 1).toString(16).padStart(17, '0')}`;

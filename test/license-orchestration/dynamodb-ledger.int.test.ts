@@ -7,7 +7,8 @@ import { DynamoDbLedger } from '../../lambda/license-orchestration/adapters/dyna
 import { summarizeBatch } from '../../lambda/license-orchestration/core/change-detection';
 import type { Ec2State, WorkbenchStateChangeV1 } from '../../lambda/license-orchestration/core/contract';
 import { applyEvent, decide, productsFor } from '../../lambda/license-orchestration/core/ledger';
-import { deliver, lifecycle, rng, truth, type Workbench } from './support/histories';
+import { seededRandom } from '../helpers/seeded-random';
+import { deliver, lifecycle, truth, type Workbench } from './support/histories';
 import { createLedgerTable, DynamoDBClient, StreamReader } from './support/local-aws';
 
 const CATALOG = { cad: ['cad-suite', 'sim-tool'], sim: ['sim-tool'] };
@@ -238,7 +239,7 @@ describe('DynamoDbLedger under random delivery (moto, property)', () => {
             region: 'eu-west-1',
           }));
           const histories = spec.map((s, i) => lifecycle(workbenches[i], s.steps));
-          for (const e of deliver(histories.flat(), { duplicateRate: 0.3, jitterMs: 5000 }, rng(seed)))
+          for (const e of deliver(histories.flat(), { duplicateRate: 0.3, jitterMs: 5000 }, seededRandom(seed)))
             await apply(ledger, e);
           const expected = truth(workbenches, histories, CATALOG);
           for (const product of ['cad-suite', 'sim-tool']) {

@@ -10,7 +10,8 @@ import {
   productsFor,
 } from '../../lambda/license-orchestration/core/ledger';
 import { planRepairs } from '../../lambda/license-orchestration/core/reconcile';
-import { deliver, lifecycle, rng, type Step, truth, type Workbench } from './support/histories';
+import { seededRandom } from '../helpers/seeded-random';
+import { deliver, lifecycle, type Step, truth, type Workbench } from './support/histories';
 import { MemoryLedger } from './support/memory-ledger';
 
 const CATALOG = { cad: ['cad-suite', 'sim-tool'], sim: ['sim-tool'] };
@@ -216,7 +217,7 @@ describe('ledger under at-least-once, unordered delivery (property)', () => {
         const delivered = deliver(
           histories.flat(),
           { duplicateRate: h.duplicateRate, jitterMs: h.jitterMs },
-          rng(h.seed),
+          seededRandom(h.seed),
         );
         const ledger = new MemoryLedger();
         await applyAll(ledger, delivered);
@@ -240,8 +241,8 @@ describe('ledger under at-least-once, unordered delivery (property)', () => {
         const events = histories.flat();
         const a = new MemoryLedger();
         const b = new MemoryLedger();
-        await applyAll(a, deliver(events, { duplicateRate: 0.3, jitterMs: 1e9 }, rng(h.seed)));
-        await applyAll(b, deliver(events, { duplicateRate: 0.3, jitterMs: 1e9 }, rng(seed2)));
+        await applyAll(a, deliver(events, { duplicateRate: 0.3, jitterMs: 1e9 }, seededRandom(h.seed)));
+        await applyAll(b, deliver(events, { duplicateRate: 0.3, jitterMs: 1e9 }, seededRandom(seed2)));
         const strip = (m: MemoryLedger) =>
           [...m.instances.values()]
             .map(({ revision: _r, ...rest }) => rest)
@@ -260,7 +261,11 @@ describe('ledger under at-least-once, unordered delivery (property)', () => {
         const ledger = new MemoryLedger();
         await applyAll(
           ledger,
-          deliver(histories.flat(), { duplicateRate: h.duplicateRate, jitterMs: h.jitterMs, lossRate }, rng(h.seed)),
+          deliver(
+            histories.flat(),
+            { duplicateRate: h.duplicateRate, jitterMs: h.jitterMs, lossRate },
+            seededRandom(h.seed),
+          ),
         );
         // EC2 as the reader role would list it a while after the last event; terminated instances
         // have disappeared from the listing.

@@ -85,18 +85,6 @@ export function truth(
   return Object.fromEntries(Object.entries(out).map(([p, users]) => [p, [...users].sort()]));
 }
 
-/** A small deterministic PRNG (mulberry32), so benchmark runs are repeatable. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface DeliveryOptions {
   /** Probability that an event is delivered twice. */
   readonly duplicateRate: number;

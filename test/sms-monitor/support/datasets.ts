@@ -1,5 +1,6 @@
 // Registration data for the local API server: large deterministic sets with every status, sets
 // with hostile strings in every field the report shows, and a small realistic example.
+import { seededRandom } from '../../helpers/seeded-random';
 import type { FakeRegistration, FakeVersion } from './fake-sms-api';
 
 export const ACCOUNT = '111111111111';
@@ -45,18 +46,6 @@ export const HOSTILE = {
 } as const;
 export const HOSTILE_VALUES: readonly string[] = Object.values(HOSTILE);
 
-/** A tiny deterministic PRNG (mulberry32), so data sets are the same on every run. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface GenerateOptions {
   readonly region: string;
   readonly count: number;
@@ -76,7 +65,7 @@ export interface GenerateOptions {
  * version) and COMPLETE (with an approved version), the rest spread evenly over the other statuses.
  */
 export function generateRegistrations(options: GenerateOptions): FakeRegistration[] {
-  const rnd = random(options.seed ?? 1);
+  const rnd = seededRandom(options.seed ?? 1);
   const now = options.now ?? Math.floor(Date.UTC(2025, 5, 2, 9, 0, 0) / 1000);
   const lookups = Math.round(options.count * (options.lookupShare ?? 0.3));
   const others = options.otherStatuses ?? ALL_STATUSES.filter((s) => s !== 'REQUIRES_UPDATES' && s !== 'COMPLETE');
