@@ -1,7 +1,7 @@
 import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Template } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAlertHandler } from '../../lambda/sms-monitor/alert-handler';
 import { DynamoDbStateStore } from '../../lambda/sms-monitor/adapters/dynamodb-state-store';
 import { SesMailer } from '../../lambda/sms-monitor/adapters/ses-mailer';
@@ -13,8 +13,8 @@ import type { SmsMonitorConfig } from '../../config/schema';
 import { addSmsMonitorStacks } from '../../lib/sms-monitor';
 import { testApp, testOperations } from '../helpers/app';
 import { HOSTILE, hostileRegistrations } from './support/datasets';
-import { FakeSmsVoiceApi, SMS_VOICE_ENDPOINT_ENV } from './support/fake-sms-api';
-import { createStateTable, sentMail, verifyIdentity } from './support/moto';
+import { FakeSmsVoiceApi } from './support/fake-sms-api';
+import { sentMail, useIntegrationWorld } from './support/moto';
 
 // Real-time alerts: the synthesized rule's pattern evaluated by moto's EventBridge, and the alert
 // function against the local SMS API server, DynamoDB and SES in moto.
@@ -33,7 +33,6 @@ const handler = createAlertHandler(
   () => settings,
 );
 const context = { invokedFunctionArn: 'arn:aws:lambda:us-east-1:111111111111:function:sms-registration-alert' };
-let savedEndpoint: string | undefined;
 
 function statusEvent(id: string, registrationId: string, detail: Record<string, unknown> = {}, region = 'us-east-1') {
   return {
@@ -49,19 +48,7 @@ function statusEvent(id: string, registrationId: string, detail: Record<string, 
   };
 }
 
-beforeAll(async () => {
-  await fake.start();
-  savedEndpoint = process.env[SMS_VOICE_ENDPOINT_ENV];
-  process.env[SMS_VOICE_ENDPOINT_ENV] = fake.url;
-  await createStateTable(TABLE);
-  await verifyIdentity('example.com');
-});
-
-afterAll(async () => {
-  if (savedEndpoint === undefined) delete process.env[SMS_VOICE_ENDPOINT_ENV];
-  else process.env[SMS_VOICE_ENDPOINT_ENV] = savedEndpoint;
-  await fake.stop();
-});
+useIntegrationWorld(fake, TABLE);
 
 describe('registration status change rule (pattern evaluated by moto EventBridge)', () => {
   it('matches action-needed statuses of monitored Regions, and events without a status field', async () => {

@@ -1,7 +1,7 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoDbStateStore } from '../../lambda/sms-monitor/adapters/dynamodb-state-store';
 import { SesMailer } from '../../lambda/sms-monitor/adapters/ses-mailer';
 import { SmsVoiceRegistrationApi } from '../../lambda/sms-monitor/adapters/sms-voice-api';
@@ -11,8 +11,8 @@ import { createReportHandler } from '../../lambda/sms-monitor/report-handler';
 import { REPO_ROOT } from '../helpers/app';
 import { bundleHandler } from '../helpers/bundle';
 import { ALL_STATUSES, generateRegistrations, HOSTILE, hostileRegistrations } from './support/datasets';
-import { FakeSmsVoiceApi, SMS_VOICE_ENDPOINT_ENV } from './support/fake-sms-api';
-import { createStateTable, sentMail, verifyIdentity } from './support/moto';
+import { FakeSmsVoiceApi } from './support/fake-sms-api';
+import { sentMail, useIntegrationWorld, verifyIdentity } from './support/moto';
 
 // The report end to end: the real SDK against the local SMS API server (1,500+ registrations in two
 // Regions, every status, hostile strings), change tracking and idempotency in moto's DynamoDB, and
@@ -36,7 +36,6 @@ const baseSettings = {
 const settings = (overrides: Partial<MonitorSettings> = {}): MonitorSettings =>
   monitorSettings.parse({ ...baseSettings, ...overrides });
 
-let savedEndpoint: string | undefined;
 /** Request bodies the SES client sent over the wire. */
 const sesRequests: {
   Content: { Simple: { Subject: { Data: string }; Body: { Html: { Data: string }; Text: { Data: string } } } };
@@ -73,19 +72,7 @@ const expectedLookups = [...east, ...west].filter(
     (r.RegistrationStatus === 'COMPLETE' && r.ApprovedVersionNumber !== undefined),
 ).length;
 
-beforeAll(async () => {
-  await fake.start();
-  savedEndpoint = process.env[SMS_VOICE_ENDPOINT_ENV];
-  process.env[SMS_VOICE_ENDPOINT_ENV] = fake.url;
-  await createStateTable(TABLE);
-  await verifyIdentity('example.com');
-});
-
-afterAll(async () => {
-  if (savedEndpoint === undefined) delete process.env[SMS_VOICE_ENDPOINT_ENV];
-  else process.env[SMS_VOICE_ENDPOINT_ENV] = savedEndpoint;
-  await fake.stop();
-});
+useIntegrationWorld(fake, TABLE);
 
 describe('scheduled report against the SMS API server, DynamoDB and SES (moto)', () => {
   it('covers every status, in data the size of a real account', () => {
