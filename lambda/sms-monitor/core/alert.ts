@@ -3,7 +3,7 @@ import { STATUS_DOCS_URL } from './links';
 import { type Log, type Mailer, type RegistrationApi, SILENT_LOG, type StateStore } from './ports';
 import { type AlertView, renderAlert } from './render';
 import { buildEntryView } from './report-model';
-import { AmbiguousSendError } from './run-report';
+import { AmbiguousSendError, sendUnderClaim } from './send-once';
 import type { MonitorSettings } from './settings';
 import { statusInfo } from './statuses';
 import { formatDateTime } from './time';
@@ -146,22 +146,8 @@ export async function runAlert(
   };
   const mail = renderAlert(view);
 
-  if (!(await deps.store.claimSend(key, now))) throw new AmbiguousSendError(key);
-  let messageId: string;
-  try {
-    ({ messageId } = await deps.mailer.send({
-      from: settings.sender,
-      to: settings.recipients,
-      subject: mail.subject,
-      html: mail.html,
-      text: mail.text,
-      configurationSet: settings.configurationSet,
-    }));
-  } catch (e) {
-    const reason = (e as Error).message ?? String(e);
-    await deps.store.releaseSend(key, reason, new Date());
-    throw new Error(`sending the alert for ${event.registrationId} failed: ${reason}`, { cause: e });
-  }
+  const claim = { store: deps.store, key, now };
+  const messageId = await sendUnderClaim(deps.mailer, settings, mail, claim, `the alert for ${event.registrationId}`);
   await deps.store.completeSend(key, messageId, now);
   log.info('alert sent', { key, messageId, status: registration.status });
   return { outcome: 'sent', status: registration.status, messageId };

@@ -5,6 +5,7 @@ import { renderReport, type RenderedMail } from './render';
 import { buildReportView } from './report-model';
 import type { MonitorSettings } from './settings';
 import { statusInfo } from './statuses';
+import { AmbiguousSendError, sendUnderClaim } from './send-once';
 import { localDate, localWeekday } from './time';
 
 export interface ReportDeps {
@@ -48,18 +49,6 @@ export interface ReportResult {
   readonly changes: number;
   readonly digest: boolean;
   readonly stats?: CollectStats;
-}
-
-/** A send claimed by an earlier attempt that never confirmed it: it may or may not have gone out. */
-export class AmbiguousSendError extends Error {
-  constructor(readonly key: string) {
-    super(
-      `${key}: an earlier attempt started sending and did not confirm it, so the email may already have gone out. ` +
-        "Not sending it again. Check the recipients' mailboxes (or SES sending metrics); to send it anyway, delete the " +
-        `table item pk=SEND, sk=${key} and invoke again.`,
-    );
-    this.name = 'AmbiguousSendError';
-  }
 }
 
 /**
@@ -151,36 +140,9 @@ export async function runReport(
   };
   if (!request.send) return { outcome: 'rendered', ...summary };
 
-  const mailer = deps.mailer as Mailer;
-  if (store && key && !(await store.claimSend(key, now))) {
-    // Another attempt claimed it between our check and now.
-    throw new AmbiguousSendError(key);
-  }
-  let messageId: string;
-  try {
-    ({ messageId } = await mailer.send({
-      from: settings.sender,
-      to: settings.recipients,
-      subject: mail.subject,
-      html: mail.html,
-      text: mail.text,
-      configurationSet: settings.configurationSet,
-    }));
-  } catch (e) {
-    const reason = (e as Error).message ?? String(e);
-    if (store && key) {
-      try {
-        await store.releaseSend(key, reason, new Date());
-      } catch (releaseError) {
-        throw new Error(
-          `sending ${key} failed (${reason}) and its claim could not be released (${(releaseError as Error).message}); ` +
-            `a retry will refuse to send: delete the table item pk=SEND, sk=${key} to allow it`,
-          { cause: e },
-        );
-      }
-    }
-    throw new Error(`sending the SMS registration report failed: ${reason}`, { cause: e });
-  }
+  // A claim taken since the check above means another attempt is sending it.
+  const claim = store && key ? { store, key, now } : undefined;
+  const messageId = await sendUnderClaim(deps.mailer as Mailer, settings, mail, claim, 'the SMS registration report');
   log.info('report sent', { key, messageId, total: view.total, actionNeeded: view.actionNeeded });
 
   if (store && key && diff) {
