@@ -32,8 +32,8 @@ import java.util.Map;
  * operator: the alert needs every window evaluated in order, including windows with no data
  * (they break a {@code for} streak and let a silent group recover), and Flink's windows never
  * fire empty. Ticking stops, and keyed state is dropped, once nothing is pending, so idle groups
- * cost nothing. At the end of a bounded input (watermark = +inf) empty windows are not
- * evaluated: the end of a file is not silence.
+ * cost nothing. At the end of a bounded input (watermark = +inf) the empty windows after a
+ * group's last pane are not evaluated: the end of a file is not silence.
  *
  * <p>The monitor table arrives as broadcast state (additions, changes, disabling take effect
  * without a redeploy); its stream is marked idle so it never holds windows back.
@@ -153,6 +153,7 @@ public class AlertEvaluator extends KeyedBroadcastProcessFunction<String, EvalIn
         long slide = current.windowSlideMs;
         Accumulator window = null;
         List<Long> expired = new ArrayList<>();
+        boolean laterPanes = false;
         for (Map.Entry<Long, Accumulator> e : panes.entries()) {
             long paneStart = e.getKey();
             if (paneStart >= end - size && paneStart < end) {
@@ -160,9 +161,14 @@ public class AlertEvaluator extends KeyedBroadcastProcessFunction<String, EvalIn
             }
             if (paneStart < end + slide - size) {
                 expired.add(paneStart); // in no later window
+            } else if (paneStart >= end) {
+                laterPanes = true;
             }
         }
-        if (window == null && ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
+        if (window == null && !laterPanes && ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
+            // Past this group's last pane at the end of a bounded input. An empty window with
+            // panes after it is a gap in the data, silence like any other, even when the whole
+            // input arrived before the watermark jumped to +infinity.
             clear();
             return;
         }

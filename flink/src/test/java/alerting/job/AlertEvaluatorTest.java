@@ -240,6 +240,41 @@ class AlertEvaluatorTest {
         assertThat(h.numEventTimeTimers()).isZero();
     }
 
+    /**
+     * A bounded run can deliver every pane before the watermark moves, then jump to +infinity at
+     * the end of input: a gap in a group's data must still read as silence, as it does when the
+     * watermark advances window by window; only the silence after the last pane is not evaluated.
+     */
+    @Test
+    void aGapBeforeTheEndOfInputIsSilenceEvenWhenTheWatermarkJumpsToTheEnd() throws Exception {
+        int week = 7 * 24 * 120; // 30 s windows
+        int[] breaching = {0, 1, 2, week, week + 1, week + 2};
+
+        var stepwise = opened(m);
+        for (int k : breaching) {
+            pane(stepwise, m, "pool-a", k, 400);
+        }
+        for (int k = 0; k <= week + 2; k++) {
+            closeWindow(stepwise, k);
+        }
+        stepwise.processWatermark(Long.MAX_VALUE);
+
+        var atOnce = opened(m);
+        for (int k : breaching) {
+            pane(atOnce, m, "pool-a", k, 400);
+        }
+        atOnce.processWatermark(Long.MAX_VALUE);
+
+        List<Alert> expected =
+                List.of(
+                        expected(Alert.TRIGGERED, 400.0, 300.0, 2, "pool-a"),
+                        expected(Alert.RECOVERED, null, 300.0, 3, "pool-a"),
+                        expected(Alert.TRIGGERED, 400.0, 300.0, week + 2, "pool-a"));
+        assertThat(alerts(stepwise)).containsExactlyElementsOf(expected);
+        assertThat(alerts(atOnce)).containsExactlyElementsOf(expected);
+        assertThat(atOnce.numEventTimeTimers()).isZero();
+    }
+
     @Test
     void disablingAMonitorResolvesItsOpenAlerts() throws Exception {
         var h = opened(m);
