@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Template gates over a synthesized cloud assembly: cfn-lint (zero errors and warnings) and checkov
-# (findings fixed, or skipped with a reason in .checkov.yaml). Usage: scripts/template-gates.sh [cdk.out]
+# Template gates over a synthesized cloud assembly: cfn-lint (zero errors and warnings), checkov
+# (findings fixed, or skipped with a reason in .checkov.yaml) and the IAM gate (every policy action
+# and resource checked against AWS's service authorization data; `*` acknowledged in .iam-gate.yaml). Usage: scripts/template-gates.sh [cdk.out]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-cdk.out}
@@ -24,4 +25,6 @@ if [ "$status" -ne 0 ]; then
   echo "checkov failed: fix the findings above or skip them with a reason in .checkov.yaml" >&2
   exit "$status"
 fi
+echo "IAM gate: ${#templates[@]} templates"
+.venv/bin/python scripts/iam-gate.py --acknowledgements .iam-gate.yaml -- "${templates[@]}"
 echo "template gates passed"

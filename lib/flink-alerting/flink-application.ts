@@ -120,17 +120,9 @@ export class ManagedFlinkApplication extends Construct {
           actions: ['logs:DescribeLogStreams'],
           resources: [this.logGroup.logGroupArn],
         }),
-        new iam.PolicyStatement({
-          actions: ['logs:DescribeLogGroups'],
-          resources: [
-            stack.formatArn({
-              service: 'logs',
-              resource: 'log-group',
-              resourceName: '*',
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          ],
-        }),
+        // DescribeLogGroups has no resource types in the Service Authorization Reference: only `*`
+        // authorizes it.
+        new iam.PolicyStatement({ actions: ['logs:DescribeLogGroups'], resources: ['*'] }),
         // VPC access (as documented for Managed Flink): Describe* cannot be scoped to resources.
         new iam.PolicyStatement({
           actions: [
@@ -166,7 +158,6 @@ export class ManagedFlinkApplication extends Construct {
       [
         'AwsSolutions-IAM5[Resource::*]',
         `AwsSolutions-IAM5[Resource::arn:${stack.partition}:ec2:${stack.region}:${stack.account}:network-interface/*]`,
-        `AwsSolutions-IAM5[Resource::arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*]`,
       ],
       'Managed Flink creates its ENIs (IDs unknown until created) in the given subnets and security group; ' +
         'EC2 Describe* actions and logs:DescribeLogGroups have no resource-level permissions.',

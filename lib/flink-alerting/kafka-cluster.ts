@@ -150,9 +150,16 @@ export class AlertingKafkaCluster extends Construct {
         physicalResourceId: cr.PhysicalResourceId.of(this.clusterArn),
         outputPaths: ['BootstrapBrokerStringSaslIam'],
       },
-      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: [this.clusterArn] }),
+      // GetBootstrapBrokers has no resource types in the Service Authorization Reference: only `*`
+      // authorizes it (a cluster ARN here fails with AccessDenied).
+      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
       installLatestAwsSdk: false,
     });
+    acknowledge(
+      brokers,
+      ['AwsSolutions-IAM5[Resource::*]'],
+      'kafka:GetBootstrapBrokers supports no resource-level permissions; the call is read-only.',
+    );
     this.bootstrapBrokers = brokers.getResponseField('BootstrapBrokerStringSaslIam');
   }
 

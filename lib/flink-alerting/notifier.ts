@@ -216,9 +216,12 @@ export class AlertNotifier extends Construct {
         ...cluster.consumeStatements([props.topic], [props.consumerGroupId]),
         cluster.connectStatement(['kafka-cluster:DescribeClusterDynamicConfiguration']),
         new iam.PolicyStatement({
-          actions: ['kafka:DescribeCluster', 'kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers'],
+          actions: ['kafka:DescribeCluster', 'kafka:DescribeClusterV2'],
           resources: [cluster.clusterArn],
         }),
+        // GetBootstrapBrokers has no resource types in the Service Authorization Reference: only `*`
+        // authorizes it.
+        new iam.PolicyStatement({ actions: ['kafka:GetBootstrapBrokers'], resources: ['*'] }),
         new iam.PolicyStatement({
           actions: [
             'ec2:CreateNetworkInterface',

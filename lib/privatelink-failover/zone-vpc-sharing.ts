@@ -1,4 +1,4 @@
-import { Aws, CustomResource, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, CustomResource, Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
@@ -35,7 +35,6 @@ export class ZoneVpcSharing extends Construct {
 
   constructor(scope: Construct, id: string, props: ZoneVpcSharingProps) {
     super(scope, id);
-    const stack = Stack.of(this);
     this.handler = new StandardFunction(this, 'Handler', {
       entry: HANDLER,
       serviceName: `privatelink-zone-${props.kind}`,
@@ -64,13 +63,12 @@ export class ZoneVpcSharing extends Construct {
         }),
       );
     } else {
+      // Both actions take only the hosted zone as resource type (Service Authorization Reference);
+      // a VPC ARN in Resource authorizes nothing.
       this.handler.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           actions: ['route53:AssociateVPCWithHostedZone', 'route53:DisassociateVPCFromHostedZone'],
-          resources: [
-            zoneArn,
-            ...props.vpcs.map((v) => `arn:${Aws.PARTITION}:ec2:${v.region}:${stack.account}:vpc/${v.vpcId}`),
-          ],
+          resources: [zoneArn],
         }),
       );
       // Neither call supports resource-level permissions; Route 53 needs DescribeVpcs to check the VPC.
