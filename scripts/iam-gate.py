@@ -245,6 +245,16 @@ class Authorization:
                 out.append(res["arn"])
         return out
 
+    def condition_key_defined(self, key: str) -> bool:
+        """Whether a service-specific condition key (not aws:*) is in the service's condition table."""
+        service = self.services.get(key.split(":")[0].lower())
+        if service is None:
+            return False
+        return any(
+            re.fullmatch(re.sub(r"\\\$\\\{[^}]+\\\}", ".+", re.escape(k)), key, re.IGNORECASE)
+            for k in service.get("conditions", {})
+        )
+
     def matches(self, resource: str, pattern: str) -> bool:
         return any(overlaps(form, glob_elements(resource)) for form in self._elements[pattern])
 
@@ -262,12 +272,12 @@ class Authorization:
 
 
 class Resolver:
-    def __init__(self, template: dict, auth: Authorization) -> None:
+    def __init__(self, template: dict, auth: Authorization, env: tuple[str, str] | None = None) -> None:
         self.resources = template.get("Resources", {})
         self.parameters = template.get("Parameters", {})
         self.auth = auth
-        self.region = PSEUDO["AWS::Region"]
-        self.account = PSEUDO["AWS::AccountId"]
+        self.account, self.region = env or (PSEUDO["AWS::AccountId"], PSEUDO["AWS::Region"])
+        self.pseudo = {**PSEUDO, "AWS::Region": self.region, "AWS::AccountId": self.account}
 
     def arn_for(self, logical_id: str, attribute: str = "Arn") -> str:
         rtype = self.resources.get(logical_id, {}).get("Type", "")
@@ -290,8 +300,8 @@ class Resolver:
             return UNRESOLVED
         (fn, arg), = node.items()
         if fn == "Ref":
-            if arg in PSEUDO:
-                return PSEUDO[arg]
+            if arg in self.pseudo:
+                return self.pseudo[arg]
             if arg in self.parameters:
                 return NAME
             rtype = self.resources.get(arg, {}).get("Type", "")
@@ -391,9 +401,16 @@ def load_acknowledgements(path: Path | None) -> list[dict]:
     return acks
 
 
-def check_template(stack: str, template: dict, auth: Authorization, acks: list[dict], used: set[int]) -> list[str]:
+def check_template(
+    stack: str,
+    template: dict,
+    auth: Authorization,
+    acks: list[dict],
+    used: set[int],
+    env: tuple[str, str] | None = None,
+) -> list[str]:
     findings: list[str] = []
-    resolver = Resolver(template, auth)
+    resolver = Resolver(template, auth, env)
 
     def acknowledged(action: str, lid: str) -> bool:
         for i, ack in enumerate(acks):
@@ -416,6 +433,10 @@ def check_template(stack: str, template: dict, auth: Authorization, acks: list[d
                 expanded[a] = auth.expand(a)
                 if not expanded[a]:
                     findings.append(f"{stack} {lid}: {a}: no such action in the service authorization data")
+            for operator in (st.get("Condition") or {}).values():
+                for key in operator if isinstance(operator, dict) else {}:
+                    if not key.lower().startswith("aws:") and not auth.condition_key_defined(key):
+                        findings.append(f"{stack} {lid}: condition key {key}: not in the service authorization data")
             if not has_resource or "Action" not in st or "Resource" not in st:
                 continue  # trust policies, NotAction and NotResource: actions only
 
@@ -473,6 +494,20 @@ def check_template(stack: str, template: dict, auth: Authorization, acks: list[d
     return list(dict.fromkeys(findings))
 
 
+def stack_environments(out_dir: Path) -> dict[str, tuple[str, str]]:
+    """(account, region) per template file, from the cloud assembly's manifest.json where present."""
+    manifest = out_dir / "manifest.json"
+    if not manifest.exists():
+        return {}
+    envs = {}
+    for artifact in json.loads(manifest.read_text()).get("artifacts", {}).values():
+        match = re.fullmatch(r"aws://(\d{12})/([a-z0-9-]+)", artifact.get("environment", ""))
+        template = artifact.get("properties", {}).get("templateFile")
+        if artifact.get("type") == "aws:cloudformation:stack" and match and template:
+            envs[template] = (match.group(1), match.group(2))
+    return envs
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--acknowledgements", type=Path, default=Path(".iam-gate.yaml"))
@@ -489,7 +524,8 @@ def main(argv: list[str]) -> int:
     used: set[int] = set()
     for f in files:
         stack = f.name.removesuffix(".template.json")
-        findings += check_template(stack, json.loads(f.read_text()), auth, acks, used)
+        env = stack_environments(f.parent).get(f.name)
+        findings += check_template(stack, json.loads(f.read_text()), auth, acks, used, env)
     for i, ack in enumerate(acks):
         if i not in used:
             findings.append(f"{args.acknowledgements}: acknowledgement of {ack['action']} matches no policy; remove it")

@@ -14,13 +14,31 @@ interface GateRun {
   readonly output: string;
 }
 
-/** Runs the real gate over the given templates (stack name -> template). */
-function runGate(templates: Record<string, unknown>, acknowledgements = ''): GateRun {
+/**
+ * Runs the real gate over the given templates (stack name -> template), with a cloud assembly
+ * manifest giving each stack's account and Region where `envs` names them.
+ */
+function runGate(
+  templates: Record<string, unknown>,
+  acknowledgements = '',
+  envs: Record<string, { account: string; region: string }> = {},
+): GateRun {
   if (!existsSync(PYTHON)) throw new Error('.venv is missing: run bash scripts/python-env.sh');
   const dir = mkdtempSync(join(tmpdir(), 'iam-gate-'));
   for (const [name, template] of Object.entries(templates)) {
     writeFileSync(join(dir, `${name}.template.json`), JSON.stringify(template));
   }
+  const artifacts = Object.fromEntries(
+    Object.entries(envs).map(([name, env]) => [
+      name,
+      {
+        type: 'aws:cloudformation:stack',
+        environment: `aws://${env.account}/${env.region}`,
+        properties: { templateFile: `${name}.template.json` },
+      },
+    ]),
+  );
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ artifacts }));
   const acks = join(dir, 'acknowledgements.yaml');
   writeFileSync(acks, acknowledgements);
   const run = spawnSync(PYTHON, [GATE, '--acknowledgements', acks, dir], { cwd: REPO_ROOT, encoding: 'utf8' });
@@ -93,6 +111,25 @@ describe('IAM gate on handcrafted templates', () => {
     );
     expect(acked.output).toContain('0 findings');
     expect(acked.status).toBe(0);
+  });
+
+  it('fails on a condition key its service does not define', () => {
+    const run = runGate({
+      app: withPolicy(
+        [
+          {
+            Effect: 'Allow',
+            Action: 'sqs:SendMessage',
+            Resource: queueArn,
+            Condition: { StringEquals: { 'sqs:SenderAccount': '123456789012', 'aws:SourceAccount': '123456789012' } },
+          },
+        ],
+        QUEUE,
+      ),
+    });
+    expect(run.status).toBe(1);
+    expect(run.output).toContain('app Policy: condition key sqs:SenderAccount: not in the service authorization data');
+    expect(run.output).toContain('1 findings');
   });
 
   it('passes correct policies, resolving GetAtt, Join with pseudo parameters and Sub', () => {
@@ -178,8 +215,12 @@ describe('IAM gate on handcrafted templates', () => {
 describe('IAM gate on the example config', () => {
   let run: GateRun;
   beforeAll(() => {
-    const templates = Object.fromEntries(exampleTemplates().map((t) => [t.stackName, t.template]));
-    run = runGate(templates, readAcknowledgements());
+    const stacks = exampleTemplates();
+    run = runGate(
+      Object.fromEntries(stacks.map((t) => [t.stackName, t.template])),
+      readAcknowledgements(),
+      Object.fromEntries(stacks.map((t) => [t.stackName, { account: t.account, region: t.region }])),
+    );
   });
 
   it('finds nothing unexplained in any synthesized stack', () => {
