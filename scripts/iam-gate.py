@@ -51,7 +51,7 @@ ARN_TYPES: dict[str, tuple[str, str]] = {
     "AWS::DynamoDB::Table": ("dynamodb", "table"),
     "AWS::KMS::Key": ("kms", "key"),
     "AWS::Events::EventBus": ("events", "event-bus"),
-    "AWS::Events::Rule": ("events", "rule-on-custom-event-bus"),
+    "AWS::Events::Rule": ("events", "rule-on-default-event-bus"),  # custom bus: see arn_for
     "AWS::Events::Archive": ("events", "archive"),
     "AWS::IAM::Role": ("iam", "role"),
     "AWS::IAM::InstanceProfile": ("iam", "instance-profile"),
@@ -85,7 +85,9 @@ REF_IS_ARN = {
 GETATT_TYPES: dict[tuple[str, str], tuple[str, str]] = {
     ("AWS::DynamoDB::Table", "StreamArn"): ("dynamodb", "stream"),
 }
-# CloudFormation documents Fn::GetAtt Arn of a log group as the group's ARN followed by `:*`.
+# Fn::GetAtt Arn of a log group is the group's ARN followed by `:*` (CloudFormation resource
+# reference, AWS::Logs::LogGroup return values:
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-loggroup.html).
 LOG_GROUP_ARN = "arn:aws:logs:{region}:{account}:log-group:" + NAME + ":*"
 
 # ARN forms that AWS documents outside the authorization tables, added to a resource type's pattern:
@@ -199,7 +201,6 @@ class Authorization:
     """The service authorization data: actions, their resource types and the types' ARN patterns."""
 
     def __init__(self, data: dict) -> None:
-        self.data = data
         self.services = {k.lower(): v for k, v in data.items() if isinstance(v, dict) and "privileges" in v}
         patterns = {r["arn"] for s in self.services.values() for r in s["resources"].values()}
         extended_by: dict[str, set[str]] = {}
@@ -208,10 +209,7 @@ class Authorization:
                 extended_by.setdefault(p[: m.start() + 1], set()).add(m.group(1))
         self._elements = {p: [pattern_elements(p, extended_by)] for p in patterns}
         for p, suffix in EXTRA_ARN_FORMS.items():
-            extra = pattern_elements(p + suffix, extended_by)
-            if suffix.endswith("*"):  # a literal `*`, as the documented form writes it
-                extra = extra[:-1] + [("lit", "*")]
-            self._elements[p].append(extra)
+            self._elements[p].append(pattern_elements(p + suffix, extended_by))
 
     def expand(self, action: str) -> list[tuple[str, dict]]:
         """(prefix:Name, privilege) for each action the (possibly wildcard) name matches."""
@@ -284,6 +282,9 @@ class Resolver:
         if rtype == "AWS::Logs::LogGroup" and attribute == "Arn":
             return LOG_GROUP_ARN.format(region=self.region, account=self.account)
         target = GETATT_TYPES.get((rtype, attribute)) or ARN_TYPES.get(rtype)
+        bus = self.resources.get(logical_id, {}).get("Properties", {}).get("EventBusName", "default")
+        if rtype == "AWS::Events::Rule" and bus != "default":
+            target = ("events", "rule-on-custom-event-bus")
         if target and (attribute.endswith("Arn") or attribute == "Ref"):
             arn = self.auth.arn_of(*target, self.region, self.account)
             if arn:
