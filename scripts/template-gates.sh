@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Template gates over a synthesized cloud assembly: cfn-lint (zero errors and warnings), checkov
 # (findings fixed, or skipped with a reason in .checkov.yaml) and the IAM gate (every policy action
-# and resource checked against AWS's service authorization data; `*` acknowledged in .iam-gate.yaml). Usage: scripts/template-gates.sh [cdk.out]
+# and resource checked against AWS's service authorization data; `*` acknowledged in .iam-gate.yaml).
+# Usage: scripts/template-gates.sh [cdk.out]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-cdk.out}
