@@ -166,6 +166,26 @@ describe('Managed Flink applications of the example config', () => {
 });
 
 describe('the start custom resource', () => {
+  it('gives up waiting (provider total timeout) before CloudFormation times the resource out', () => {
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-customresource.html
+    // ServiceTimeout: 1 to 3600 seconds, default 3600.
+    const CLOUDFORMATION_DEFAULT_SERVICE_TIMEOUT = 3600;
+    const starts = exampleResources('Custom::FlinkApplicationStart');
+    expect(starts.length).toBeGreaterThan(0);
+    const waiters = exampleResources('AWS::StepFunctions::StateMachine').filter((r) =>
+      r.logicalId.startsWith('FlinkStarterProviderwaiterstatemachine'),
+    );
+    expect(waiters).toHaveLength(1);
+    const definition = JSON.stringify(waiters[0].properties.DefinitionString);
+    const interval = Number(/IntervalSeconds\\":(\d+)/.exec(definition)?.[1]);
+    const attempts = Number(/MaxAttempts\\":(\d+)/.exec(definition)?.[1]);
+    expect(definition).toContain('BackoffRate\\":1');
+    for (const start of starts) {
+      const timeout = (start.properties.ServiceTimeout as number | undefined) ?? CLOUDFORMATION_DEFAULT_SERVICE_TIMEOUT;
+      expect(interval * attempts, start.logicalId).toBeLessThan(timeout);
+    }
+  });
+
   it('handles every application status the Managed Flink API defines', async () => {
     const outcomes: Record<string, string> = {};
     for (const status of Object.values(ApplicationStatus)) {
