@@ -100,7 +100,8 @@ public final class JobConfig {
         Map<String, String> v = new TreeMap<>(DEFAULTS);
         Properties group = propertyGroups.get(GROUP);
         if (group != null) {
-            group.stringPropertyNames().forEach(k -> v.put(known(k, "property group \"" + GROUP + "\""), group.getProperty(k).trim()));
+            String source = "property group \"" + GROUP + "\"";
+            group.stringPropertyNames().forEach(k -> v.put(known(k, source), group.getProperty(k).trim()));
         }
         Map<String, String> fromArgs = parseArgs(args);
         String file = fromArgs.remove("config");
