@@ -53,7 +53,8 @@ export interface ManagedFlinkApplicationProps {
   /** @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
   /**
-   * Minutes of continuous downtime (or silence) before the downtime alarm fires.
+   * Period of the downtime alarm: it fires when the job restarted (after a failure) within it, or,
+   * with a starter, when the application reported no metrics for all of it.
    * @default 5
    */
   readonly downtimeMinutes?: number;
@@ -62,7 +63,7 @@ export interface ManagedFlinkApplicationProps {
 /**
  * A Managed Service for Apache Flink application (runtime {@link FLINK_RUNTIME}) in the VPC, with
  * checkpoints, snapshots (restored from on every restart), autoscaling, CloudWatch logging, a
- * least-privilege service role, and alarms on downtime and failed checkpoints.
+ * least-privilege service role, and alarms on restarts or silence and on failed checkpoints.
  */
 export class ManagedFlinkApplication extends Construct {
   public readonly application: kda.CfnApplication;
@@ -251,21 +252,25 @@ export class ManagedFlinkApplication extends Construct {
     }
 
     const downtimeMinutes = props.downtimeMinutes ?? 5;
-    this.downtimeAlarm = this.metric('downtime', { statistic: 'Maximum', period: Duration.minutes(1) }).createAlarm(
-      this,
-      'DowntimeAlarm',
-      {
-        alarmDescription: `${props.description} (${stack.stackName}) has been down or silent for ${downtimeMinutes} minutes: check its status and log group`,
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: downtimeMinutes,
-        datapointsToAlarm: downtimeMinutes,
-        // A stopped application reports nothing; when it is meant to run, silence is downtime.
-        treatMissingData: props.starter
-          ? cloudwatch.TreatMissingData.BREACHING
-          : cloudwatch.TreatMissingData.NOT_BREACHING,
-      },
-    );
+    // Managed Flink 2.2 deprecates `downtime` and `uptime` and replaces `fullRestarts` with
+    // `numRestarts`, the job's restarts since it was submitted (back to 0 when the service
+    // resubmits it). Each period: the restarts in it (0 in the first period after a start, whose
+    // DIFF has no previous value), or no value at all when the application reported nothing.
+    this.downtimeAlarm = new cloudwatch.MathExpression({
+      expression: 'IF(restarts >= 0, FILL(DIFF(restarts), 0), 0)',
+      usingMetrics: { restarts: this.metric('numRestarts', { statistic: 'Maximum' }) },
+      period: Duration.minutes(downtimeMinutes),
+      label: 'job restarts',
+    }).createAlarm(this, 'DowntimeAlarm', {
+      alarmDescription: `${props.description} (${stack.stackName}) restarted after a failure, or reported no metrics, in the last ${downtimeMinutes} minutes: check its status and log group`,
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      // A stopped application reports nothing; when it is meant to run, silence is downtime.
+      treatMissingData: props.starter
+        ? cloudwatch.TreatMissingData.BREACHING
+        : cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
     props.alarmTopic.notify(this.downtimeAlarm);
 
     // numberOfFailedCheckpoints counts since the job started; its increase is what matters.

@@ -320,14 +320,27 @@ describe('Flink alerting stack (created VPC and cluster)', () => {
     expect(JSON.stringify(ses?.Resource)).toContain('identity/example.com');
   });
 
-  it('alarms on downtime, failed checkpoints, consumer lag, late events and dead letters', () => {
+  it('alarms on restarts or silence, failed checkpoints, consumer lag, late events and dead letters', () => {
     for (const app of ['AlertJobApplication59E29810', 'BaselineJobApplication61900A69']) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: 'AWS/KinesisAnalytics',
-        MetricName: 'downtime',
-        Dimensions: [{ Name: 'Application', Value: { Ref: app } }],
-        EvaluationPeriods: 5,
-        DatapointsToAlarm: 5,
+        Metrics: Match.arrayWith([
+          Match.objectLike({ Expression: 'IF(restarts >= 0, FILL(DIFF(restarts), 0), 0)' }),
+          Match.objectLike({
+            Id: 'restarts',
+            MetricStat: Match.objectLike({
+              Metric: {
+                Namespace: 'AWS/KinesisAnalytics',
+                MetricName: 'numRestarts',
+                Dimensions: [{ Name: 'Application', Value: { Ref: app } }],
+              },
+              Period: 300,
+              Stat: 'Maximum',
+            }),
+          }),
+        ]),
+        EvaluationPeriods: 1,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
         TreatMissingData: 'breaching',
         AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmTopic') }],
       });
@@ -435,7 +448,9 @@ describe('Flink alerting stack (existing VPC and cluster)', () => {
     template.resourceCountIs('Custom::FlinkApplicationStart', 0);
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 0);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'downtime',
+      Metrics: Match.arrayWith([
+        Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'numRestarts' }) }) }),
+      ]),
       TreatMissingData: 'notBreaching',
     });
   });

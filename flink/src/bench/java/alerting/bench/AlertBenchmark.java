@@ -298,7 +298,7 @@ public final class AlertBenchmark {
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_PORT, "0");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(PARALLELISM, conf);
-        JobEnv.configure(env, cfg, false);
+        JobEnv.configure(env, cfg);
         return env;
     }
 

@@ -12,12 +12,15 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Job settings. On Managed Flink they come from the runtime property group {@value #GROUP};
  * locally from {@code --config file.properties} and {@code --key value} arguments, which
- * override the file. Every key has a default except {@code kafka.bootstrap.servers}.
+ * override the file. Every key has a default except {@code kafka.bootstrap.servers}. An unknown
+ * key is an error, so a misspelt setting cannot fall back to its default unnoticed.
  */
 public final class JobConfig {
     /** Property group read on Managed Flink. */
@@ -42,6 +45,7 @@ public final class JobConfig {
     public static final String ALLOWED_LATENESS = "allowed-lateness";
     public static final String BASELINE_HISTORY = "baseline.history";
     public static final String BASELINE_MAX_SAMPLES = "baseline.max-samples-per-bucket";
+    /** Self-managed runs only; on Managed Flink the application's CheckpointConfiguration applies. */
     public static final String CHECKPOINT_INTERVAL = "checkpoint.interval";
 
     static final Map<String, String> DEFAULTS;
@@ -67,6 +71,16 @@ public final class JobConfig {
         DEFAULTS = Collections.unmodifiableMap(d);
     }
 
+    /** Every key without a {@code kafka.client.} prefix that {@link #load} accepts. */
+    public static final Set<String> KEYS;
+
+    static {
+        Set<String> k = new TreeSet<>(DEFAULTS.keySet());
+        k.add(BOOTSTRAP_SERVERS);
+        k.add(GROUP_ID);
+        KEYS = Collections.unmodifiableSet(k);
+    }
+
     private final Map<String, String> values;
 
     private JobConfig(Map<String, String> values) {
@@ -86,7 +100,8 @@ public final class JobConfig {
         Map<String, String> v = new TreeMap<>(DEFAULTS);
         Properties group = propertyGroups.get(GROUP);
         if (group != null) {
-            group.stringPropertyNames().forEach(k -> v.put(k, group.getProperty(k).trim()));
+            String source = "property group \"" + GROUP + "\"";
+            group.stringPropertyNames().forEach(k -> v.put(known(k, source), group.getProperty(k).trim()));
         }
         Map<String, String> fromArgs = parseArgs(args);
         String file = fromArgs.remove("config");
@@ -95,10 +110,20 @@ public final class JobConfig {
             try (Reader r = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
                 p.load(r);
             }
-            p.stringPropertyNames().forEach(k -> v.put(k, p.getProperty(k).trim()));
+            p.stringPropertyNames().forEach(k -> v.put(known(k, "file " + file), p.getProperty(k).trim()));
         }
-        v.putAll(fromArgs);
+        fromArgs.forEach((k, value) -> v.put(known(k, "the arguments"), value));
         return new JobConfig(v);
+    }
+
+    private static String known(String key, String source) {
+        boolean kafkaClient = key.startsWith(KAFKA_CLIENT_PREFIX) && key.length() > KAFKA_CLIENT_PREFIX.length();
+        if (!KEYS.contains(key) && !kafkaClient) {
+            throw new IllegalArgumentException(
+                    GROUP + "." + key + ": unknown setting (in " + source + "); known: " + String.join(", ", KEYS)
+                            + ", " + KAFKA_CLIENT_PREFIX + "*");
+        }
+        return key;
     }
 
     static Map<String, String> parseArgs(String[] args) {

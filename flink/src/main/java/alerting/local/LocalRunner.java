@@ -271,7 +271,7 @@ public final class LocalRunner {
         conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
         conf.set(RestOptions.BIND_PORT, "0");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
-        JobEnv.configure(env, cfg, false);
+        JobEnv.configure(env, cfg);
         return env;
     }
 

@@ -76,6 +76,10 @@ class JobConfigTest {
                 .hasMessage("alerting.baseline.max-samples-per-bucket: expected a positive integer, got \"0\"");
         assertThatThrownBy(c::kafkaProperties).hasMessageStartingWith("alerting.kafka.bootstrap.servers: required");
         assertThatThrownBy(() -> JobConfig.load(Map.of(), new String[] {"job"})).hasMessageContaining("expected --key value");
+        assertThatThrownBy(() -> JobConfig.load(Map.of(), new String[] {"--allowed-latenes", "PT1S"}))
+                .hasMessageStartingWith("alerting.allowed-latenes: unknown setting (in the arguments)");
+        assertThatThrownBy(() -> JobConfig.load(Map.of(), new String[] {"--kafka.client.", "x"}))
+                .hasMessageContaining("unknown setting");
         assertThatThrownBy(() -> KafkaIO.startingOffsets("newest")).hasMessageContaining("telemetry.starting-offsets");
     }
 

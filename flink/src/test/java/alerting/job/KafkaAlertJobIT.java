@@ -92,7 +92,8 @@ class KafkaAlertJobIT {
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_PORT, "0");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
-        JobEnv.configure(env, cfg, true);
+        JobEnv.configure(env, cfg);
+        JobEnv.enableCheckpointing(env, cfg);
         AlertJob.wireKafka(env, cfg);
         JobClient job = env.executeAsync("alert-job-it");
         try {
