@@ -1,0 +1,116 @@
+// AWS behaviours the license-orchestration stacks rely on (docs/aws-contracts.md, LO- rows), checked
+// on the example config's synthesized templates or against AWS's published API model (the SDK's
+// generated enums). Each test names the row and the AWS page it follows.
+import { CommandInvocationStatus } from '@aws-sdk/client-ssm';
+import { describe, expect, it } from 'vitest';
+import { commandOutcomeOf } from '../../lambda/license-orchestration/adapters/ssm-license-server';
+import { exampleTemplates } from '../helpers/example-templates';
+import { buildStacks, SECTION } from './stacks';
+
+type Resource = { Type: string; Properties?: Record<string, unknown> };
+
+const licenseStacks = () => exampleTemplates().filter((t) => t.stackName.startsWith('license-'));
+const resourcesOf = (t: { template: { Resources?: Record<string, Resource> } }) => t.template.Resources ?? {};
+const refId = (v: unknown): string | undefined => {
+  const o = v as { Ref?: string; 'Fn::GetAtt'?: [string, string] } | undefined;
+  return o?.Ref ?? o?.['Fn::GetAtt']?.[0];
+};
+
+describe('license orchestration: AWS contracts', () => {
+  // LO-14: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+  it('LO-14: every SQS queue feeding a function has a visibility timeout of at least six times its timeout', () => {
+    let checked = 0;
+    for (const stack of licenseStacks()) {
+      const resources = resourcesOf(stack);
+      for (const esm of Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping')) {
+        const source = resources[refId(esm.Properties?.EventSourceArn) ?? ''];
+        if (source?.Type !== 'AWS::SQS::Queue') continue;
+        const fn = resources[refId(esm.Properties?.FunctionName) ?? ''];
+        const timeout = Number(fn?.Properties?.Timeout ?? 3);
+        const window = Number(esm.Properties?.MaximumBatchingWindowInSeconds ?? 0);
+        expect(Number(source.Properties?.VisibilityTimeout ?? 30)).toBeGreaterThanOrEqual(6 * timeout + window);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+
+  // LO-11: https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_SqsParameters.html
+  it('LO-11: every FIFO queue an EventBridge rule targets has content-based deduplication', () => {
+    let checked = 0;
+    for (const stack of licenseStacks()) {
+      const resources = resourcesOf(stack);
+      for (const rule of Object.values(resources).filter((r) => r.Type === 'AWS::Events::Rule')) {
+        for (const target of (rule.Properties?.Targets ?? []) as Record<string, unknown>[]) {
+          const queue = resources[refId(target.Arn) ?? ''];
+          if (queue?.Type !== 'AWS::SQS::Queue' || queue.Properties?.FifoQueue !== true) continue;
+          expect(target.SqsParameters).toEqual({ MessageGroupId: expect.any(String) });
+          expect(queue.Properties?.ContentBasedDeduplication).toBe(true);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+
+  // LO-7: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
+  it('LO-7: every rule dead-letter queue is a standard queue without the AWS managed key', () => {
+    let checked = 0;
+    for (const stack of exampleTemplates().filter((t) => t.stackName.startsWith('license-'))) {
+      const resources = resourcesOf(stack);
+      for (const rule of Object.values(resources).filter((r) => r.Type === 'AWS::Events::Rule')) {
+        for (const target of (rule.Properties?.Targets ?? []) as { DeadLetterConfig?: { Arn?: unknown } }[]) {
+          const dlq = resources[refId(target.DeadLetterConfig?.Arn) ?? ''];
+          expect(dlq?.Type).toBe('AWS::SQS::Queue');
+          expect(dlq?.Properties?.FifoQueue).toBeUndefined();
+          expect(dlq?.Properties?.KmsMasterKeyId).toBeUndefined();
+          expect(dlq?.Properties?.SqsManagedSseEnabled).toBe(true);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+
+  // LO-22: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateDocument.html
+  it('LO-22: refuses products whose document would leave no room for a full user list in 64 KB', () => {
+    const long = (name: string) => ({
+      name,
+      seats: 1,
+      command: `/opt/xlc assign --product ${name} ${'x'.repeat(3900)}`,
+    });
+    const products = Array.from({ length: 9 }, (_, i) => long(`product-${i}`));
+    expect(() => buildStacks({ products, workbenchTypes: { all: products.map((p) => p.name) } })).toThrow(
+      /64 KB.*document/,
+    );
+    expect(() => buildStacks()).not.toThrow();
+  });
+
+  // LO-30: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html
+  it('LO-30: refuses a workbench type whose owner change would need more than 100 transaction items', () => {
+    const products = Array.from({ length: 50 }, (_, i) => ({ name: `p${i}`, seats: 1, command: '/opt/xlc assign' }));
+    expect(() => buildStacks({ products, workbenchTypes: { big: products.map((p) => p.name) } })).toThrow(
+      /workbenchTypes\.big.*100/,
+    );
+    const ok = products.slice(0, 49);
+    expect(() => buildStacks({ products: ok, workbenchTypes: { big: ok.map((p) => p.name) } })).not.toThrow();
+    expect(SECTION.workbenchTypes).toBeDefined();
+  });
+
+  // LO-25: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetCommandInvocation.html
+  it("LO-25: classifies every GetCommandInvocation status of AWS's API model as final or still running", () => {
+    const statuses = Object.values(CommandInvocationStatus);
+    expect(statuses.length).toBeGreaterThanOrEqual(8);
+    const outcomes = Object.fromEntries(statuses.map((s) => [s, commandOutcomeOf(s)]));
+    expect(outcomes).toEqual({
+      Pending: undefined,
+      InProgress: undefined,
+      Delayed: undefined,
+      Success: 'Success',
+      Failed: 'Failed',
+      TimedOut: 'TimedOut',
+      Cancelled: 'Cancelled',
+      Cancelling: 'Cancelled',
+    });
+  });
+});
