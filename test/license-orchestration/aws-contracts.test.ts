@@ -1,14 +1,20 @@
 // AWS behaviours the license-orchestration stacks rely on (docs/aws-contracts.md, LO- rows), checked
 // on the example config's synthesized templates or against AWS's published API model (the SDK's
 // generated enums). Each test names the row and the AWS page it follows.
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { CommandInvocationStatus } from '@aws-sdk/client-ssm';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commandOutcomeOf } from '../../lambda/license-orchestration/adapters/ssm-license-server';
+import { METRICS_NAMESPACE, SERVICES } from '../../lambda/license-orchestration/core/metrics';
+import { createReconcilerHandler } from '../../lambda/license-orchestration/handlers/reconciler';
+import { createSyncHandler } from '../../lambda/license-orchestration/handlers/sync';
 import { REPO_ROOT } from '../helpers/app';
 import { exampleTemplates } from '../helpers/example-templates';
 import { buildStacks, SECTION } from './stacks';
+import { MemoryLedger } from './support/memory-ledger';
+import { testTelemetry } from './support/telemetry';
 
 type Resource = { Type: string; Properties?: Record<string, unknown> };
 
@@ -150,5 +156,53 @@ describe('license orchestration: AWS contracts', () => {
       Cancelled: 'Cancelled',
       Cancelling: 'Cancelled',
     });
+  });
+
+  // LO-34: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Dimension
+  it('LO-34: every alarm on a system metric names a dimension set the handlers emit through Powertools', async () => {
+    const server = licenseStacks().find((t) => t.stackName.startsWith('license-server-'))!;
+    const alarms = Object.values(resourcesOf(server))
+      .filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties?.Namespace === METRICS_NAMESPACE)
+      .map((r) => ({
+        name: r.Properties?.MetricName as string,
+        dimensions: Object.fromEntries(
+          (r.Properties?.Dimensions as { Name: string; Value: string }[]).map((d) => [d.Name, d.Value]),
+        ),
+      }));
+    const products = [...new Set(alarms.map((a) => a.dimensions.product).filter((p): p is string => !!p))];
+
+    // The real handlers, emitting embedded-metric-format lines through Powertools (captured).
+    const t = testTelemetry();
+    const ledger = new MemoryLedger();
+    for (const p of products) ledger.bumpDesiredVersion(p, 1);
+    await createSyncHandler({
+      store: ledger,
+      server: { send: async () => 'cmd', wait: async () => ({ status: 'Failed' }) },
+      clock: { now: () => 0 },
+      products: products.map((name) => ({ name, seats: 1 })),
+      userId: /^[a-z]+$/,
+      commandTimeoutMs: 1000,
+      logger: t.logger,
+      metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICES.sync }),
+    })({ Records: [] });
+    await createReconcilerHandler({
+      ledger: Object.assign(new MemoryLedger(), {
+        listInstances: async () => [],
+        listHoldings: async () => [],
+        applyHoldingFix: async () => true,
+      }),
+      observe: async (scopes) => scopes.map((s) => ({ ...s, error: 'AccessDenied' })),
+      scopes: [{ account: '222222222222', region: 'eu-west-1' }],
+      settings: { ownerTag: 'owner', typeTag: 'type', userId: /^[a-z]+$/, catalog: {} },
+      now: () => 0,
+      logger: t.logger,
+      metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICES.reconciler }),
+    })();
+
+    expect(alarms.length).toBeGreaterThanOrEqual(3);
+    for (const alarm of alarms) {
+      const sets = t.emitted.filter((m) => m.name === alarm.name).map((m) => m.dimensions);
+      expect(sets, `${alarm.name} ${JSON.stringify(alarm.dimensions)}`).toContainEqual(alarm.dimensions);
+    }
   });
 });
