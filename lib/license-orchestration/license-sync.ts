@@ -98,8 +98,8 @@ export class LicenseSync extends Construct {
       fifo: true,
       // EventBridge cannot set a deduplication ID; the schedule's events differ in id and time.
       contentBasedDeduplication: true,
-      // Lambda asks for at least six times the function timeout, so a batch retried after throttling
-      // is not received again while a run still holds it.
+      // Lambda asks for at least six times the function timeout: the spare time lets it retry a batch
+      // whose invocation was throttled before the messages become visible again.
       visibilityTimeout: Duration.seconds(functionTimeout.toSeconds() * 6),
       retentionPeriod: Duration.days(1),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
