@@ -11,6 +11,9 @@ import { ENV } from '../../lambda/license-orchestration/settings';
 import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
 import { grantTableKey, HANDLER_ENTRY } from './contracts';
 
+/** Items one DynamoDB TransactWriteItems call may carry. */
+const MAX_TRANSACTION_ITEMS = 100;
+
 export interface LicenseLedgerProps {
   /** The bus workbench events arrive on. */
   readonly bus: events.IEventBus;
@@ -43,6 +46,18 @@ export class LicenseLedger extends Construct {
   constructor(scope: Construct, id: string, props: LicenseLedgerProps) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    // One event writes its instance record and, when the owner changes, a removal and an addition per
+    // product in one TransactWriteItems call, which takes at most 100 items.
+    for (const [type, products] of Object.entries(props.workbenchTypes)) {
+      const count = new Set(products).size;
+      if (1 + 2 * count > MAX_TRANSACTION_ITEMS) {
+        throw new Error(
+          `LicenseLedger: workbenchTypes.${type} needs ${count} products; one event may change 2 holdings per product ` +
+            `plus its instance record in one DynamoDB transaction (at most ${MAX_TRANSACTION_ITEMS} items), so a type may need at most ` +
+            `${Math.floor((MAX_TRANSACTION_ITEMS - 1) / 2)} products`,
+        );
+      }
+    }
     // The table holds user IDs (personal data): encrypted with a key of this system.
     this.key = new kms.Key(this, 'TableKey', {
       description: 'Encrypts the floating-license ledger table',

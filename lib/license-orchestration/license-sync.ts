@@ -11,7 +11,11 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { SYNC_MESSAGE_GROUP } from '../../lambda/license-orchestration/core/sync';
 import { METRICS_NAMESPACE, SERVICES } from '../../lambda/license-orchestration/core/metrics';
-import { buildSyncDocument } from '../../lambda/license-orchestration/core/sync-document';
+import {
+  buildSyncDocument,
+  documentBytes,
+  parameterRoomBytes,
+} from '../../lambda/license-orchestration/core/sync-document';
 import { ENV } from '../../lambda/license-orchestration/settings';
 import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
 import { grantTableKey, HANDLER_ENTRY } from './contracts';
@@ -63,15 +67,23 @@ export class LicenseSync extends Construct {
     const commandTimeout = props.commandTimeout ?? Duration.minutes(2);
     if (props.products.length === 0) throw new Error('LicenseSync: products must list at least one product');
 
+    const content = buildSyncDocument({
+      products: props.products,
+      userIdPattern: props.userIdPattern,
+      executionTimeoutSeconds: commandTimeout.toSeconds(),
+    });
+    const spare = parameterRoomBytes(content, props.products);
+    if (spare < 0) {
+      throw new Error(
+        `LicenseSync: the SSM document (${documentBytes(content)} bytes) and a full user list would exceed the 64 KB SSM ` +
+          `allows for a document and its run-time parameters by ${-spare} bytes: shorten products[].command`,
+      );
+    }
     this.document = new ssm.CfnDocument(this, 'Document', {
       documentType: 'Command',
       documentFormat: 'JSON',
       targetType: '/AWS::EC2::Instance',
-      content: buildSyncDocument({
-        products: props.products,
-        userIdPattern: props.userIdPattern,
-        executionTimeoutSeconds: commandTimeout.toSeconds(),
-      }),
+      content,
     });
 
     this.deadLetterQueue = new DeadLetterQueue(this, 'TriggerDlq', {
@@ -86,7 +98,9 @@ export class LicenseSync extends Construct {
       fifo: true,
       // EventBridge cannot set a deduplication ID; the schedule's events differ in id and time.
       contentBasedDeduplication: true,
-      visibilityTimeout: Duration.seconds(functionTimeout.toSeconds() * 2),
+      // Lambda asks for at least six times the function timeout: the spare time lets it retry a batch
+      // whose invocation was throttled before the messages become visible again.
+      visibilityTimeout: Duration.seconds(functionTimeout.toSeconds() * 6),
       retentionPeriod: Duration.days(1),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

@@ -202,7 +202,7 @@ describe('license server stack', () => {
       template.hasResourceProperties('AWS::SQS::Queue', {
         FifoQueue: true,
         ContentBasedDeduplication: true,
-        VisibilityTimeout: 840,
+        VisibilityTimeout: 2520,
         RedrivePolicy: {
           deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SyncTriggerDlq'), 'Arn'] },
           maxReceiveCount: 5,

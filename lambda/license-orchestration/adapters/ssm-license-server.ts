@@ -14,6 +14,8 @@ export interface SsmLicenseServerOptions {
   readonly now?: () => number;
 }
 
+// GetCommandInvocation's final statuses (a Cancelling command ends Cancelled, so the wait stops
+// there). Pending, InProgress and Delayed are still running.
 const TERMINAL: Readonly<Record<string, CommandOutcome['status']>> = {
   Success: 'Success',
   Failed: 'Failed',
@@ -21,6 +23,11 @@ const TERMINAL: Readonly<Record<string, CommandOutcome['status']>> = {
   Cancelled: 'Cancelled',
   Cancelling: 'Cancelled',
 };
+
+/** What an invocation status means for the sync; undefined while the command may still end. */
+export function commandOutcomeOf(status: string | undefined): CommandOutcome['status'] | undefined {
+  return status !== undefined && Object.prototype.hasOwnProperty.call(TERMINAL, status) ? TERMINAL[status] : undefined;
+}
 
 export class SsmLicenseServer implements LicenseServer {
   private readonly sleep: (ms: number) => Promise<void>;
@@ -55,7 +62,7 @@ export class SsmLicenseServer implements LicenseServer {
         const invocation = await this.client.send(
           new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: this.options.instanceId }),
         );
-        const status = TERMINAL[invocation.Status ?? ''];
+        const status = commandOutcomeOf(invocation.Status);
         if (status) {
           const detail = [invocation.StatusDetails, invocation.StandardErrorContent?.trim().slice(-500)]
             .filter((s) => s)

@@ -6,8 +6,15 @@
 
 /** Prefix of the users parameter, so an empty list is a non-empty value (`users:`). */
 export const USERS_PREFIX = 'users:';
-/** Largest users parameter the sync sends; a longer list fails the sync loudly instead of being cut. */
+/** Largest users parameter (bytes) the sync sends; a longer list fails the sync loudly instead of being cut. */
 export const MAX_USERS_PARAMETER_LENGTH = 32_000;
+/**
+ * SSM's limit on a document's content together with the parameters given at run time (CreateDocument:
+ * 64 KB, including the content specified for input parameters at runtime).
+ */
+export const MAX_DOCUMENT_AND_PARAMETERS_BYTES = 64 * 1024;
+/** Room kept for the parameters' names and JSON framing, which SSM may count too. */
+const PARAMETER_FRAMING_BYTES = 256;
 /** Where the license server keeps the last applied version of each product and its lock. */
 export const SERVER_STATE_DIR = '/var/lib/license-orchestration';
 /** Minimum SSM Agent version that supports environment-variable interpolation. */
@@ -90,6 +97,22 @@ export function syncScript(products: readonly SyncDocumentProduct[]): string[] {
     'printf \'%s\\n\' "$SSM_version" > "$state_dir/$SSM_product.version"',
     'echo "license-orchestration: applied $SSM_product version $SSM_version ($(wc -l < "$LICENSE_USERS_FILE") users)"',
   ];
+}
+
+/** Size of the document content as JSON (how SSM receives it). */
+export function documentBytes(content: Record<string, unknown>): number {
+  return Buffer.byteLength(JSON.stringify(content), 'utf8');
+}
+
+/**
+ * Bytes left under SSM's 64 KB for document plus run-time parameters when the sync sends its largest
+ * parameters (a full user list, the longest product name, a 15-digit version); negative when a
+ * full list could not be sent.
+ */
+export function parameterRoomBytes(content: Record<string, unknown>, products: readonly { name: string }[]): number {
+  const longestProduct = Math.max(...products.map((p) => Buffer.byteLength(p.name, 'utf8')));
+  const largestParameters = MAX_USERS_PARAMETER_LENGTH + longestProduct + 15 + PARAMETER_FRAMING_BYTES;
+  return MAX_DOCUMENT_AND_PARAMETERS_BYTES - documentBytes(content) - largestParameters;
 }
 
 /** The document content (schema 2.2), as CloudFormation's AWS::SSM::Document takes it. */

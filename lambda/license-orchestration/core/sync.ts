@@ -135,9 +135,11 @@ async function syncProduct(
   };
 
   const users = encodeUsers(valid);
-  if (users.length > MAX_USERS_PARAMETER_LENGTH) {
+  // SSM counts bytes (its 64 KB covers the document and the run-time parameters).
+  const usersBytes = Buffer.byteLength(users, 'utf8');
+  if (usersBytes > MAX_USERS_PARAMETER_LENGTH) {
     return fail(
-      `the user list is ${users.length} characters, more than the ${MAX_USERS_PARAMETER_LENGTH} one command carries`,
+      `the user list is ${usersBytes} bytes, more than the ${MAX_USERS_PARAMETER_LENGTH} one command carries`,
     );
   }
   let commandId: string;
