@@ -215,3 +215,57 @@ describe('synthesized event patterns on the published samples (moto EventBridge)
     expect(actual).toEqual(expected);
   });
 });
+
+describe('event source mapping filters on the published DynamoDB Streams records (moto EventBridge)', () => {
+  // The filter follows the shape of Lambda's DynamoDB filtering examples
+  // (https://docs.aws.amazon.com/lambda/latest/dg/with-ddb-filtering.html); Lambda's own matcher
+  // cannot run here, so moto's EventBridge engine stands in for it: each filter is installed as a
+  // rule on the record put as an event's detail.
+  const mappings = exampleResources('AWS::Lambda::EventSourceMapping').filter((m) => m.properties.FilterCriteria);
+
+  it('passes holdings of the ledger table to change detection, and nothing else', async () => {
+    expect(mappings.map((m) => stem(m.logicalId))).toEqual([
+      expect.stringMatching(/^ChangeDetectionDetectorFunctionDynamoDBEventSource/),
+    ]);
+    const [insert] = awsEvent<{ Records: Record<string, { Keys: unknown }>[] }>('lambda-dynamodb-stream-event').event
+      .Records;
+    const withKeys = (keys: Record<string, { S: string }> | undefined) =>
+      keys ? { ...insert, dynamodb: { ...insert.dynamodb, Keys: keys } } : insert;
+    const records: Record<string, unknown> = {
+      'published sample (key Id)': withKeys(undefined),
+      holding: withKeys({ pk: { S: 'P#cad-suite' }, sk: { S: 'U#alice' } }),
+      instance: withKeys({ pk: { S: 'I#i-0123456789abcdef0' }, sk: { S: 'INSTANCE' } }),
+      'sync state': withKeys({ pk: { S: 'P#cad-suite' }, sk: { S: 'SYNC' } }),
+    };
+
+    const region = 'us-east-1';
+    const sqs = new SQSClient({ region });
+    const events = new EventBridgeClient({ region });
+    const filters = (mappings[0].properties.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'stream-filter' }));
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+    for (const [i, f] of filters.entries()) {
+      const pattern = { source: ['test.stream-record'], detail: JSON.parse(f.Pattern) as unknown };
+      await events.send(new PutRuleCommand({ Name: `stream-filter-${i}`, EventPattern: JSON.stringify(pattern) }));
+      await events.send(
+        new PutTargetsCommand({ Rule: `stream-filter-${i}`, Targets: [{ Id: 'q', Arn: Attributes!.QueueArn }] }),
+      );
+    }
+    const nameOfId = new Map<string, string>();
+    for (const [name, record] of Object.entries(records)) {
+      const result = await events.send(
+        new PutEventsCommand({
+          Entries: [{ Source: 'test.stream-record', DetailType: 'record', Detail: JSON.stringify(record) }],
+        }),
+      );
+      nameOfId.set(result.Entries![0].EventId!, name);
+    }
+    const passed: string[] = [];
+    for (;;) {
+      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
+      if (!Messages?.length) break;
+      for (const m of Messages) passed.push(nameOfId.get((JSON.parse(m.Body!) as { id: string }).id)!);
+    }
+    expect(passed).toEqual(['holding']);
+  });
+});
