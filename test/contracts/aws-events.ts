@@ -9,6 +9,8 @@ export interface AwsEventFixture<T = Record<string, unknown>> {
   /** The AWS documentation page the event was taken from. */
   readonly source: string;
   readonly note?: string;
+  /** Every value the page lists for a field (by its dotted path in the event). */
+  readonly documentedValues?: Readonly<Record<string, readonly string[]>>;
   readonly event: T;
 }
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { handler as kafkaAdminHandler } from '../../lambda/flink-alerting/kafka-admin/handler';
 import { recordsOf } from '../../lambda/flink-alerting/notifier/handler';
 import { isComplete as startApplicationIsComplete } from '../../lambda/flink-alerting/start-application/handler';
-import { userIdMatcher } from '../../lambda/license-orchestration/core/contract';
+import { EC2_STATES, userIdMatcher } from '../../lambda/license-orchestration/core/contract';
 import { createChangeDetectorHandler } from '../../lambda/license-orchestration/handlers/change-detector';
 import { createPublisherHandler } from '../../lambda/license-orchestration/handlers/publisher';
 import { createSyncHandler } from '../../lambda/license-orchestration/handlers/sync';
@@ -19,6 +19,7 @@ import {
   runCustomResource,
 } from '../../lambda/privatelink-failover/custom-resource';
 import { parseRegistrationEvent } from '../../lambda/sms-monitor/core/alert';
+import { monitorSettings } from '../../lambda/sms-monitor/core/settings';
 import { reportKeyOf } from '../../lambda/sms-monitor/report-handler';
 import { MemoryLedger } from '../license-orchestration/support/memory-ledger';
 import { testTelemetry } from '../license-orchestration/support/telemetry';
@@ -40,6 +41,19 @@ describe('fixtures of AWS-published events', () => {
 describe('SMS alert: Registration Status Change', () => {
   const sample = () => awsEvent('sms-registration-status-change').event;
 
+  it('alerts by default only on statuses the event can carry', () => {
+    const documented = awsEvent('sms-registration-status-change').documentedValues![
+      'detail.registrationDetails.currentStatus'
+    ];
+    const defaults = monitorSettings.parse({
+      regions: ['us-east-1'],
+      timeZone: 'UTC',
+      sender: 'a@example.com',
+      recipients: ['b@example.com'],
+    }).alertStatuses;
+    expect(documented).toEqual(expect.arrayContaining([...defaults]));
+  });
+
   it('reads the registration of the published sample', () => {
     expect(parseRegistrationEvent(sample(), ['us-east-1'])).toMatchObject({
       eventId: 'd2e8812b-d34c-90f9-a8a9-3f18e15d1db9',
@@ -59,6 +73,11 @@ describe('SMS alert: Registration Status Change', () => {
 });
 
 describe('workbench publisher: EC2 Instance State-change Notification', () => {
+  it('knows exactly the instance states the event is documented to carry', () => {
+    const documented = awsEvent('ec2-instance-state-change').documentedValues!['detail.state'];
+    expect([...EC2_STATES].sort()).toEqual([...documented].sort());
+  });
+
   it('publishes the published sample of a tagged workbench as a contract event', async () => {
     const sample = awsEvent('ec2-instance-state-change').event;
     const published: unknown[] = [];

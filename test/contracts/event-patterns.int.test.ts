@@ -269,3 +269,14 @@ describe('event source mapping filters on the published DynamoDB Streams records
     expect(passed).toEqual(['holding']);
   });
 });
+
+describe('EventBridge Scheduler schedules', () => {
+  it("pass the scheduled time as the report function's event, as the published context attribute", () => {
+    const schedules = exampleResources('AWS::Scheduler::Schedule');
+    expect(schedules.map((s) => stem(s.logicalId))).toEqual(['ReportSchedule']);
+    const input = (schedules[0].properties.Target as { Input: string }).Input;
+    // Scheduler replaces the keyword with the time, e.g. the page's 2022-03-22T18:59:43Z.
+    const { event } = awsEvent('scheduler-lambda-input');
+    expect(JSON.parse(input.replace('<aws.scheduler.scheduled-time>', event.scheduledTime as string))).toEqual(event);
+  });
+});
