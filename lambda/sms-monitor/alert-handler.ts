@@ -19,7 +19,12 @@ export function createAlertHandler(deps: () => AlertDeps, settings: () => Monito
       const configured = settings();
       const s = { ...configured, account: configured.account ?? accountOf(context?.invokedFunctionArn) };
       const parsed = parseRegistrationEvent(event, s.regions);
-      logger.appendKeys({ eventId: parsed.eventId, registrationId: parsed.registrationId, eventRegion: parsed.region });
+      logger.appendKeys({
+        eventId: parsed.eventId,
+        registrationId: parsed.registrationId,
+        eventRegion: parsed.region,
+        reportedStatus: parsed.reportedStatus,
+      });
       const result = await runAlert(deps(), s, parsed);
       metrics.addMetric('AlertsSent', MetricUnit.Count, result.outcome === 'sent' ? 1 : 0);
       logger.info('status change handled', { ...result });
@@ -29,7 +34,7 @@ export function createAlertHandler(deps: () => AlertDeps, settings: () => Monito
       throw e;
     } finally {
       metrics.publishStoredMetrics();
-      logger.removeKeys(['eventId', 'registrationId', 'eventRegion']);
+      logger.removeKeys(['eventId', 'registrationId', 'eventRegion', 'reportedStatus']);
     }
   };
 }

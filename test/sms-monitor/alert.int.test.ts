@@ -51,7 +51,7 @@ function statusEvent(id: string, registrationId: string, detail: Record<string, 
 useIntegrationWorld(fake, TABLE);
 
 describe('registration status change rule (pattern evaluated by moto EventBridge)', () => {
-  it('matches action-needed statuses of monitored Regions, and events without a status field', async () => {
+  it('matches action-needed statuses of monitored Regions, not events without the status field', async () => {
     const config = validateConfig({
       shared: {},
       smsMonitor: {
@@ -84,11 +84,11 @@ describe('registration status change rule (pattern evaluated by moto EventBridge
     await events.send(
       new PutEventsCommand({
         Entries: [
-          entry('updates', 'us-east-1', { registrationStatus: 'REQUIRES_UPDATES' }),
-          entry('auth', 'us-east-1', { registrationStatus: 'REQUIRES_AUTHENTICATION' }),
-          entry('complete', 'us-east-1', { registrationStatus: 'COMPLETE' }),
+          entry('updates', 'us-east-1', { registrationDetails: { currentStatus: 'REQUIRES_UPDATES' } }),
+          entry('auth', 'us-east-1', { registrationDetails: { currentStatus: 'REQUIRES_AUTHENTICATION' } }),
+          entry('complete', 'us-east-1', { registrationDetails: { currentStatus: 'COMPLETE' } }),
           entry('no-status-field', 'us-east-1', { status: 'CLOSED' }),
-          entry('other-source', 'us-east-1', { registrationStatus: 'CLOSED' }, 'aws.ec2'),
+          entry('other-source', 'us-east-1', { registrationDetails: { currentStatus: 'CLOSED' } }, 'aws.ec2'),
         ],
       }),
     );
@@ -98,7 +98,7 @@ describe('registration status change rule (pattern evaluated by moto EventBridge
       for (const m of Messages ?? []) received.push((JSON.parse(m.Body!) as { detail: { n: string } }).detail.n);
       if (!Messages?.length) break;
     }
-    expect(received.sort()).toEqual(['auth', 'no-status-field', 'updates']);
+    expect(received.sort()).toEqual(['auth', 'updates']);
   });
 });
 
@@ -106,7 +106,9 @@ describe('alert function (SMS API server, DynamoDB and SES in moto)', () => {
   const needsUpdates = east.find((r) => r.RegistrationStatus === 'REQUIRES_UPDATES')!;
 
   it('mails a short, escaped alert once per event for a registration that needs action', async () => {
-    const event = statusEvent('event-1', needsUpdates.RegistrationId, { registrationStatus: 'REQUIRES_UPDATES' });
+    const event = statusEvent('event-1', needsUpdates.RegistrationId, {
+      registrationDetails: { currentStatus: 'REQUIRES_UPDATES' },
+    });
     await expect(handler(event, context)).resolves.toMatchObject({ outcome: 'sent', status: 'REQUIRES_UPDATES' });
     await expect(handler(event, context)).resolves.toMatchObject({ outcome: 'already-sent' });
     const mail = await sentMail();

@@ -219,12 +219,7 @@ describe('SMS monitor stacks', () => {
         source: ['aws.sms-voice'],
         'detail-type': ['Registration Status Change'],
         region: ['us-east-1', 'us-west-2'],
-        detail: {
-          $or: [
-            { registrationStatus: ['REQUIRES_UPDATES', 'REQUIRES_AUTHENTICATION', 'CLOSED'] },
-            { registrationStatus: [{ exists: false }] },
-          ],
-        },
+        detail: { registrationDetails: { currentStatus: ['REQUIRES_UPDATES', 'REQUIRES_AUTHENTICATION', 'CLOSED'] } },
       },
       Targets: [
         Match.objectLike({

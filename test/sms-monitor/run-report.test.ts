@@ -193,7 +193,7 @@ describe('alerts', () => {
     ...overrides,
   });
 
-  it('reads the registration from the resources, or from detail.registrationId', () => {
+  it('reads the registration from the resources, or from detail.registrationDetails', () => {
     expect(parseRegistrationEvent(event(), ['us-east-1'])).toEqual({
       eventId: 'event-1',
       region: 'us-east-1',
@@ -201,7 +201,9 @@ describe('alerts', () => {
       registrationId: 'r1',
     });
     expect(
-      parseRegistrationEvent(event({ resources: [], detail: { registrationId: 'r9' } }), ['us-east-1']).registrationId,
+      parseRegistrationEvent(event({ resources: [], detail: { registrationDetails: { registrationId: 'r9' } } }), [
+        'us-east-1',
+      ]).registrationId,
     ).toBe('r9');
   });
 
@@ -236,9 +238,10 @@ describe('alerts', () => {
       outcome: 'no-action-needed',
       status: 'REVIEWING',
     });
-    const gone = parseRegistrationEvent(event({ id: 'event-3', resources: [], detail: { registrationId: 'nope' } }), [
-      'us-east-1',
-    ]);
+    const gone = parseRegistrationEvent(
+      event({ id: 'event-3', resources: [], detail: { registrationDetails: { registrationId: 'nope' } } }),
+      ['us-east-1'],
+    );
     await expect(runAlert(deps, s, gone)).resolves.toMatchObject({ outcome: 'registration-gone' });
     expect(mailer.sent).toHaveLength(1);
   });

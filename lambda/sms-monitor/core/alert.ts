@@ -14,6 +14,8 @@ export interface RegistrationStatusEvent {
   readonly region: string;
   readonly time: Date;
   readonly registrationId: string;
+  /** `detail.registrationDetails.currentStatus`, for the log only: the alert re-reads the registration. */
+  readonly reportedStatus?: string;
 }
 
 /** Bad input: the event is not one this function can handle (it goes to the dead-letter queue). */
@@ -29,8 +31,10 @@ const REGISTRATION_ID = /^[A-Za-z0-9_:/-]{1,256}$/;
 const REGISTRATION_ARN = /^arn:aws[a-z-]*:sms-voice:[a-z0-9-]+:\d{12}:registration\/(.+)$/;
 
 /**
- * Reads the registration ID from the event: the registration ARN in `resources`, or else a
- * `registrationId` field of `detail`. The rest of the detail is not relied on: the alert re-reads the
+ * Reads the registration ID from the event, in the shape of the published sample
+ * (https://docs.aws.amazon.com/sms-voice/latest/userguide/monitor-event-bridge.html): the
+ * registration ARN in `resources`, else `detail.registrationDetails.registrationId`, else
+ * `detail.registrationArn`. The status in the event is not relied on: the alert re-reads the
  * registration, so it always reports the current status.
  */
 export function parseRegistrationEvent(event: unknown, regions: readonly string[]): RegistrationStatusEvent {
@@ -55,13 +59,15 @@ export function parseRegistrationEvent(event: unknown, regions: readonly string[
   const fromResources = (Array.isArray(e.resources) ? e.resources : [])
     .map((r) => (typeof r === 'string' ? REGISTRATION_ARN.exec(r)?.[1] : undefined))
     .find((id) => id !== undefined);
-  const detail = (e.detail && typeof e.detail === 'object' ? e.detail : {}) as Record<string, unknown>;
-  const fromDetail = [detail.registrationId, detail.RegistrationId].find((v) => typeof v === 'string') as
-    string | undefined;
-  const registrationId = fromResources ?? fromDetail;
+  const detail = objectOrEmpty(e.detail);
+  const details = objectOrEmpty(detail.registrationDetails);
+  const fromDetails = typeof details.registrationId === 'string' ? details.registrationId : undefined;
+  const fromArn =
+    typeof detail.registrationArn === 'string' ? REGISTRATION_ARN.exec(detail.registrationArn)?.[1] : undefined;
+  const registrationId = fromResources ?? fromDetails ?? fromArn;
   if (!registrationId) {
     throw new InvalidEventError(
-      `event ${eventId} names no registration (no registration ARN in resources, no detail.registrationId)`,
+      `event ${eventId} names no registration (no registration ARN in resources, no detail.registrationDetails.registrationId)`,
     );
   }
   if (!REGISTRATION_ID.test(registrationId)) {
@@ -69,7 +75,12 @@ export function parseRegistrationEvent(event: unknown, regions: readonly string[
       `event ${eventId} names a registration ID the API would reject: ${JSON.stringify(registrationId.slice(0, 100))}`,
     );
   }
-  return { eventId, region, time, registrationId };
+  const reportedStatus = typeof details.currentStatus === 'string' ? details.currentStatus : undefined;
+  return { eventId, region, time, registrationId, ...(reportedStatus === undefined ? {} : { reportedStatus }) };
+}
+
+function objectOrEmpty(value: unknown): Record<string, unknown> {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
 export interface AlertDeps {
