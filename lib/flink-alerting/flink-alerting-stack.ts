@@ -70,7 +70,9 @@ export class FlinkAlertingStack extends PlatformStack {
     });
     this.cluster.acknowledgeProviderFindings();
     if (!c.network.existingVpc || c.network.existingVpc.createEndpoints) {
-      network.addServiceEndpoints(this.cluster.securityGroup);
+      network.addServiceEndpoints();
+      // The notifier's event source poller works from ENIs in the cluster's security group.
+      network.allowEndpointClient(this.cluster.securityGroup, 'MSK event source mapping');
     }
 
     const t = c.kafka.topics;
@@ -82,6 +84,8 @@ export class FlinkAlertingStack extends PlatformStack {
       alarmTopic: this.alarmTopic,
       logLevel: ops.logLevel,
     });
+    // The MSK IAM signer bundles an STS client (used only for a debug identity check).
+    network.allowEndpointClient(topics.securityGroup, 'Kafka admin function');
     const definition = (topic: typeof t.telemetry, compacted: boolean): KafkaTopicDefinition => ({
       name: topic.name,
       partitions: topic.partitions,

@@ -51,7 +51,7 @@ export class KafkaAdmin extends Construct {
     this.cluster = props.cluster;
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
-      description: 'Kafka admin custom resource function (egress to MSK only)',
+      description: 'Kafka admin custom resource function (egress to MSK and the interface endpoints only)',
       allowAllOutbound: false,
     });
     props.cluster.allowClient(this.securityGroup, 'Kafka admin function');
