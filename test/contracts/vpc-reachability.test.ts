@@ -274,6 +274,13 @@ function reachability(caller: Caller, service: string): string[] {
       problems.push(`${wanted} interface endpoint has no private DNS: the SDK's default host name would not reach it`);
       continue;
     }
+    // Private DNS needs both DNS attributes of the VPC on
+    // (https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html).
+    const vpc = resources[refId(vpcRef) ?? '']?.Properties;
+    if (vpc && (vpc.EnableDnsHostnames !== true || vpc.EnableDnsSupport !== true)) {
+      problems.push(`${wanted} private DNS needs EnableDnsHostnames and EnableDnsSupport on the VPC`);
+      continue;
+    }
     const groups = (e.SecurityGroupIds as Json[]) ?? [];
     const out = egress.some((r) => matches(r, groups, vpcCidrs));
     const ingress = groups.flatMap((g) => rules(resources, g, 'ingress')).filter(allowsHttps);

@@ -57,6 +57,39 @@ describe('MSK cluster and its clients', () => {
     for (const rule of ingress) expect([rule.IpProtocol, rule.FromPort, rule.ToPort]).toEqual(['tcp', 9098, 9098]);
   });
 
+  it("lets the event source poller, which uses the cluster's security group, reach the brokers", () => {
+    // https://docs.aws.amazon.com/lambda/latest/dg/msk-esm-create.html: the poller's ENIs take the
+    // cluster's subnets and security groups, so that group must let itself in and out on 9098.
+    const resources = alerting();
+    const cluster = only(resources, 'AWS::MSK::Cluster');
+    const group = JSON.stringify((cluster.BrokerNodeGroupInfo as { SecurityGroups: unknown[] }).SecurityGroups[0]);
+    const self = (type: string, peer: string) =>
+      Object.values(resources)
+        .filter((r) => r.Type === type)
+        .map((r) => r.Properties ?? {})
+        .some(
+          (p) =>
+            JSON.stringify(p.GroupId) === group &&
+            JSON.stringify(p[peer]) === group &&
+            p.IpProtocol === 'tcp' &&
+            p.FromPort === 9098 &&
+            p.ToPort === 9098,
+        );
+    expect(self('AWS::EC2::SecurityGroupIngress', 'SourceSecurityGroupId')).toBe(true);
+    expect(self('AWS::EC2::SecurityGroupEgress', 'DestinationSecurityGroupId')).toBe(true);
+  });
+
+  it('sends discarded batches to a queue without a customer managed key (no KMS grant needed)', () => {
+    // https://docs.aws.amazon.com/lambda/latest/dg/with-msk-on-failure.html: KMS permissions are
+    // needed only when the destination uses the customer's own key.
+    const resources = alerting();
+    const esm = only(resources, 'AWS::Lambda::EventSourceMapping');
+    const queueId = (esm.DestinationConfig as { OnFailure: { Destination: { 'Fn::GetAtt': [string] } } }).OnFailure
+      .Destination['Fn::GetAtt'][0];
+    expect(resources[queueId].Type).toBe('AWS::SQS::Queue');
+    expect(resources[queueId].Properties?.KmsMasterKeyId).toBeUndefined();
+  });
+
   it('keeps the notifier out of the VPC, so its webhooks and SES calls use Lambda’s internet access', () => {
     // https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc-internet.html: a function
     // not attached to a VPC reaches the internet; the isolated VPC has no route out.
