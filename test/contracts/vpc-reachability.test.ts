@@ -275,7 +275,7 @@ function reachability(caller: Caller, service: string): string[] {
       continue;
     }
     // Private DNS needs both DNS attributes of the VPC on
-    // (https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html).
+    // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpcEndpoint.html, PrivateDnsEnabled).
     const vpc = resources[refId(vpcRef) ?? '']?.Properties;
     if (vpc && (vpc.EnableDnsHostnames !== true || vpc.EnableDnsSupport !== true)) {
       problems.push(`${wanted} private DNS needs EnableDnsHostnames and EnableDnsSupport on the VPC`);

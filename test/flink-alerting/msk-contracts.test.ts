@@ -79,6 +79,13 @@ describe('MSK cluster and its clients', () => {
     expect(self('AWS::EC2::SecurityGroupEgress', 'DestinationSecurityGroupId')).toBe(true);
   });
 
+  it('starts a new consumer group at the oldest record, not LATEST', () => {
+    // https://docs.aws.amazon.com/lambda/latest/dg/msk-starting-positions.html: polling starts
+    // eventually after a create or update, so LATEST can skip the records written meanwhile.
+    const esm = only(alerting(), 'AWS::Lambda::EventSourceMapping');
+    expect(['TRIM_HORIZON', 'AT_TIMESTAMP']).toContain(esm.StartingPosition);
+  });
+
   it('sends discarded batches to a queue without a customer managed key (no KMS grant needed)', () => {
     // https://docs.aws.amazon.com/lambda/latest/dg/with-msk-on-failure.html: KMS permissions are
     // needed only when the destination uses the customer's own key.
