@@ -69,10 +69,12 @@ export class FlinkAlertingStack extends PlatformStack {
       existing: c.kafka.existingCluster,
     });
     this.cluster.acknowledgeProviderFindings();
-    if (!c.network.existingVpc || c.network.existingVpc.createEndpoints) {
-      network.addServiceEndpoints();
-      // The notifier's event source poller works from ENIs in the cluster's security group.
-      network.allowEndpointClient(this.cluster.securityGroup, 'MSK event source mapping');
+    const createEndpoints = !c.network.existingVpc || c.network.existingVpc.createEndpoints;
+    if (createEndpoints) network.addServiceEndpoints();
+    // The notifier's event source poller works from ENIs in the cluster's security group; an
+    // existing cluster's group without our endpoints is the operator's to open (README).
+    if (createEndpoints || this.cluster.cluster) {
+      network.allowAwsApiAccess(this.cluster.securityGroup, 'MSK event source mapping');
     }
 
     const t = c.kafka.topics;
@@ -85,7 +87,7 @@ export class FlinkAlertingStack extends PlatformStack {
       logLevel: ops.logLevel,
     });
     // The MSK IAM signer bundles an STS client (used only for a debug identity check).
-    network.allowEndpointClient(topics.securityGroup, 'Kafka admin function');
+    network.allowAwsApiAccess(topics.securityGroup, 'Kafka admin function');
     const definition = (topic: typeof t.telemetry, compacted: boolean): KafkaTopicDefinition => ({
       name: topic.name,
       partitions: topic.partitions,

@@ -96,7 +96,7 @@ export class AlertingNetwork extends Construct {
    * inside the VPC reach: Lambda and STS for the MSK event source poller in on-demand mode
    * (https://docs.aws.amazon.com/lambda/latest/dg/with-msk-cluster-network.html), SQS for its
    * on-failure destination (https://docs.aws.amazon.com/lambda/latest/dg/with-msk-on-failure.html).
-   * Callers are let in with {@link allowEndpointClient}.
+   * Callers are let in with {@link allowAwsApiAccess}.
    */
   public addServiceEndpoints(): void {
     if (this.endpointSecurityGroup) return;
@@ -122,12 +122,16 @@ export class AlertingNetwork extends Construct {
   }
 
   /**
-   * Lets `client` reach the interface endpoints over HTTPS (both directions of the rule pair).
-   * Does nothing when this network has no endpoints of its own (an existing VPC that has them).
+   * Lets `client` call AWS APIs over HTTPS: through this network's interface endpoints (both
+   * directions of the rule pair) or, without them, out to any address on 443 (the VPC's own
+   * endpoints or NAT gateway, which this stack does not know).
    */
-  public allowEndpointClient(client: ec2.ISecurityGroup, description: string): void {
-    if (!this.endpointSecurityGroup) return;
-    client.addEgressRule(this.endpointSecurityGroup, ec2.Port.tcp(443), `${description} to the interface endpoints`);
-    this.endpointSecurityGroup.addIngressRule(client, ec2.Port.tcp(443), description);
+  public allowAwsApiAccess(client: ec2.ISecurityGroup, description: string): void {
+    if (this.endpointSecurityGroup) {
+      client.addEgressRule(this.endpointSecurityGroup, ec2.Port.tcp(443), `${description} to the interface endpoints`);
+      this.endpointSecurityGroup.addIngressRule(client, ec2.Port.tcp(443), description);
+    } else {
+      client.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), `${description} to AWS APIs (endpoints or NAT)`);
+    }
   }
 }
