@@ -134,8 +134,9 @@ const network = z.strictObject({
         .array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { message: 'expected a subnet ID' }))
         .min(1),
       /**
-       * Create interface endpoints for Lambda and STS, which the notifier's MSK event source needs
-       * inside the VPC. Set false when the VPC already has them or a NAT gateway.
+       * Create interface endpoints for Lambda, STS and SQS, which the notifier's MSK event source
+       * (and its on-failure queue) needs inside the VPC. Set false when the VPC already has them
+       * or a NAT gateway.
        */
       createEndpoints: z.boolean().default(true),
     })

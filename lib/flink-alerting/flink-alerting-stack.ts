@@ -69,8 +69,12 @@ export class FlinkAlertingStack extends PlatformStack {
       existing: c.kafka.existingCluster,
     });
     this.cluster.acknowledgeProviderFindings();
-    if (!c.network.existingVpc || c.network.existingVpc.createEndpoints) {
-      network.addServiceEndpoints(this.cluster.securityGroup);
+    const createEndpoints = !c.network.existingVpc || c.network.existingVpc.createEndpoints;
+    if (createEndpoints) network.addServiceEndpoints();
+    // The notifier's event source poller works from ENIs in the cluster's security group; an
+    // existing cluster's group without our endpoints is the operator's to open (README).
+    if (createEndpoints || this.cluster.cluster) {
+      network.allowAwsApiAccess(this.cluster.securityGroup, 'MSK event source mapping');
     }
 
     const t = c.kafka.topics;
@@ -82,6 +86,8 @@ export class FlinkAlertingStack extends PlatformStack {
       alarmTopic: this.alarmTopic,
       logLevel: ops.logLevel,
     });
+    // The MSK IAM signer bundles an STS client (used only for a debug identity check).
+    network.allowAwsApiAccess(topics.securityGroup, 'Kafka admin function');
     const definition = (topic: typeof t.telemetry, compacted: boolean): KafkaTopicDefinition => ({
       name: topic.name,
       partitions: topic.partitions,

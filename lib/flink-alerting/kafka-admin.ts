@@ -51,7 +51,7 @@ export class KafkaAdmin extends Construct {
     this.cluster = props.cluster;
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
-      description: 'Kafka admin custom resource function (egress to MSK only)',
+      description: 'Kafka admin custom resource function (egress to MSK and the interface endpoints only)',
       allowAllOutbound: false,
     });
     props.cluster.allowClient(this.securityGroup, 'Kafka admin function');
@@ -73,10 +73,18 @@ export class KafkaAdmin extends Construct {
     const subnetIds = props.vpc.selectSubnets(props.subnets).subnetIds;
     const cfn = this.handler.function.node.defaultChild as lambda.CfnFunction;
     cfn.vpcConfig = { subnetIds, securityGroupIds: [this.securityGroup.securityGroupId] };
+    // The EC2 actions of AWSLambdaVPCAccessExecutionRole (v3), which Lambda uses to manage the ENIs.
     const eni = new iam.Policy(this, 'VpcAccessPolicy', {
       statements: [
         new iam.PolicyStatement({
-          actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface'],
+          actions: [
+            'ec2:CreateNetworkInterface',
+            'ec2:DescribeNetworkInterfaces',
+            'ec2:DescribeSubnets',
+            'ec2:DeleteNetworkInterface',
+            'ec2:AssignPrivateIpAddresses',
+            'ec2:UnassignPrivateIpAddresses',
+          ],
           resources: ['*'],
         }),
       ],

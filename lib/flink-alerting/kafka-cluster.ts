@@ -94,11 +94,6 @@ export class AlertingKafkaCluster extends Construct {
         'Lambda event source mapping (uses the cluster security group)',
       );
       sg.addEgressRule(sg, ec2.Port.tcp(MSK_IAM_PORT), 'Lambda event source mapping to the brokers');
-      sg.addEgressRule(
-        ec2.Peer.ipv4(props.vpc.vpcCidrBlock),
-        ec2.Port.tcp(443),
-        'Event source mapping to the Lambda and STS endpoints',
-      );
       this.securityGroup = sg;
 
       const key = new kms.Key(this, 'Key', {

@@ -92,20 +92,23 @@ export class AlertingNetwork extends Construct {
   }
 
   /**
-   * Interface endpoints for Lambda and STS, which the MSK event source mapping needs to reach from
-   * the cluster's subnets; HTTPS is allowed from `clients` only.
+   * Interface endpoints (private DNS, so SDK default host names resolve to them) for what callers
+   * inside the VPC reach: Lambda and STS for the MSK event source poller in on-demand mode
+   * (https://docs.aws.amazon.com/lambda/latest/dg/with-msk-cluster-network.html), SQS for its
+   * on-failure destination (https://docs.aws.amazon.com/lambda/latest/dg/with-msk-on-failure.html).
+   * Callers are let in with {@link allowAwsApiAccess}.
    */
-  public addServiceEndpoints(clients: ec2.ISecurityGroup): void {
+  public addServiceEndpoints(): void {
     if (this.endpointSecurityGroup) return;
     this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
       vpc: this.vpc,
-      description: 'Lambda and STS interface endpoints: HTTPS from the MSK event source',
+      description: 'Interface endpoints of the alerting VPC: HTTPS from their callers only',
       allowAllOutbound: false,
     });
-    this.endpointSecurityGroup.addIngressRule(clients, ec2.Port.tcp(443), 'HTTPS from the MSK event source mapping');
     for (const [name, service] of [
       ['Lambda', ec2.InterfaceVpcEndpointAwsService.LAMBDA],
       ['Sts', ec2.InterfaceVpcEndpointAwsService.STS],
+      ['Sqs', ec2.InterfaceVpcEndpointAwsService.SQS],
     ] as const) {
       new ec2.InterfaceVpcEndpoint(this, `${name}Endpoint`, {
         vpc: this.vpc,
@@ -115,6 +118,20 @@ export class AlertingNetwork extends Construct {
         securityGroups: [this.endpointSecurityGroup],
         open: false,
       });
+    }
+  }
+
+  /**
+   * Lets `client` call AWS APIs over HTTPS: through this network's interface endpoints (both
+   * directions of the rule pair) or, without them, out to any address on 443 (the VPC's own
+   * endpoints or NAT gateway, which this stack does not know).
+   */
+  public allowAwsApiAccess(client: ec2.ISecurityGroup, description: string): void {
+    if (this.endpointSecurityGroup) {
+      client.addEgressRule(this.endpointSecurityGroup, ec2.Port.tcp(443), `${description} to the interface endpoints`);
+      this.endpointSecurityGroup.addIngressRule(client, ec2.Port.tcp(443), description);
+    } else {
+      client.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), `${description} to AWS APIs (endpoints or NAT)`);
     }
   }
 }

@@ -455,3 +455,38 @@ describe('Flink alerting stack (existing VPC and cluster)', () => {
     });
   });
 });
+
+describe('Flink alerting stack (existing VPC without created endpoints, created cluster)', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = Template.fromStack(
+      alertingStack({
+        network: {
+          existingVpc: {
+            vpcId: 'vpc-0123456789abcdef0',
+            availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+            privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'],
+            createEndpoints: false,
+          },
+        },
+        kafka: { topics: { telemetry: { replicationFactor: 2 } } },
+        flink: { startAfterDeploy: false },
+      }),
+    );
+  });
+
+  it("lets the event source poller out on HTTPS to the VPC's own endpoints or NAT gateway", () => {
+    // https://docs.aws.amazon.com/lambda/latest/dg/with-msk-cluster-network.html: the poller
+    // reaches Lambda and STS (and the on-failure queue) from the cluster's security group; security
+    // groups match the final destination, so a NAT path needs HTTPS out to any address.
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+    const [, cluster] = only(resourcesOf(template, 'AWS::MSK::Cluster'));
+    const [group] = (cluster.Properties.BrokerNodeGroupInfo as { SecurityGroups: unknown[] }).SecurityGroups;
+    const groupId = (group as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const egress = (resourcesOf(template, 'AWS::EC2::SecurityGroup')[groupId].Properties.SecurityGroupEgress ??
+      []) as Record<string, unknown>[];
+    expect(egress).toContainEqual(
+      expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 }),
+    );
+  });
+});
