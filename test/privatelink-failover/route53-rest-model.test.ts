@@ -33,6 +33,7 @@ interface Shape {
 }
 interface Operation {
   http: { method: string; requestUri: string };
+  errors?: { shape: string }[];
   input: { shape: string; locationName?: string; xmlNamespace?: { uri: string } };
 }
 const model = JSON.parse(
@@ -40,7 +41,7 @@ const model = JSON.parse(
 ) as {
   metadata: { globalEndpoint: string; endpointPrefix: string; signingName?: string };
   operations: Record<string, Operation>;
-  shapes: Record<string, Shape>;
+  shapes: Record<string, Shape & { error?: { httpStatusCode?: number } }>;
 };
 const endpoints = JSON.parse(readFileSync(join(botocoreData, 'endpoints.json'), 'utf8')) as {
   partitions: {
@@ -163,6 +164,25 @@ describe("Route 53 REST client against AWS's published Route 53 model", () => {
       }
     }
     expect(requests.length).toBeGreaterThan(0);
+  });
+
+  it('relies only on error codes the model declares for the operation', () => {
+    // zone-association-core.ts treats these as "already done" or explains them; route53-rest.ts retries the rest.
+    const relied: Record<string, string[]> = {
+      CreateVPCAssociationAuthorization: ['ConcurrentModification'],
+      DeleteVPCAssociationAuthorization: [
+        'ConcurrentModification',
+        'VPCAssociationAuthorizationNotFound',
+        'NoSuchHostedZone',
+      ],
+      AssociateVPCWithHostedZone: ['NotAuthorizedException', 'PriorRequestNotComplete'],
+      DisassociateVPCFromHostedZone: ['VPCAssociationNotFound', 'NoSuchHostedZone'],
+    };
+    for (const [operation, codes] of Object.entries(relied)) {
+      const declared = (model.operations[operation]!.errors ?? []).map((e) => e.shape);
+      for (const code of codes) expect(declared, `${operation} ${code}`).toContain(code);
+    }
+    expect(model.shapes.ThrottlingException?.error).toBeDefined();
   });
 
   it('signs for the credential scope and service name of the global endpoint', async () => {
