@@ -80,6 +80,17 @@ export class RoutingControls extends Construct {
       assertionRule: { assertedControls: asserted, waitPeriodMs: props.waitPeriodMs },
     });
 
+    // ARC answers 409 ConflictException to concurrent changes on one control panel
+    // (https://docs.aws.amazon.com/recovery-cluster/latest/api/routingcontrol.html), and
+    // CloudFormation would create the controls, and then the rules, in parallel: chain all four.
+    const onThePanel = [
+      this.routingControls.primary,
+      this.routingControls.secondary,
+      this.atLeastOneOnRule,
+      this.atMostOneOnRule,
+    ];
+    onThePanel.slice(1).forEach((resource, i) => resource.addDependency(onThePanel[i]!));
+
     const healthCheck = (side: Side, id: string) =>
       new route53.HealthCheck(this, id, {
         type: route53.HealthCheckType.RECOVERY_CONTROL,

@@ -98,6 +98,11 @@ export class ZoneVpcSharing extends Construct {
       // The role's policies must exist before CloudFormation invokes the handler, and remain until
       // the resource's delete has run.
       resource.node.addDependency(...dependencies);
+      // Route 53 refuses concurrent changes to one zone's authorizations (ConcurrentModification,
+      // https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateVPCAssociationAuthorization.html):
+      // one at a time.
+      const previous = this.resources.at(-1);
+      if (previous) resource.node.addDependency(previous);
       this.resources.push(resource);
     }
   }

@@ -63,9 +63,10 @@ plane is always reached at the cluster's own regional endpoints.
 DNS semantics: the failover names serve the secondary only while the primary control is Off and
 the secondary control is On. Both Off (as new controls start) and both On serve the primary.
 
-Exit status: 0 done (and confirmed); 1 failed (no endpoint answered, or the states read back do
-not match); 2 bad usage or input; 3 refused by ARC (safety rule or its wait period, validation,
-access). A refused or unconfirmed activate is safe to repeat.
+Exit status: 0 done (and confirmed); 1 failed (no endpoint answered, the states read back do not
+match, or ARC kept reporting a conflicting change); 2 bad usage or input; 3 refused by ARC (a
+safety rule, named in the message, or its wait period; validation; access). A refused or
+unconfirmed activate is safe to repeat.
 `;
 
 function list(value: string | undefined): string[] {

@@ -13,7 +13,8 @@ import {
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { ClusterEndpoint } from '../../lambda/privatelink-failover/manifest';
 
-export type AttemptOutcome = 'ok' | 'timeout' | 'refused' | 'network' | 'throttled' | 'unavailable' | 'rejected';
+export type AttemptOutcome =
+  'ok' | 'timeout' | 'refused' | 'network' | 'throttled' | 'unavailable' | 'conflict' | 'rejected';
 
 export interface Attempt {
   readonly operation: string;
@@ -33,6 +34,8 @@ export interface ClusterConnectionOptions {
   readonly credentials?: AwsCredentialIdentityProvider;
   /** Called after every attempt (for progress output). */
   readonly onAttempt?: (attempt: Attempt) => void;
+  /** ARNs of the control panel's safety rules, recognised in refusals. @default - none */
+  readonly safetyRules?: readonly string[];
 }
 
 /** ARC answered and refused the request (safety rule, validation, access): trying elsewhere cannot help. */
@@ -40,10 +43,26 @@ export class ArcRejectedError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** The safety rules the refusal names (empty when it names none). */
+    readonly blockingRules: readonly string[] = [],
   ) {
     super(message);
     this.name = 'ArcRejectedError';
   }
+}
+
+/**
+ * The safety rules (of `ruleArns`) a refusal's message names. ARC documents that the message of a
+ * refusal names the blocking rule, in its example as control panel ID and rule ID run together
+ * (https://docs.aws.amazon.com/r53recovery/latest/dg/routing-control.override-safety-rule.html,
+ * https://docs.aws.amazon.com/r53recovery/latest/dg/getting-started-cli-routing-config.html), so
+ * a rule counts as named when its ID (the ARN's last segment) is in the message.
+ */
+export function rulesNamedIn(message: string, ruleArns: readonly string[]): string[] {
+  return ruleArns.filter((arn) => {
+    const id = arn.split('/').at(-1) ?? '';
+    return id.length > 0 && message.includes(id);
+  });
 }
 
 /** No endpoint answered within the deadline. */
@@ -58,8 +77,9 @@ export class NoEndpointAnsweredError extends Error {
   }
 }
 
+// ConflictException is not among them: the API reference documents it as "There was a conflict
+// with this request. Try again." (a concurrent change), unless it names a safety rule.
 const REJECTIONS = new Set([
-  'ConflictException',
   'ValidationException',
   'AccessDeniedException',
   'ResourceNotFoundException',
@@ -69,12 +89,27 @@ const REJECTIONS = new Set([
   'ExpiredTokenException',
 ]);
 
-/** How an attempt failed, or `rejected` when ARC answered with a final refusal. */
-export function classify(error: unknown): { outcome: Exclude<AttemptOutcome, 'ok'>; detail: string } {
-  const e = error as Error & { code?: string; cause?: { code?: string }; $metadata?: { httpStatusCode?: number } };
+/**
+ * How an attempt failed: `rejected` when ARC answered with a final refusal (a client error, or any
+ * answer naming one of `safetyRules`), `conflict` for a ConflictException naming no rule (try
+ * again), otherwise a reason to try another endpoint.
+ */
+export function classify(
+  error: unknown,
+  safetyRules: readonly string[] = [],
+): { outcome: Exclude<AttemptOutcome, 'ok'>; detail: string } {
+  const e = error as Error & {
+    code?: string;
+    cause?: { code?: string };
+    $fault?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
   const code = e?.code ?? e?.cause?.code ?? '';
   const name = e?.name ?? '';
   const detail = `${name}${e?.message ? `: ${e.message}` : ''}`.slice(0, 200);
+  const answered = e?.$fault !== undefined || (e?.$metadata?.httpStatusCode ?? 0) > 0;
+  if (answered && rulesNamedIn(e?.message ?? '', safetyRules).length > 0) return { outcome: 'rejected', detail };
+  if (name === 'ConflictException') return { outcome: 'conflict', detail };
   if (REJECTIONS.has(name)) return { outcome: 'rejected', detail };
   if (name === 'ThrottlingException' || name === 'TooManyRequestsException') return { outcome: 'throttled', detail };
   if (
@@ -137,6 +172,8 @@ export class ClusterConnection {
   ): Promise<T> {
     const deadline = Date.now() + this.options.callDeadlineMs;
     const mine: Attempt[] = [];
+    const rules = this.options.safetyRules ?? [];
+    let conflict: Error | undefined;
     let timeout = this.options.attemptTimeoutMs;
     for (let round = 0; Date.now() < deadline; round++) {
       for (let i = 0; i < this.clients.length && Date.now() < deadline; i++) {
@@ -160,7 +197,7 @@ export class ClusterConnection {
         } catch (e) {
           const { outcome, detail } = controller.signal.aborted
             ? { outcome: 'timeout' as const, detail: `no answer within ${budget} ms` }
-            : classify(e);
+            : classify(e, rules);
           this.record(mine, {
             operation,
             endpoint: endpoint.endpoint,
@@ -171,7 +208,17 @@ export class ClusterConnection {
           });
           if (outcome === 'rejected') {
             this.preferred = index;
-            throw new ArcRejectedError((e as Error).name, (e as Error).message);
+            throw new ArcRejectedError(
+              (e as Error).name,
+              (e as Error).message,
+              rulesNamedIn((e as Error).message, rules),
+            );
+          }
+          // The endpoint answered, so the cluster is reachable: let the conflicting change finish.
+          if (outcome === 'conflict') {
+            this.preferred = index;
+            conflict = e as Error;
+            await new Promise((r) => setTimeout(r, Math.min(250, Math.max(0, deadline - Date.now()))));
           }
         } finally {
           clearTimeout(timer);
@@ -181,6 +228,9 @@ export class ClusterConnection {
       // A short pause before the next round, so throttling endpoints can recover.
       const pause = Math.min(200 * (round + 1), Math.max(0, deadline - Date.now()));
       if (pause > 0) await new Promise((r) => setTimeout(r, pause));
+    }
+    if (conflict && mine.at(-1)?.outcome === 'conflict') {
+      throw new ArcRejectedError(conflict.name, conflict.message);
     }
     throw new NoEndpointAnsweredError(operation, mine);
   }

@@ -97,14 +97,20 @@ async function openSession(options: CommonOptions, io: Io): Promise<Session> {
     endpointSource = 'published';
   }
   log(`manifest: ${manifestSource}; ${endpoints.length} cluster endpoints (${endpointSource})`);
-  return { manifest, manifestSource, connection: connect(endpoints, options, io), endpointSource };
+  return { manifest, manifestSource, connection: connect(endpoints, manifest, options, io), endpointSource };
 }
 
-function connect(endpoints: ClusterEndpoint[], options: CommonOptions, io: Io): ClusterConnection {
+function connect(
+  endpoints: ClusterEndpoint[],
+  manifest: FailoverManifest,
+  options: CommonOptions,
+  io: Io,
+): ClusterConnection {
   const log = progress(io, options);
   return new ClusterConnection(endpoints, {
     attemptTimeoutMs: options.attemptTimeoutMs,
     callDeadlineMs: options.deadlineMs,
+    safetyRules: [manifest.safetyRules.atLeastOneOn, manifest.safetyRules.atMostOneOn],
     onAttempt: (a) => {
       if (a.outcome !== 'ok')
         log(`  ${a.operation}: ${a.region} ${a.outcome} after ${a.ms} ms${a.detail ? ` (${a.detail})` : ''}`);
@@ -148,7 +154,7 @@ async function withEndpointFallback<T>(
         .join('|');
     if (key(fresh) === key(session.connection.endpoints)) throw e;
     session.connection.destroy();
-    session.connection = connect(fresh, options, io);
+    session.connection = connect(fresh, session.manifest, options, io);
     session.endpointSource = 'describe-cluster';
     return fn();
   }
@@ -223,6 +229,13 @@ function attemptsSummary(attempts: readonly Attempt[]) {
   }));
 }
 
+/** How the manifest names a safety rule, for messages. */
+function ruleLabel(manifest: FailoverManifest | undefined, arn: string): string {
+  if (arn === manifest?.safetyRules.atLeastOneOn) return `safety rule "at least one On" (${arn})`;
+  if (arn === manifest?.safetyRules.atMostOneOn) return `safety rule "at most one On" (${arn})`;
+  return `safety rule ${arn}`;
+}
+
 /** Maps an error to output and an exit code. */
 function fail(
   io: Io,
@@ -230,18 +243,21 @@ function fail(
   command: string,
   e: unknown,
   extra: Record<string, unknown> = {},
+  manifest?: FailoverManifest,
 ): number {
   const error = e as Error;
   let code: number = EXIT.failed;
   let message = `${error.name}: ${error.message}`;
   if (e instanceof InputError) code = EXIT.usage;
-  else if (e instanceof ArcRejectedError) {
+  else if (e instanceof ArcRejectedError && e.blockingRules.length > 0) {
     code = EXIT.rejected;
-    message = `ARC refused the request (${error.name === 'ArcRejectedError' ? (e as ArcRejectedError).code : error.name}): ${error.message}`;
-    if ((e as ArcRejectedError).code === 'ConflictException') {
-      message +=
-        '\nA safety rule blocked the change (or its wait period is still running). If the change is really needed, repeat it with --override-safety-rules <rule ARN> (see the runbook).';
-    }
+    message = `ARC refused the request (${e.code}): ${error.message}\nBlocked by ${e.blockingRules.map((arn) => ruleLabel(manifest, arn)).join(' and ')}: its wait period may still be running (wait and repeat). If the change is really needed, repeat it with --override-safety-rules ${e.blockingRules.join(',')} (see the runbook).`;
+  } else if (e instanceof ArcRejectedError && e.code === 'ConflictException') {
+    // Documented as a conflicting request ("Try again"), and it named no safety rule.
+    message = `ARC kept answering ConflictException, naming no safety rule: another change to these routing controls was in progress. ${error.message}\nCheck the states with status; the request is safe to repeat.`;
+  } else if (e instanceof ArcRejectedError) {
+    code = EXIT.rejected;
+    message = `ARC refused the request (${e.code}): ${error.message}`;
   } else if (e instanceof NoEndpointAnsweredError) {
     message +=
       '\nNo change can be confirmed. Check network access to the cluster endpoints, then repeat: the request is safe to repeat.';
@@ -321,7 +337,14 @@ export async function runStatus(options: CommonOptions, io: Io): Promise<number>
     }
     return EXIT.ok;
   } catch (e) {
-    return fail(io, options, 'status', e, session ? { attempts: attemptsSummary(session.connection.attempts) } : {});
+    return fail(
+      io,
+      options,
+      'status',
+      e,
+      session ? { attempts: attemptsSummary(session.connection.attempts) } : {},
+      session?.manifest,
+    );
   } finally {
     session?.connection.destroy();
   }
@@ -430,11 +453,18 @@ export async function runActivate(target: Side, options: CommonOptions, io: Io):
     }
     return EXIT.ok;
   } catch (e) {
-    return fail(io, options, 'activate', e, {
-      target,
-      elapsedMs: Date.now() - started,
-      ...(session ? { attempts: attemptsSummary(session.connection.attempts) } : {}),
-    });
+    return fail(
+      io,
+      options,
+      'activate',
+      e,
+      {
+        target,
+        elapsedMs: Date.now() - started,
+        ...(session ? { attempts: attemptsSummary(session.connection.attempts) } : {}),
+      },
+      session?.manifest,
+    );
   } finally {
     session?.connection.destroy();
   }
@@ -509,7 +539,7 @@ export async function runDrill(options: CommonOptions, io: Io): Promise<number> 
     }
     return EXIT.ok;
   } catch (e) {
-    return fail(io, options, 'drill', e, { steps });
+    return fail(io, options, 'drill', e, { steps }, session?.manifest);
   } finally {
     session?.connection.destroy();
   }

@@ -54,7 +54,10 @@ describe('local ARC', () => {
           RoutingControlState: 'On',
         }),
       ),
-    ).rejects.toMatchObject({ name: 'ConflictException', message: expect.stringContaining('at-most-one-on') });
+    ).rejects.toMatchObject({
+      name: 'ConflictException',
+      message: expect.stringContaining('0a1b2c3d4e5fatmostone001'),
+    });
     // Primary Off first: both Off breaks "at least one On".
     await expect(
       client.send(
@@ -63,7 +66,10 @@ describe('local ARC', () => {
           RoutingControlState: 'Off',
         }),
       ),
-    ).rejects.toMatchObject({ name: 'ConflictException', message: expect.stringContaining('at-least-one-on') });
+    ).rejects.toMatchObject({
+      name: 'ConflictException',
+      message: expect.stringContaining('0a1b2c3d4e5fatleastone01'),
+    });
     expect(arc.states()).toEqual({ primary: 'On', secondary: 'Off' });
     await client.send(
       new UpdateRoutingControlStatesCommand({

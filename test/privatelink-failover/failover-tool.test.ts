@@ -237,7 +237,8 @@ describe('npm run failover', () => {
     const refused = await run(['activate', 'primary', '--manifest', manifest]);
     expect(refused.code).toBe(3);
     expect(refused.err).toContain('ARC refused the request (ConflictException)');
-    expect(refused.err).toContain('--override-safety-rules <rule ARN>');
+    expect(refused.err).toContain(`safety rule "at least one On" (${arc.ruleArns.atLeastOneOn})`);
+    expect(refused.err).toContain(`--override-safety-rules ${arc.ruleArns.atLeastOneOn}`);
     expect(arc.states()).toEqual({ primary: 'Off', secondary: 'On' });
     const overrides = `${arc.ruleArns.atLeastOneOn},${arc.ruleArns.atMostOneOn}`;
     const forced = await run([
@@ -252,6 +253,37 @@ describe('npm run failover', () => {
     expect(forced.code).toBe(0);
     expect(arc.state.updates.at(-1)!.overridden).toEqual([arc.ruleArns.atLeastOneOn, arc.ruleArns.atMostOneOn]);
     expect(arc.states()).toEqual({ primary: 'On', secondary: 'Off' });
+  });
+
+  // The developer guide documents that a refusal names the blocking rule, not which exception
+  // carries it: the rule named in the message decides, whatever the exception.
+  it('recognises a safety rule refusal by the rule named in the message, as a ValidationException too', async () => {
+    await startArc({ waitPeriodMs: 60_000, initial: { primary: 'On', secondary: 'Off' } });
+    arc.state.refusalType = 'ValidationException';
+    expect((await run(['activate', 'secondary', '--manifest', manifest])).code).toBe(0);
+    const refused = await run(['activate', 'primary', '--manifest', manifest]);
+    expect(refused.code).toBe(3);
+    expect(refused.err).toContain('ARC refused the request (ValidationException)');
+    expect(refused.err).toContain(`safety rule "at least one On" (${arc.ruleArns.atLeastOneOn})`);
+    expect(refused.err).toContain(`--override-safety-rules ${arc.ruleArns.atLeastOneOn}`);
+    expect(arc.states()).toEqual({ primary: 'Off', secondary: 'On' });
+  });
+
+  it('retries a ConflictException that names no safety rule (the API reference: try again)', async () => {
+    arc.state.conflictsToAnswer = 2;
+    const r = await run(['activate', 'secondary', '--manifest', manifest, '--json']);
+    expect(r.code).toBe(0);
+    expect(r.json().attempts.filter((a: Json) => a.outcome === 'conflict')).toHaveLength(2);
+    expect(arc.states()).toEqual({ primary: 'Off', secondary: 'On' });
+  });
+
+  it('reports a ConflictException that persists and names no rule as safe to repeat, not as a safety rule', async () => {
+    arc.state.conflictsToAnswer = 1_000;
+    const r = await run(['activate', 'secondary', '--manifest', manifest, '--deadline-ms', '1500']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('ConflictException');
+    expect(r.err).toContain('safe to repeat');
+    expect(r.err).not.toContain('A safety rule blocked');
   });
 
   it('--dry-run reads the states and shows the plan without changing anything', async () => {

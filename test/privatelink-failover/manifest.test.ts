@@ -91,7 +91,16 @@ describe('failover manifest', () => {
       'unavailable',
     );
     expect(classify(Object.assign(new Error('x'), { name: 'TimeoutError' })).outcome).toBe('timeout');
-    expect(classify(Object.assign(new Error('x'), { name: 'ConflictException' })).outcome).toBe('rejected');
+    expect(classify(Object.assign(new Error('x'), { name: 'ConflictException' })).outcome).toBe('conflict');
+    const rule = 'arn:aws:route53-recovery-control::111111111111:controlpanel/abc/safetyrule/rule0001';
+    const refusal = Object.assign(
+      new Error('Cannot modify control state for [abcrc1] due to failed rule evaluation abcrule0001'),
+      {
+        name: 'ConflictException',
+        $fault: 'client',
+      },
+    );
+    expect(classify(refusal, [rule]).outcome).toBe('rejected');
     expect(classify(Object.assign(new Error('x'), { name: 'AccessDeniedException' })).outcome).toBe('rejected');
     expect(classify(new Error('socket hang up')).outcome).toBe('network');
   });

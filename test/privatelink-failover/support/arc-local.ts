@@ -12,7 +12,13 @@
 // Safety rule semantics modelled (as ARC documents them): a batch update is applied atomically;
 // every assertion rule on the touched controls, except the overridden ones, must hold for the
 // resulting states, and no asserted control may change within a rule's wait period after the
-// last change; otherwise the whole batch is rejected with ConflictException.
+// last change; otherwise the whole batch is refused. The refusal's message has the shape of the
+// developer guide's example ("Cannot modify control state for [...] due to failed rule
+// evaluation <control panel ID><rule ID>",
+// https://docs.aws.amazon.com/r53recovery/latest/dg/getting-started-cli-routing-config.html);
+// which exception carries it is not documented, so it is configurable (`refusalType`). A bare
+// ConflictException that names no rule ("There was a conflict with this request. Try again.",
+// API reference) can be injected with `conflictsToAnswer`.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -56,6 +62,10 @@ export class LocalClusterState {
   readonly updates: { entries: { arn: string; state: ControlState }[]; overridden: string[] }[] = [];
   private readonly lastChange = new Map<string, number>();
   status = 'DEPLOYED';
+  /** The exception a safety rule refusal comes as (undocumented: tests try both). */
+  refusalType: 'ConflictException' | 'ValidationException' = 'ConflictException';
+  /** Answers this many updates with a ConflictException that names no rule first. */
+  conflictsToAnswer = 0;
 
   constructor(
     readonly clusterArn: string,
@@ -92,25 +102,24 @@ export class LocalClusterState {
       }
       next.set(e.arn, e.state);
     }
+    if (this.conflictsToAnswer > 0) {
+      this.conflictsToAnswer--;
+      throw new ApiError('ConflictException', 'There was a conflict with this request. Try again.', 409);
+    }
     const touched = new Set(entries.map((e) => e.arn));
     const now = Date.now();
+    const ids = (arn: string) => arn.split('controlpanel/')[1]!.replace(/\/(routingcontrol|safetyrule)\//, '');
+    const refuse = (rule: LocalAssertionRule, why: string) =>
+      new ApiError(
+        this.refusalType,
+        `Cannot modify control state for [${entries.map((e) => ids(e.arn)).join(' ')}] due to failed rule evaluation ${ids(rule.arn)}${why}`,
+        this.refusalType === 'ConflictException' ? 409 : 400,
+      );
     for (const rule of this.rules) {
       if (overridden.includes(rule.arn) || !rule.assertedControls.some((a) => touched.has(a))) continue;
       const since = Math.max(...rule.assertedControls.map((a) => this.lastChange.get(a) ?? 0));
-      if (rule.waitPeriodMs > 0 && now - since < rule.waitPeriodMs) {
-        throw new ApiError(
-          'ConflictException',
-          `Safety rule ${rule.name} (${rule.arn}) is in its wait period: try again in ${rule.waitPeriodMs - (now - since)} ms`,
-          409,
-        );
-      }
-      if (!evaluateAssertionRule(rule, next)) {
-        throw new ApiError(
-          'ConflictException',
-          `Routing control state update would violate safety rule ${rule.name} (${rule.arn})`,
-          409,
-        );
-      }
+      if (rule.waitPeriodMs > 0 && now - since < rule.waitPeriodMs) throw refuse(rule, ' (wait period)');
+      if (!evaluateAssertionRule(rule, next)) throw refuse(rule, '');
     }
     for (const e of entries) {
       const control = this.get(e.arn);
