@@ -8,6 +8,9 @@ import {
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import type { Registration, RegistrationApi, RegistrationVersion } from '../core/ports';
 
+/** DescribeRegistrations page size: the largest MaxResults the API takes (1 to 100). */
+export const REGISTRATIONS_PAGE_SIZE = 100;
+
 export interface SmsVoiceApiOptions {
   /**
    * Attempts per call, including the first; the SDK's standard retry mode backs off on throttling.
@@ -16,7 +19,7 @@ export interface SmsVoiceApiOptions {
   readonly maxAttempts?: number;
   /**
    * Registrations per DescribeRegistrations page (the API allows 1 to 100).
-   * @default 100
+   * @default REGISTRATIONS_PAGE_SIZE
    */
   readonly pageSize?: number;
 }
@@ -46,7 +49,7 @@ export class SmsVoiceRegistrationApi implements RegistrationApi {
 
   async *pages(region: string, registrationIds?: readonly string[]): AsyncIterable<readonly Registration[]> {
     const pages = paginateDescribeRegistrations(
-      { client: this.client(region), pageSize: this.options.pageSize ?? 100 },
+      { client: this.client(region), pageSize: this.options.pageSize ?? REGISTRATIONS_PAGE_SIZE },
       registrationIds ? { RegistrationIds: [...registrationIds] } : {},
     );
     for await (const page of pages) {
