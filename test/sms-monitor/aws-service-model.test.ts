@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load';
 import { SMS_ACTION_STATUSES, smsMonitorConfig } from '../../config/schema/sms-monitor';
+import { BATCH_WRITE_LIMIT } from '../../lambda/sms-monitor/adapters/dynamodb-state-store';
 import { REGISTRATIONS_PAGE_SIZE } from '../../lambda/sms-monitor/adapters/sms-voice-api';
 import { STATUSES } from '../../lambda/sms-monitor/core/statuses';
 import { REPO_ROOT } from '../helpers/app';
@@ -37,6 +38,14 @@ describe('pinpoint-sms-voice-v2 as AWS models it', () => {
     for (const account of config.smsMonitor?.accounts ?? []) {
       for (const region of account.regions) expect(regions).toContain(region);
     }
+  });
+});
+
+describe('the state table as DynamoDB models it', () => {
+  it('writes state in batches BatchWriteItem takes', () => {
+    const { min, max } = serviceModel('dynamodb').shapes.WriteRequests;
+    expect(BATCH_WRITE_LIMIT).toBeGreaterThanOrEqual(min as number);
+    expect(BATCH_WRITE_LIMIT).toBeLessThanOrEqual(max as number);
   });
 });
 
