@@ -73,7 +73,7 @@ export class AlarmTopic extends Construct {
       });
       // The stack's TopicPolicy replaces SNS's default policy, so alarms need their own allow
       // (https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger); limited to
-      // alarms of this account and Region.
+      // alarms of this account and Region by the aws:SourceArn condition that page documents.
       topic.addToResourcePolicy(
         new iam.PolicyStatement({
           sid: 'AllowAlarmsToPublish',
@@ -81,7 +81,6 @@ export class AlarmTopic extends Construct {
           actions: ['sns:Publish'],
           resources: [topic.topicArn],
           conditions: {
-            StringEquals: { 'aws:SourceAccount': stack.account },
             ArnLike: {
               'aws:SourceArn': stack.formatArn({
                 service: 'cloudwatch',
