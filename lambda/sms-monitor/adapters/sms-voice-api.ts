@@ -13,7 +13,8 @@ export const REGISTRATIONS_PAGE_SIZE = 100;
 
 export interface SmsVoiceApiOptions {
   /**
-   * Attempts per call, including the first; the SDK's standard retry mode backs off on throttling.
+   * Attempts per call, including the first; the SDK's adaptive retry mode backs off and slows the
+   * client down on throttling.
    * @default 8
    */
   readonly maxAttempts?: number;
@@ -39,7 +40,12 @@ export class SmsVoiceRegistrationApi implements RegistrationApi {
     if (!client) {
       client = new PinpointSMSVoiceV2Client({
         region,
-        retryMode: 'standard',
+        // The API's rate quota is per action (Describe actions at 1 request per second by default,
+        // https://docs.aws.amazon.com/sms-voice/latest/userguide/quotas.html), below the look-up
+        // concurrency. Adaptive mode adds client-side rate limiting when throttled
+        // (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html); standard
+        // mode spends its retry quota within seconds and fails the run.
+        retryMode: 'adaptive',
         maxAttempts: this.options.maxAttempts ?? 8,
       });
       this.clients.set(region, client);
