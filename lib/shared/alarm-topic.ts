@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -71,6 +71,27 @@ export class AlarmTopic extends Construct {
         masterKey: key,
         enforceSSL: true,
       });
+      // The stack's TopicPolicy replaces SNS's default policy, so alarms need their own allow
+      // (https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger); limited to
+      // alarms of this account and Region by the aws:SourceArn condition that page documents.
+      topic.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowAlarmsToPublish',
+          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+          actions: ['sns:Publish'],
+          resources: [topic.topicArn],
+          conditions: {
+            ArnLike: {
+              'aws:SourceArn': stack.formatArn({
+                service: 'cloudwatch',
+                resource: 'alarm',
+                resourceName: '*',
+                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+              }),
+            },
+          },
+        }),
+      );
       for (const email of props.emails ?? []) {
         topic.addSubscription(new subscriptions.EmailSubscription(email));
       }

@@ -38,6 +38,26 @@ describe('AlarmTopic (one per stack)', () => {
     });
   });
 
+  // AWS's statement for alarm notifications (https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger):
+  // the topic policy must allow cloudwatch.amazonaws.com to sns:Publish. A CloudFormation TopicPolicy
+  // replaces SNS's default policy, so a policy holding only the TLS deny would leave alarms unauthorized.
+  it("lets this account's CloudWatch alarms publish to the topic", () => {
+    const template = Template.fromStack(testStack());
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: { Ref: Match.stringLikeRegexp('^AlarmTopic') },
+            Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:eu-west-1:111111111111:alarm:*' } },
+          }),
+        ]),
+      },
+    });
+  });
+
   it('uses the existing topic of its own account and Region instead of creating one', () => {
     const mine = 'arn:aws:sns:eu-west-1:111111111111:ops-alarms';
     const stack = testStack({

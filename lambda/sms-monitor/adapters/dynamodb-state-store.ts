@@ -10,6 +10,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { SendRecord, SendStatus, StateStore, StoredRegistration } from '../core/ports';
 
+/** Write requests one BatchWriteItem call takes. */
+export const BATCH_WRITE_LIMIT = 25;
+
 /**
  * The monitor's DynamoDB table (partition key `pk`, sort key `sk`, TTL attribute `expiresAt`):
  * - `STATE` / `<region>#<id>`: each registration as the last report saw it;
@@ -81,8 +84,8 @@ export class DynamoDbStateStore implements StateStore {
       })),
       ...deletedKeys.map((sk): WriteRequest => ({ DeleteRequest: { Key: { pk: 'STATE', sk } } })),
     ];
-    for (let i = 0; i < requests.length; i += 25) {
-      await this.batchWrite(requests.slice(i, i + 25));
+    for (let i = 0; i < requests.length; i += BATCH_WRITE_LIMIT) {
+      await this.batchWrite(requests.slice(i, i + BATCH_WRITE_LIMIT));
     }
     await this.doc.send(
       new PutCommand({ TableName: this.tableName, Item: { pk: 'META', sk: 'state', savedAt: at.getTime() } }),

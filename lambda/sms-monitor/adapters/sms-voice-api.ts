@@ -8,15 +8,19 @@ import {
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import type { Registration, RegistrationApi, RegistrationVersion } from '../core/ports';
 
+/** DescribeRegistrations page size: the largest MaxResults the API takes (1 to 100). */
+export const REGISTRATIONS_PAGE_SIZE = 100;
+
 export interface SmsVoiceApiOptions {
   /**
-   * Attempts per call, including the first; the SDK's standard retry mode backs off on throttling.
+   * Attempts per call, including the first; the SDK's adaptive retry mode backs off and slows the
+   * client down on throttling.
    * @default 8
    */
   readonly maxAttempts?: number;
   /**
    * Registrations per DescribeRegistrations page (the API allows 1 to 100).
-   * @default 100
+   * @default REGISTRATIONS_PAGE_SIZE
    */
   readonly pageSize?: number;
 }
@@ -36,7 +40,12 @@ export class SmsVoiceRegistrationApi implements RegistrationApi {
     if (!client) {
       client = new PinpointSMSVoiceV2Client({
         region,
-        retryMode: 'standard',
+        // The API's rate quota is per action (Describe actions at 1 request per second by default,
+        // https://docs.aws.amazon.com/sms-voice/latest/userguide/quotas.html), below the look-up
+        // concurrency. Adaptive mode adds client-side rate limiting when throttled
+        // (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html); standard
+        // mode spends its retry quota within seconds and fails the run.
+        retryMode: 'adaptive',
         maxAttempts: this.options.maxAttempts ?? 8,
       });
       this.clients.set(region, client);
@@ -46,7 +55,7 @@ export class SmsVoiceRegistrationApi implements RegistrationApi {
 
   async *pages(region: string, registrationIds?: readonly string[]): AsyncIterable<readonly Registration[]> {
     const pages = paginateDescribeRegistrations(
-      { client: this.client(region), pageSize: this.options.pageSize ?? 100 },
+      { client: this.client(region), pageSize: this.options.pageSize ?? REGISTRATIONS_PAGE_SIZE },
       registrationIds ? { RegistrationIds: [...registrationIds] } : {},
     );
     for await (const page of pages) {

@@ -80,6 +80,12 @@ export class FakeSmsVoiceApi {
   defaultPageSize = 20;
   /** Every n-th request (counting all operations) is throttled; 0 turns it off. */
   throttleEvery = 0;
+  /**
+   * Requests per second each operation accepts per Region, as the service's rate quota does
+   * (https://docs.aws.amazon.com/sms-voice/latest/userguide/quotas.html); 0 turns it off.
+   */
+  ratePerSecond = 0;
+  private readonly accepted = new Map<string, number[]>();
   private readonly data = new Map<string, FakeRegistration[]>();
   private readonly failures: InjectedFailure[] = [];
   private server?: Server;
@@ -184,6 +190,14 @@ export class FakeSmsVoiceApi {
       }
       if (this.throttleEvery > 0 && this.requestCount % this.throttleEvery === 0) {
         throw new ApiError('ThrottlingException', 'Rate exceeded');
+      }
+      if (this.ratePerSecond > 0) {
+        const key = `${region}#${operation}`;
+        const now = Date.now();
+        const recent = (this.accepted.get(key) ?? []).filter((t) => now - t < 1000);
+        if (recent.length >= this.ratePerSecond) throw new ApiError('ThrottlingException', 'Rate exceeded');
+        recent.push(now);
+        this.accepted.set(key, recent);
       }
       let result: unknown;
       if (operation === 'DescribeRegistrations') result = this.describeRegistrations(region, body);
