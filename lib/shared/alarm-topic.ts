@@ -28,8 +28,9 @@ export interface AlarmTopicProps {
 
 /**
  * The operator alarm topic of one stack: every alarm of the stack notifies it.
- * A created topic is encrypted with its own KMS key, because CloudWatch and EventBridge cannot
- * publish to a topic encrypted with the AWS managed `aws/sns` key.
+ * A created topic is encrypted with its own KMS key, because CloudWatch cannot publish to a topic
+ * encrypted with the AWS managed `aws/sns` key
+ * (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
  */
 export class AlarmTopic extends Construct {
   /** The topic alarms publish to. */
@@ -53,14 +54,12 @@ export class AlarmTopic extends Construct {
         enableKeyRotation: true,
         removalPolicy: props.keyRemovalPolicy ?? RemovalPolicy.RETAIN,
       });
-      // CloudWatch alarms and EventBridge rules publish to the topic, so they must use the key.
+      // Only CloudWatch alarms publish to the topic, so only CloudWatch may use the key. No rule or
+      // schedule targets an alarm topic; one that does needs its own statement for events.amazonaws.com.
       key.addToResourcePolicy(
         new iam.PolicyStatement({
           sid: 'AllowAlarmPublishers',
-          principals: [
-            new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
-            new iam.ServicePrincipal('events.amazonaws.com'),
-          ],
+          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
           actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
           resources: ['*'],
           conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },

@@ -2,6 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { DeadLetterQueue } from '../../lib/shared';
 import { testOperations } from '../helpers/app';
+import { type ExampleTemplate, exampleTemplates } from '../helpers/example-templates';
 import { testStack } from './fixtures';
 
 describe('AlarmTopic (one per stack)', () => {
@@ -23,19 +24,53 @@ describe('AlarmTopic (one per stack)', () => {
     });
   });
 
-  it('lets CloudWatch and EventBridge of this account use the key', () => {
+  it("lets only this account's CloudWatch use the key", () => {
     const template = Template.fromStack(testStack());
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([
           Match.objectLike({
             Sid: 'AllowAlarmPublishers',
-            Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
             Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
           }),
         ]),
       },
     });
+    // EventBridge would need its own statement (no aws:Source* condition keys on its KMS request),
+    // and nothing publishes to the topic through EventBridge: see the next test.
+    expect(JSON.stringify(template.findResources('AWS::KMS::Key'))).not.toContain('events.amazonaws.com');
+  });
+
+  // The key admits CloudWatch only; a rule or schedule publishing to an alarm topic would be refused
+  // by KMS and its notifications dropped (counted only in its FailedInvocations metric).
+  it('is the target of no EventBridge rule or schedule in any stack', () => {
+    const targetsOfAlarms = (template: ExampleTemplate['template']) =>
+      Object.values(template.Resources ?? {})
+        .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+        .flatMap((r) => [
+          ...((r.Properties?.AlarmActions as unknown[]) ?? []),
+          ...((r.Properties?.OKActions as unknown[]) ?? []),
+        ])
+        .map((a) => JSON.stringify(a));
+    const eventTargets = (template: ExampleTemplate['template']) =>
+      Object.entries(template.Resources ?? {}).flatMap(([id, r]) => {
+        if (r.Type === 'AWS::Events::Rule') {
+          return ((r.Properties?.Targets as { Arn: unknown }[]) ?? []).map((t) => ({ id, arn: JSON.stringify(t.Arn) }));
+        }
+        if (r.Type === 'AWS::Scheduler::Schedule') {
+          return [{ id, arn: JSON.stringify((r.Properties?.Target as { Arn: unknown }).Arn) }];
+        }
+        return [];
+      });
+    const templates = exampleTemplates();
+    expect(templates.flatMap((t) => targetsOfAlarms(t.template)).length).toBeGreaterThan(0);
+    expect(templates.flatMap((t) => eventTargets(t.template)).length).toBeGreaterThan(0);
+    for (const { stackName, template } of templates) {
+      const alarmTopics = new Set(targetsOfAlarms(template));
+      const offending = eventTargets(template).filter((t) => alarmTopics.has(t.arn));
+      expect(offending, stackName).toEqual([]);
+    }
   });
 
   // AWS's statement for alarm notifications (https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger):
