@@ -134,7 +134,11 @@ export class RegistrationReport extends Construct {
 
 /**
  * Read access to the registrations of the given Regions. Registration IDs are created at run time
- * (outside this app), so the grant names the registration resource type of each Region by wildcard.
+ * (outside this app), so version look-ups name the registration resource type of each Region by
+ * wildcard. The report lists registrations without IDs, and the Service Authorization Reference
+ * gives DescribeRegistrations's registration type as optional: a request that names no
+ * registration is authorized against `*`, kept to the configured Regions by aws:RequestedRegion.
+ * The action reads registrations only, so `*` grants nothing more than `registration/*` would.
  */
 export function grantReadRegistrations(scope: Construct, role: iam.IRole, regions: readonly string[]): iam.Policy {
   const stack = Stack.of(scope);
@@ -144,12 +148,19 @@ export function grantReadRegistrations(scope: Construct, role: iam.IRole, region
   const policy = new iam.Policy(scope, 'ReadSmsRegistrations', {
     statements: [
       new iam.PolicyStatement({
-        actions: ['sms-voice:DescribeRegistrations', 'sms-voice:DescribeRegistrationVersions'],
-        resources: arns,
+        actions: ['sms-voice:DescribeRegistrations'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:RequestedRegion': [...regions] } },
       }),
+      new iam.PolicyStatement({ actions: ['sms-voice:DescribeRegistrationVersions'], resources: arns }),
     ],
   });
   policy.attachToRole(role);
+  Validations.of(policy).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'DescribeRegistrations without registration IDs names no resource, so only * authorizes it; it is read-only and limited to the configured Regions by aws:RequestedRegion.',
+  });
   for (const arn of arns) {
     Validations.of(policy).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${stack.resolve(arn) as string}]`,

@@ -180,9 +180,16 @@ describe('SMS monitor stacks', () => {
       PolicyName: Match.stringLikeRegexp('^ReportReadSmsRegistrations'),
       PolicyDocument: {
         Statement: [
+          // Listing without IDs names no registration (an optional resource type): `*`, per Region.
           {
             Effect: 'Allow',
-            Action: ['sms-voice:DescribeRegistrationVersions', 'sms-voice:DescribeRegistrations'],
+            Action: 'sms-voice:DescribeRegistrations',
+            Resource: '*',
+            Condition: { StringEquals: { 'aws:RequestedRegion': ['us-east-1', 'us-west-2'] } },
+          },
+          {
+            Effect: 'Allow',
+            Action: 'sms-voice:DescribeRegistrationVersions',
             Resource: [
               'arn:aws:sms-voice:us-east-1:111111111111:registration/*',
               'arn:aws:sms-voice:us-west-2:111111111111:registration/*',
