@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import jobPropertyKeys from '../../flink/src/main/resources/alerting-job-properties.json';
 import { accountId, region } from './common';
 
 // The `flinkAlerting` section: one alerting stack (MSK, two Managed Flink applications, the
@@ -177,6 +178,21 @@ export const RESERVED_JOB_PROPERTIES: readonly string[] = [
   'allowed-lateness',
   'baseline.history',
   'baseline.max-samples-per-bucket',
+];
+
+const isReservedJobProperty = (key: string): boolean =>
+  RESERVED_JOB_PROPERTIES.includes(key) || key.startsWith('topic.');
+
+// The job's own list of the keys it accepts (JobConfig loads the same file and refuses any other
+// key at start), so a misspelt key fails here rather than when the application starts.
+const isJobPropertyKey = (key: string): boolean =>
+  jobPropertyKeys.keys.includes(key) ||
+  jobPropertyKeys.prefixes.some((p) => key.startsWith(p) && key.length > p.length);
+
+/** What `flink.<job>.properties` may set: the job's keys the stack leaves alone, and its prefixes. */
+const SETTABLE_JOB_PROPERTIES: readonly string[] = [
+  ...jobPropertyKeys.keys.filter((k) => !isReservedJobProperty(k) && !jobPropertyKeys.notOnManagedFlink.includes(k)),
+  ...jobPropertyKeys.prefixes.map((p) => `${p}*`),
 ];
 
 type ExistingVpcConfig = NonNullable<z.infer<typeof network>['existingVpc']>;
@@ -389,11 +405,23 @@ export const flinkAlertingConfig = z
       if (clash) issue(path, `expected a consumer group of its own (${clash[0].join('.')} has it)`, id);
     });
     for (const job of ['alertJob', 'baselineJob'] as const) {
-      for (const key of Object.keys(c.flink[job].properties)) {
-        if (RESERVED_JOB_PROPERTIES.includes(key) || key.startsWith('topic.')) {
+      for (const [key, value] of Object.entries(c.flink[job].properties)) {
+        if (isReservedJobProperty(key)) {
           issue(
             ['flink', job, 'properties'],
             'expected only keys the stack does not set itself (it sets job, kafka.bootstrap.servers, kafka.msk-iam, kafka.group-id, topic.* and the flink.* settings)',
+            key,
+          );
+        } else if (jobPropertyKeys.notOnManagedFlink.includes(key)) {
+          issue(
+            ['flink', job, 'properties', key],
+            `expected flinkAlerting.flink.${job}.checkpointInterval instead (on Managed Flink the application sets checkpoints, and the job refuses to start with this key)`,
+            value,
+          );
+        } else if (!isJobPropertyKey(key)) {
+          issue(
+            ['flink', job, 'properties', key],
+            `unknown key (the Flink job refuses to start with it); known: ${SETTABLE_JOB_PROPERTIES.join(', ')}`,
             key,
           );
         }

@@ -177,4 +177,28 @@ describe('flinkAlerting config', () => {
       'flinkAlerting.flink.alertJob.properties: expected only keys the stack does not set itself (it sets job, kafka.bootstrap.servers, kafka.msk-iam, kafka.group-id, topic.* and the flink.* settings), got "topic.alerts"',
     ]);
   });
+
+  it('rejects a property key the Flink job does not know, naming the key and the keys it knows', () => {
+    expect(
+      problemsOf(
+        alertingSection({
+          flink: { alertJob: { properties: { 'windw.size': 'PT1M', 'watermark.interval': 'PT1S' } } },
+        }),
+      ),
+    ).toEqual([
+      'flinkAlerting.flink.alertJob.properties.windw.size: unknown key (the Flink job refuses to start with it); known: watermark.interval, kafka.client.*',
+    ]);
+    // A bare prefix is no Kafka client property.
+    expect(problemsOf(alertingSection({ flink: { baselineJob: { properties: { 'kafka.client.': '5' } } } }))).toEqual([
+      'flinkAlerting.flink.baselineJob.properties.kafka.client.: unknown key (the Flink job refuses to start with it); known: watermark.interval, kafka.client.*',
+    ]);
+  });
+
+  it('rejects checkpoint.interval in the properties: the application owns checkpoints on Managed Flink', () => {
+    expect(
+      problemsOf(alertingSection({ flink: { alertJob: { properties: { 'checkpoint.interval': 'PT10S' } } } })),
+    ).toEqual([
+      'flinkAlerting.flink.alertJob.properties.checkpoint.interval: expected flinkAlerting.flink.alertJob.checkpointInterval instead (on Managed Flink the application sets checkpoints, and the job refuses to start with this key), got "PT10S"',
+    ]);
+  });
 });
