@@ -123,7 +123,10 @@ const network = z.strictObject({
     .string()
     .regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, { message: 'expected an IPv4 CIDR from /16 to /24' })
     .optional(),
-  /** Availability Zones (2 or 3) of the created VPC; default: the Region's a, b and c zones. */
+  /**
+   * Availability Zones (2 or 3; exactly 2 in us-west-1) of the created VPC; default: the Region's
+   * a, b and c zones (none in us-west-1, where they must be named).
+   */
   availabilityZones: z.array(azName).min(2).max(3).optional(),
   /** An existing VPC instead of a created one (then vpcCidr and availabilityZones must be absent). */
   existingVpc: z
@@ -143,6 +146,9 @@ const network = z.strictObject({
     })
     .optional(),
 });
+
+/** Regions where MSK accepts exactly two client subnets (elsewhere two or three). */
+export const MSK_TWO_SUBNET_REGIONS: readonly string[] = ['us-west-1'];
 
 const logLevel = z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']);
 
@@ -371,6 +377,19 @@ export const flinkAlertingConfig = z
         `expected one subnet per Availability Zone (${existingVpc.availabilityZones.length})`,
         existingVpc.privateSubnetIds,
       );
+    }
+    // MSK takes two or three client subnets, exactly two in us-west-1 (AWS::MSK::Cluster
+    // BrokerNodeGroupInfo ClientSubnets). Which two zone names an account has there differs, so
+    // none is picked by default: the created cluster gets one subnet per configured zone.
+    if (!existing && MSK_TWO_SUBNET_REGIONS.includes(c.region)) {
+      const zones = existingVpc ? existingVpc.availabilityZones : c.network.availabilityZones;
+      if (zones?.length !== 2) {
+        issue(
+          existingVpc ? ['network', 'existingVpc', 'availabilityZones'] : ['network', 'availabilityZones'],
+          `expected exactly two Availability Zones in ${c.region}, where MSK takes only two client subnets (this account's zones: aws ec2 describe-availability-zones --region ${c.region})`,
+          zones,
+        );
+      }
     }
     if (!existing) {
       const brokers = brokerCount(c);
