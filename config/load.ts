@@ -102,6 +102,8 @@ function formatIssue(issue: z.core.$ZodIssue): string[] {
       return closest.flatMap((inner) => formatIssue({ ...inner, path: [...issue.path, ...inner.path] }));
     }
     default: {
+      // An unknown key is named by its path, as for unrecognized keys: there is no value to show.
+      if (issue.code === 'custom' && issue.message.startsWith('unknown ')) return [`${path}: ${issue.message}`];
       const message = issue.message.startsWith('expected') ? issue.message : `expected ${issue.message}`;
       return [`${path}: ${message}${got}`];
     }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import jobPropertyKeys from '../../flink/src/main/resources/alerting-job-properties.json';
 import { accountId, region } from './common';
 
 // The `flinkAlerting` section: one alerting stack (MSK, two Managed Flink applications, the
@@ -122,7 +123,10 @@ const network = z.strictObject({
     .string()
     .regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, { message: 'expected an IPv4 CIDR from /16 to /24' })
     .optional(),
-  /** Availability Zones (2 or 3) of the created VPC; default: the Region's a, b and c zones. */
+  /**
+   * Availability Zones (2 or 3; exactly 2 in us-west-1) of the created VPC; default: the Region's
+   * a, b and c zones (none in us-west-1, where they must be named).
+   */
   availabilityZones: z.array(azName).min(2).max(3).optional(),
   /** An existing VPC instead of a created one (then vpcCidr and availabilityZones must be absent). */
   existingVpc: z
@@ -142,6 +146,9 @@ const network = z.strictObject({
     })
     .optional(),
 });
+
+/** Regions where MSK accepts exactly two client subnets (elsewhere two or three). */
+export const MSK_TWO_SUBNET_REGIONS: readonly string[] = ['us-west-1'];
 
 const logLevel = z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']);
 
@@ -177,6 +184,21 @@ export const RESERVED_JOB_PROPERTIES: readonly string[] = [
   'allowed-lateness',
   'baseline.history',
   'baseline.max-samples-per-bucket',
+];
+
+const isReservedJobProperty = (key: string): boolean =>
+  RESERVED_JOB_PROPERTIES.includes(key) || key.startsWith('topic.');
+
+// The job's own list of the keys it accepts (JobConfig loads the same file and refuses any other
+// key at start), so a misspelt key fails here rather than when the application starts.
+const isJobPropertyKey = (key: string): boolean =>
+  jobPropertyKeys.keys.includes(key) ||
+  jobPropertyKeys.prefixes.some((p) => key.startsWith(p) && key.length > p.length);
+
+/** What `flink.<job>.properties` may set: the job's keys the stack leaves alone, and its prefixes. */
+const SETTABLE_JOB_PROPERTIES: readonly string[] = [
+  ...jobPropertyKeys.keys.filter((k) => !isReservedJobProperty(k) && !jobPropertyKeys.notOnManagedFlink.includes(k)),
+  ...jobPropertyKeys.prefixes.map((p) => `${p}*`),
 ];
 
 type ExistingVpcConfig = NonNullable<z.infer<typeof network>['existingVpc']>;
@@ -356,6 +378,19 @@ export const flinkAlertingConfig = z
         existingVpc.privateSubnetIds,
       );
     }
+    // MSK takes two or three client subnets, exactly two in us-west-1 (AWS::MSK::Cluster
+    // BrokerNodeGroupInfo ClientSubnets). Which two zone names an account has there differs, so
+    // none is picked by default: the created cluster gets one subnet per configured zone.
+    if (!existing && MSK_TWO_SUBNET_REGIONS.includes(c.region)) {
+      const zones = existingVpc ? existingVpc.availabilityZones : c.network.availabilityZones;
+      if (zones?.length !== 2) {
+        issue(
+          existingVpc ? ['network', 'existingVpc', 'availabilityZones'] : ['network', 'availabilityZones'],
+          `expected exactly two Availability Zones in ${c.region}, where MSK takes only two client subnets (this account's zones: aws ec2 describe-availability-zones --region ${c.region})`,
+          zones,
+        );
+      }
+    }
     if (!existing) {
       const brokers = brokerCount(c);
       for (const [key, t] of Object.entries(c.kafka.topics)) {
@@ -389,11 +424,23 @@ export const flinkAlertingConfig = z
       if (clash) issue(path, `expected a consumer group of its own (${clash[0].join('.')} has it)`, id);
     });
     for (const job of ['alertJob', 'baselineJob'] as const) {
-      for (const key of Object.keys(c.flink[job].properties)) {
-        if (RESERVED_JOB_PROPERTIES.includes(key) || key.startsWith('topic.')) {
+      for (const [key, value] of Object.entries(c.flink[job].properties)) {
+        if (isReservedJobProperty(key)) {
           issue(
             ['flink', job, 'properties'],
             'expected only keys the stack does not set itself (it sets job, kafka.bootstrap.servers, kafka.msk-iam, kafka.group-id, topic.* and the flink.* settings)',
+            key,
+          );
+        } else if (jobPropertyKeys.notOnManagedFlink.includes(key)) {
+          issue(
+            ['flink', job, 'properties', key],
+            `expected flinkAlerting.flink.${job}.checkpointInterval instead (on Managed Flink the application sets checkpoints, and the job refuses to start with this key)`,
+            value,
+          );
+        } else if (!isJobPropertyKey(key)) {
+          issue(
+            ['flink', job, 'properties', key],
+            `unknown key (the Flink job refuses to start with it); known: ${SETTABLE_JOB_PROPERTIES.join(', ')}`,
             key,
           );
         }

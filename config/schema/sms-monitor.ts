@@ -1,8 +1,17 @@
+import { RegistrationStatus } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { z } from 'zod';
 import { accountId, region } from './common';
 
-/** Registration statuses that need someone to act; the real-time alerts may watch any of them. */
-export const SMS_ACTION_STATUSES = ['REQUIRES_UPDATES', 'REQUIRES_AUTHENTICATION', 'CLOSED', 'CREATED'] as const;
+/**
+ * Registration statuses that need someone to act; the real-time alerts may watch any of them.
+ * Taken from the SDK's generated enum (AWS's API model), so a value the API does not have fails to compile.
+ */
+export const SMS_ACTION_STATUSES = [
+  RegistrationStatus.REQUIRES_UPDATES,
+  RegistrationStatus.REQUIRES_AUTHENTICATION,
+  RegistrationStatus.CLOSED,
+  RegistrationStatus.CREATED,
+] as const;
 
 /** Days of the week, for the weekly digest. */
 export const WEEKDAYS = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const;

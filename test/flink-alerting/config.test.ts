@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, validateConfig } from '../../config/load';
@@ -14,6 +15,9 @@ function problemsOf(section: Record<string, unknown>): readonly string[] {
   }
   throw new Error('config was accepted');
 }
+
+const pythonDir = (): string =>
+  readdirSync(join(REPO_ROOT, '.venv/lib')).find((d) => d.startsWith('python3')) ?? 'python3';
 
 const monitor = (alertingSection().monitors as Array<Record<string, unknown>>)[0];
 
@@ -176,5 +180,80 @@ describe('flinkAlerting config', () => {
     ).toEqual([
       'flinkAlerting.flink.alertJob.properties: expected only keys the stack does not set itself (it sets job, kafka.bootstrap.servers, kafka.msk-iam, kafka.group-id, topic.* and the flink.* settings), got "topic.alerts"',
     ]);
+  });
+
+  it('rejects a property key the Flink job does not know, naming the key and the keys it knows', () => {
+    expect(
+      problemsOf(
+        alertingSection({
+          flink: { alertJob: { properties: { 'windw.size': 'PT1M', 'watermark.interval': 'PT1S' } } },
+        }),
+      ),
+    ).toEqual([
+      'flinkAlerting.flink.alertJob.properties.windw.size: unknown key (the Flink job refuses to start with it); known: watermark.interval, kafka.client.*',
+    ]);
+    // A bare prefix is no Kafka client property.
+    expect(problemsOf(alertingSection({ flink: { baselineJob: { properties: { 'kafka.client.': '5' } } } }))).toEqual([
+      'flinkAlerting.flink.baselineJob.properties.kafka.client.: unknown key (the Flink job refuses to start with it); known: watermark.interval, kafka.client.*',
+    ]);
+  });
+
+  it('rejects checkpoint.interval in the properties: the application owns checkpoints on Managed Flink', () => {
+    expect(
+      problemsOf(alertingSection({ flink: { alertJob: { properties: { 'checkpoint.interval': 'PT10S' } } } })),
+    ).toEqual([
+      'flinkAlerting.flink.alertJob.properties.checkpoint.interval: expected flinkAlerting.flink.alertJob.checkpointInterval instead (on Managed Flink the application sets checkpoints, and the job refuses to start with this key), got "PT10S"',
+    ]);
+  });
+
+  it('takes exactly two Availability Zones for a created cluster in us-west-1, where MSK accepts only two client subnets', () => {
+    // AWS's ClientSubnets documentation, as shipped in aws-cdk-lib's CfnCluster types (from the
+    // CloudFormation resource specification), and botocore's name of the Region it means.
+    const spec = readFileSync(join(REPO_ROOT, 'node_modules/aws-cdk-lib/aws-msk/lib/msk.generated.d.ts'), 'utf8');
+    const region = /If you use the (.+?) Region, specify exactly two subnets\./.exec(spec)?.[1];
+    const endpoints = JSON.parse(
+      readFileSync(join(REPO_ROOT, '.venv/lib', pythonDir(), 'site-packages/botocore/data/endpoints.json'), 'utf8'),
+    ) as { partitions: Array<{ regions: Record<string, { description: string }> }> };
+    const named = endpoints.partitions.flatMap((p) =>
+      Object.entries(p.regions)
+        .filter(([, r]) => r.description === region)
+        .map(([code]) => code),
+    );
+    expect(named).toEqual(['us-west-1']);
+
+    const twoZones = ['us-west-1a', 'us-west-1c'];
+    expect(alertingConfig({ region: 'us-west-1', network: { availabilityZones: twoZones } }).network).toMatchObject({
+      availabilityZones: twoZones,
+    });
+    const why =
+      "expected exactly two Availability Zones in us-west-1, where MSK takes only two client subnets (this account's zones: aws ec2 describe-availability-zones --region us-west-1)";
+    expect(problemsOf(alertingSection({ region: 'us-west-1' }))).toEqual([
+      `flinkAlerting.network.availabilityZones: ${why}, got nothing`,
+    ]);
+    expect(
+      problemsOf(alertingSection({ region: 'us-west-1', network: { availabilityZones: [...twoZones, 'us-west-1b'] } })),
+    ).toEqual([`flinkAlerting.network.availabilityZones: ${why}, got an array of 3`]);
+    const existingVpc = {
+      vpcId: 'vpc-0123456789abcdef0',
+      availabilityZones: ['us-west-1a', 'us-west-1b', 'us-west-1c'],
+      privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb', 'subnet-0cccccccccccccccc'],
+    };
+    expect(problemsOf(alertingSection({ region: 'us-west-1', network: { existingVpc } }))).toEqual([
+      `flinkAlerting.network.existingVpc.availabilityZones: ${why}, got an array of 3`,
+    ]);
+    // An existing cluster already has its subnets.
+    expect(
+      alertingConfig({
+        account: '111111111111',
+        region: 'us-west-1',
+        network: { existingVpc },
+        kafka: {
+          existingCluster: {
+            arn: 'arn:aws:kafka:us-west-1:111111111111:cluster/alerting/0123abcd-0123-4567-89ab-0123456789ab-1',
+            securityGroupId: 'sg-0123456789abcdef0',
+          },
+        },
+      }).kafka.cluster,
+    ).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import { RegistrationStatus } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { describe, expect, it } from 'vitest';
 import { MemoryStateStore } from '../../lambda/sms-monitor/adapters/memory-state-store';
 import { InvalidEventError, parseRegistrationEvent, runAlert } from '../../lambda/sms-monitor/core/alert';
@@ -166,6 +167,15 @@ describe('settings and invocation input', () => {
     expect(() => parseSettings('{')).toThrow(/MONITOR_SETTINGS is not valid JSON/);
     expect(() => parseSettings('{"regions":[],"timeZone":"Nowhere/City","sender":"x","recipients":[]}')).toThrow(
       /regions: .*; timeZone: expected an IANA time zone name; sender: .*; recipients: /,
+    );
+  });
+
+  it('takes only alert statuses the SMS API defines (its RegistrationStatus enum), so a typo cannot silently never match', () => {
+    const base = { regions: ['eu-west-1'], timeZone: 'UTC', sender: 'a@example.com', recipients: ['b@example.com'] };
+    const statuses = Object.values(RegistrationStatus);
+    expect(parseSettings(JSON.stringify({ ...base, alertStatuses: statuses })).alertStatuses).toEqual(statuses);
+    expect(() => parseSettings(JSON.stringify({ ...base, alertStatuses: ['CLOSED', 'REQUIRES_UPDATE'] }))).toThrow(
+      `MONITOR_SETTINGS is invalid: alertStatuses.1: expected a registration status of the SMS API (${statuses.join(', ')}), got "REQUIRES_UPDATE"`,
     );
   });
 

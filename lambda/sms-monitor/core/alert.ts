@@ -126,7 +126,9 @@ export async function runAlert(
     log.warn('the registration of the event no longer exists', { ...event });
     return { outcome: 'registration-gone' };
   }
-  if (!settings.alertStatuses.includes(registration.status)) {
+  // The API may answer a status newer than the SDK's enum: such a status is not an alert status.
+  const alertStatuses: readonly string[] = settings.alertStatuses;
+  if (!alertStatuses.includes(registration.status)) {
     log.info('status needs no alert', { registrationId: event.registrationId, status: registration.status });
     return { outcome: 'no-action-needed', status: registration.status };
   }

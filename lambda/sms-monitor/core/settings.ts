@@ -1,3 +1,4 @@
+import { RegistrationStatus } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { z } from 'zod';
 
 const WEEKDAYS = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const;
@@ -32,8 +33,18 @@ export const monitorSettings = z.strictObject({
   weeklyDigestDay: z.enum(WEEKDAYS).default('MONDAY'),
   recentlyCompletedDays: z.int().min(1).default(7),
   versionLookupConcurrency: z.int().min(1).max(64).default(8),
-  /** Statuses that raise a real-time alert. */
-  alertStatuses: z.array(z.string()).default(['REQUIRES_UPDATES', 'REQUIRES_AUTHENTICATION', 'CLOSED']),
+  /**
+   * Statuses that raise a real-time alert: values of the API's RegistrationStatus (the SDK's
+   * generated enum), which status change events carry; any other value would never match.
+   */
+  alertStatuses: z
+    .array(
+      z.enum(RegistrationStatus, {
+        error: (issue) =>
+          `expected a registration status of the SMS API (${Object.values(RegistrationStatus).join(', ')}), got ${JSON.stringify(issue.input)}`,
+      }),
+    )
+    .default(['REQUIRES_UPDATES', 'REQUIRES_AUTHENTICATION', 'CLOSED']),
 });
 export type MonitorSettingsInput = z.input<typeof monitorSettings>;
 export type MonitorSettings = z.output<typeof monitorSettings>;

@@ -3,8 +3,13 @@ package alerting.job;
 import alerting.contract.ContractException;
 import alerting.contract.Json;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,14 +76,48 @@ public final class JobConfig {
         DEFAULTS = Collections.unmodifiableMap(d);
     }
 
+    /**
+     * The committed list of keys ({@value #KEYS_RESOURCE}); the deployment config is validated
+     * against the same file at synth, so a misspelt key fails there rather than at job start.
+     */
+    static final String KEYS_RESOURCE = "alerting-job-properties.json";
+
     /** Every key without a {@code kafka.client.} prefix that {@link #load} accepts. */
     public static final Set<String> KEYS;
+    /** Prefixes of keys passed on as they are ({@value #KAFKA_CLIENT_PREFIX}). */
+    public static final Set<String> PREFIXES;
+    /** Keys that Main refuses on Managed Flink, where the application's configuration owns them. */
+    public static final Set<String> NOT_ON_MANAGED_FLINK;
 
     static {
-        Set<String> k = new TreeSet<>(DEFAULTS.keySet());
-        k.add(BOOTSTRAP_SERVERS);
-        k.add(GROUP_ID);
-        KEYS = Collections.unmodifiableSet(k);
+        JsonNode list;
+        try (InputStream in = JobConfig.class.getClassLoader().getResourceAsStream(KEYS_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(KEYS_RESOURCE + ": missing from the jar");
+            }
+            list = new ObjectMapper().readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(KEYS_RESOURCE + ": " + e.getMessage(), e);
+        }
+        if (!GROUP.equals(list.path("group").asText())) {
+            throw new IllegalStateException(KEYS_RESOURCE + ": expected group \"" + GROUP + "\"");
+        }
+        KEYS = strings(list, "keys");
+        PREFIXES = strings(list, "prefixes");
+        NOT_ON_MANAGED_FLINK = strings(list, "notOnManagedFlink");
+        // A default for a key the list lacks could never be overridden: the list is incomplete.
+        Set<String> read = new TreeSet<>(DEFAULTS.keySet());
+        read.add(BOOTSTRAP_SERVERS);
+        read.add(GROUP_ID);
+        if (!KEYS.containsAll(read) || !KEYS.containsAll(NOT_ON_MANAGED_FLINK)) {
+            throw new IllegalStateException(KEYS_RESOURCE + ": expected every key the job reads, " + read);
+        }
+    }
+
+    private static Set<String> strings(JsonNode list, String field) {
+        Set<String> out = new TreeSet<>();
+        list.path(field).forEach(n -> out.add(n.asText()));
+        return Collections.unmodifiableSet(out);
     }
 
     private final Map<String, String> values;
@@ -117,11 +156,11 @@ public final class JobConfig {
     }
 
     private static String known(String key, String source) {
-        boolean kafkaClient = key.startsWith(KAFKA_CLIENT_PREFIX) && key.length() > KAFKA_CLIENT_PREFIX.length();
-        if (!KEYS.contains(key) && !kafkaClient) {
+        boolean prefixed = PREFIXES.stream().anyMatch(p -> key.startsWith(p) && key.length() > p.length());
+        if (!KEYS.contains(key) && !prefixed) {
             throw new IllegalArgumentException(
                     GROUP + "." + key + ": unknown setting (in " + source + "); known: " + String.join(", ", KEYS)
-                            + ", " + KAFKA_CLIENT_PREFIX + "*");
+                            + ", " + String.join("*, ", PREFIXES) + "*");
         }
         return key;
     }

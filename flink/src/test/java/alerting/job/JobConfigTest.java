@@ -3,10 +3,14 @@ package alerting.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
@@ -81,6 +85,34 @@ class JobConfigTest {
         assertThatThrownBy(() -> JobConfig.load(Map.of(), new String[] {"--kafka.client.", "x"}))
                 .hasMessageContaining("unknown setting");
         assertThatThrownBy(() -> KafkaIO.startingOffsets("newest")).hasMessageContaining("telemetry.starting-offsets");
+    }
+
+    @Test
+    void theCommittedKeyListIsExactlyWhatJobConfigReadsAndAccepts() throws Exception {
+        // Every key constant of JobConfig (not the group name or the prefix) is in the list, and no other key.
+        Set<String> constants = new TreeSet<>();
+        for (Field f : JobConfig.class.getFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class
+                    && !f.getName().equals("GROUP") && !f.getName().equals("KAFKA_CLIENT_PREFIX")) {
+                constants.add((String) f.get(null));
+            }
+        }
+        assertThat(JobConfig.KEYS).isEqualTo(constants);
+        // kafkaProperties() passes on only kafka.client.* keys: any other prefix would be accepted and ignored.
+        assertThat(JobConfig.PREFIXES).containsExactly(JobConfig.KAFKA_CLIENT_PREFIX);
+
+        for (String key : JobConfig.KEYS) {
+            assertThat(JobConfig.load(Map.of(), new String[] {"--" + key, "x"}).get(key)).as(key).isEqualTo("x");
+            Properties group = new Properties();
+            group.setProperty(key, "x");
+            if (JobConfig.NOT_ON_MANAGED_FLINK.contains(key)) {
+                assertThatThrownBy(() -> Main.managedConfig(Map.of(JobConfig.GROUP, group), new String[0]))
+                        .as(key)
+                        .hasMessageContaining("not used on Managed Flink");
+            } else {
+                assertThat(Main.managedConfig(Map.of(JobConfig.GROUP, group), new String[0]).get(key)).as(key).isEqualTo("x");
+            }
+        }
     }
 
     @Test
