@@ -18,7 +18,7 @@ import java.util.TreeSet;
 
 /** Test resources under managed-flink/: AWS's allow-list and what the stack synthesizes. */
 final class ManagedFlinkFixtures {
-    /** Written by test/flink-alerting/property-groups.test.ts from the example config's templates. */
+    /** Written by test/flink-alerting/managed-flink-contracts.test.ts from the example config's templates. */
     static final String PROPERTY_GROUPS = "managed-flink/property-groups.example.json";
     static final String ALLOW_LIST = "managed-flink/programmatic-configuration-allow-list.txt";
 

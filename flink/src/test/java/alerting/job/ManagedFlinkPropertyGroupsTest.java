@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The property groups the stack synthesizes (committed fixture, kept equal to the synthesized
- * templates by test/flink-alerting/property-groups.test.ts) load through JobConfig exactly as Main
+ * templates by test/flink-alerting/managed-flink-contracts.test.ts) load through JobConfig exactly as Main
  * loads them on Managed Flink, and every value parses. With unknown keys rejected, a key the stack
  * misspells fails here instead of falling back to a default at run time.
  */
