@@ -41,7 +41,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   fake.resetCalls();
-  fake.throttleEvery = 0;
+  fake.ratePerSecond = 0;
   fake.latencyMs = 0;
 });
 

@@ -78,8 +78,6 @@ export class FakeSmsVoiceApi {
   latencyMs = 0;
   /** Page size when a request gives no MaxResults. */
   defaultPageSize = 20;
-  /** Every n-th request (counting all operations) is throttled; 0 turns it off. */
-  throttleEvery = 0;
   /**
    * Requests per second each operation accepts per Region, as the service's rate quota does
    * (https://docs.aws.amazon.com/sms-voice/latest/userguide/quotas.html); 0 turns it off.
@@ -187,9 +185,6 @@ export class FakeSmsVoiceApi {
       if (injected) {
         injected.remaining--;
         throw new ApiError(injected.type, `injected ${injected.type}`, injected.status);
-      }
-      if (this.throttleEvery > 0 && this.requestCount % this.throttleEvery === 0) {
-        throw new ApiError('ThrottlingException', 'Rate exceeded');
       }
       if (this.ratePerSecond > 0) {
         const key = `${region}#${operation}`;
