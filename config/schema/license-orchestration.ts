@@ -22,6 +22,7 @@ const userIdPattern = z
   .min(1)
   .max(200)
   .superRefine((pattern, ctx) => {
+    if (pattern.length === 0 || pattern.length > 200) return; // said by min and max
     const problem = userIdPatternProblem(pattern);
     if (problem !== undefined) {
       ctx.addIssue({
