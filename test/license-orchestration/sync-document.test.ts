@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import {
   buildSyncDocument,
   decodeUsers,
+  documentBytes,
   encodeUsers,
+  parameterRoomBytes,
   productParameterPattern,
   usersParameterPattern,
   VERSION_PARAMETER_PATTERN,
@@ -184,6 +186,13 @@ describe('sync document script (run with /bin/sh)', () => {
     const check = spawnSync('bash', ['-n'], { input: doc.mainSteps[0].inputs.runCommand.join('\n'), encoding: 'utf8' });
     expect(check.status, check.stderr).toBe(0);
     expect(check.stderr).toBe('');
+  });
+
+  it('counts the commands as sent (base64, 4/3 of their size) against the 64 KB', () => {
+    const products = Array.from({ length: 7 }, (_, i) => ({ name: `p${i}`, command: 'x'.repeat(3900) }));
+    const doc = buildSyncDocument({ products, userIdPattern: USER_ID, executionTimeoutSeconds: 60 });
+    expect(documentBytes(doc)).toBeGreaterThan((7 * 3900 * 4) / 3);
+    expect(parameterRoomBytes(doc, products)).toBeLessThan(0);
   });
 
   it('rejects a product it has no command for', () => {
