@@ -1,8 +1,9 @@
 // The SSM Command document that replaces a product's named-user list on the license server.
 // Its parameters are validated by allowedPattern and reach the script only as environment
 // variables (interpolationType ENV_VAR gives SSM_<name>); the script never contains {{ }}, so no
-// parameter value is ever pasted into a shell line. The per-product command lines come from
-// config (operators' text), never from events.
+// parameter value is ever pasted into a shell line. The per-product commands come from config
+// (operators' text), never from events, and are carried base64-encoded, so they are data to the
+// script until their own bash runs them.
 
 /** Prefix of the users parameter, so an empty list is a non-empty value (`users:`). */
 export const USERS_PREFIX = 'users:';
