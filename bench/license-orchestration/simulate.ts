@@ -4,7 +4,7 @@
 // Starts moto, runs the real handlers on the events in file order and prints one JSON object on
 // stdout: each product -> the sorted users last sent to the license server. Progress and handler
 // logs go to stderr.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../../config/load';
 import { type SimulatedInstance, simulate, startMoto } from './simulator';
@@ -21,41 +21,110 @@ goes through the ledger, change detection and sync, and the result is printed on
   --verbose           handler logs on stderr
   -h, --help          this text`;
 
+/** Maximum size of an input file: far beyond any simulation, small enough to read at once. */
+export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+/** Bad arguments or input files: one line on stderr, exit status 2. */
+export class UsageError extends Error {}
+
 function fail(message: string): never {
-  process.stderr.write(`${message}\n${USAGE}\n`);
-  process.exit(2);
+  throw new UsageError(message);
 }
 
-function readInstances(path: string): SimulatedInstance[] {
-  const data = JSON.parse(readFileSync(path, 'utf8')) as unknown;
-  if (!Array.isArray(data)) fail(`${path}: expected an array of {"instanceId", "tags"}`);
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return value.trim() === '' ? 'an empty string' : 'a string';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return !!value && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The file's text: it must exist, be at most {@link MAX_INPUT_BYTES} and be UTF-8. */
+function readText(option: string, path: string, expected: string): string {
+  let bytes: Buffer;
+  try {
+    if (statSync(path).size > MAX_INPUT_BYTES) {
+      fail(
+        `${option}: expected ${expected} of at most ${MAX_INPUT_BYTES / 1024 / 1024} MiB, got a larger file (${path})`,
+      );
+    }
+    bytes = readFileSync(path);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : (code ?? 'unreadable');
+    return fail(`${option}: expected ${expected}, got ${path} (${why})`);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return fail(`${option}: expected ${expected}, got a file that is not UTF-8 text (${path})`);
+  }
+}
+
+function parseJson(option: string, text: string, expected: string, where: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    const reason = e instanceof RangeError ? 'nested too deeply' : (e as Error).message.split('\n')[0];
+    return fail(`${option}: expected ${expected}, got ${where} that is not JSON (${reason})`);
+  }
+}
+
+export function readInstances(path: string): SimulatedInstance[] {
+  const expected = 'a JSON file of instance records [{"instanceId", "tags"}]';
+  const data = parseJson('--instances', readText('--instances', path, expected), expected, 'a file');
+  if (!Array.isArray(data)) fail(`--instances: expected ${expected}, got ${describe(data)}`);
+  const seen = new Set<string>();
   return data.map((item, i) => {
-    const { instanceId, tags } = (item ?? {}) as { instanceId?: unknown; tags?: unknown };
-    if (typeof instanceId !== 'string' || !tags || typeof tags !== 'object' || Array.isArray(tags)) {
-      fail(`${path}[${i}]: expected {"instanceId": string, "tags": {...}}`);
+    if (!isRecord(item))
+      fail(`--instances: record ${i}: expected an object {"instanceId", "tags"}, got ${describe(item)}`);
+    const { instanceId, tags } = item;
+    if (typeof instanceId !== 'string' || instanceId.trim() === '') {
+      fail(`--instances: record ${i}: expected "instanceId" to be a non-empty string, got ${describe(instanceId)}`);
+    }
+    if (seen.has(instanceId))
+      fail(`--instances: record ${i}: expected each instanceId once, got ${JSON.stringify(instanceId)} again`);
+    seen.add(instanceId);
+    if (!isRecord(tags)) fail(`--instances: record ${i}: expected "tags" to be an object, got ${describe(tags)}`);
+    for (const [key, value] of Object.entries(tags)) {
+      if (typeof value !== 'string') {
+        fail(`--instances: record ${i}: expected tag ${JSON.stringify(key)} to be a string, got ${describe(value)}`);
+      }
     }
     return { instanceId, tags: tags as Record<string, string> };
   });
 }
 
-function readEvents(path: string): unknown[] {
-  return readFileSync(path, 'utf8')
+export function readEvents(path: string): Record<string, unknown>[] {
+  const expected = 'a file of EventBridge events, one JSON object per line';
+  return readText('--events', path, expected)
     .split('\n')
     .map((line, i) => ({ line: line.trim(), n: i + 1 }))
     .filter(({ line }) => line !== '')
     .map(({ line, n }) => {
-      try {
-        return JSON.parse(line) as unknown;
-      } catch (e) {
-        return fail(`${path}:${n}: not JSON (${(e as Error).message})`);
+      const event = parseJson('--events', line, expected, `line ${n}`);
+      if (!isRecord(event))
+        fail(`--events: line ${n}: expected a JSON object (an EventBridge event), got ${describe(event)}`);
+      const { resources, detail } = event;
+      if (resources !== undefined && !(Array.isArray(resources) && resources.every((r) => typeof r === 'string'))) {
+        fail(`--events: line ${n}: expected "resources" to be an array of strings, got ${describe(resources)}`);
       }
+      if (detail !== undefined && !isRecord(detail)) {
+        fail(`--events: line ${n}: expected "detail" to be an object, got ${describe(detail)}`);
+      }
+      return event;
     });
 }
 
-async function main(): Promise<void> {
-  let args;
+export function parseOptions(argv: readonly string[]) {
+  let values;
   try {
-    args = parseArgs({
+    values = parseArgs({
+      args: [...argv],
       options: {
         instances: { type: 'string' },
         events: { type: 'string' },
@@ -65,54 +134,93 @@ async function main(): Promise<void> {
       },
     }).values;
   } catch (e) {
-    fail((e as Error).message);
+    return fail((e as Error).message);
   }
-  if (args.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
-  if (!args.instances || !args.events) fail('--instances and --events are required');
+  if (values.help) return 'help' as const;
+  if (!values.instances || !values.events) fail('--instances and --events are required');
+  return { ...values, instances: values.instances, events: values.events, config: values.config as string };
+}
+
+function loadSection(path: string) {
   let config;
   try {
-    config = loadConfig(args.config as string).licenseOrchestration;
+    config = loadConfig(path).licenseOrchestration;
   } catch (e) {
-    if (e instanceof ConfigError) fail(e.message);
-    throw e;
+    if (e instanceof ConfigError) return fail(`--config: ${e.source}: ${e.problems.join('; ')}`);
+    return fail(`--config: expected a readable config file, got ${path} (${(e as Error).message.split('\n')[0]})`);
   }
-  if (!config) fail(`${args.config}: the config has no licenseOrchestration section`);
-  const instances = readInstances(args.instances);
-  const events = readEvents(args.events);
+  if (!config) fail(`--config: expected a config with a licenseOrchestration section, got ${path} without one`);
+  return config;
+}
+
+/** Runs the CLI; returns the exit status (0 done, 1 the simulation failed, 2 bad arguments or input). */
+export async function main(argv: readonly string[]): Promise<number> {
+  let options;
+  let config;
+  let instances;
+  let events;
+  try {
+    options = parseOptions(argv);
+    if (options === 'help') {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    config = loadSection(options.config);
+    instances = readInstances(options.instances);
+    events = readEvents(options.events);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`license:simulate: ${e.message} (--help for usage)\n`);
+    return 2;
+  }
 
   // Handlers log through the global console (POWERTOOLS_DEV), which goes to stderr here, so stdout
   // carries only the result.
   Object.assign(process.env, {
     POWERTOOLS_DEV: 'true',
     POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: args.verbose ? 'INFO' : 'ERROR',
+    POWERTOOLS_LOG_LEVEL: options.verbose ? 'INFO' : 'ERROR',
     POWERTOOLS_SERVICE_NAME: 'license-simulator',
   });
   for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
     console[level] = (...parts: unknown[]) => void process.stderr.write(`${parts.map(String).join(' ')}\n`);
   }
 
+  const verbose = options.verbose || !!process.env.DEBUG;
   const moto = await startMoto(config.licenseServer.region);
   try {
     const result = await simulate({
       instances,
       events,
       config,
-      log: args.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined,
+      log: options.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined,
     });
     process.stderr.write(
       `simulated ${events.length} events: ${result.commands} Run Commands, ${result.rejected} rejected\n`,
     );
     process.stdout.write(`${JSON.stringify(result.lastSent)}\n`);
+    return 0;
+  } catch (e) {
+    const err = e as Error;
+    process.stderr.write(
+      `license:simulate: the simulation failed: ${verbose ? (err.stack ?? err.message) : err.message.split('\n')[0]}\n`,
+    );
+    return 1;
   } finally {
     moto.stop();
   }
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`simulation failed: ${(e as Error).stack ?? String(e)}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      const verbose = process.argv.includes('--verbose') || !!process.env.DEBUG;
+      const err = e as Error;
+      process.stderr.write(
+        `license:simulate: failed: ${verbose ? (err.stack ?? String(e)) : String(err.message ?? e).split('\n')[0]}\n`,
+      );
+      process.exit(1);
+    },
+  );
+}

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { accountId, region } from './common';
+import { bashSyntaxProblem } from './shell-syntax';
+import { SAFE_DESCRIPTION, userIdPatternProblem } from './user-id-pattern';
 
 /** Product names end up in SSM document patterns, metric dimensions and DynamoDB keys. */
 const productName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, {
@@ -15,37 +17,17 @@ const tagKey = z.string().regex(/^(?!aws:)[A-Za-z0-9 _.:/=+@-]{1,128}$/, {
   message: 'expected an EC2 tag key (letters, digits, spaces and _.:/=+-@, not starting with aws:)',
 });
 
-/**
- * Strings a user-ID pattern must never accept: user lists travel as comma-separated text, and
- * nothing a user ID contains may look like shell syntax or an SSM `{{ }}` reference.
- */
-const UNSAFE_USER_IDS = ['a,b', 'a b', 'a;b', '$(id)', '`id`', 'a\nb', "a'b", 'a"b', '{{x}}', 'a|b', 'a&b', ''];
-
 const userIdPattern = z
   .string()
   .min(1)
   .max(200)
   .superRefine((pattern, ctx) => {
-    if (pattern.startsWith('^') || pattern.endsWith('$')) {
+    if (pattern.length === 0 || pattern.length > 200) return; // said by min and max
+    const problem = userIdPatternProblem(pattern);
+    if (problem !== undefined) {
       ctx.addIssue({
         code: 'custom',
-        message: 'expected a pattern without ^ or $ (it is always matched against the whole user ID)',
-        input: pattern,
-      });
-      return;
-    }
-    let re: RegExp;
-    try {
-      re = new RegExp(`^(?:${pattern})$`);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'expected a valid regular expression', input: pattern });
-      return;
-    }
-    const unsafe = UNSAFE_USER_IDS.find((s) => re.test(s));
-    if (unsafe !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `expected a pattern that rejects commas, whitespace, quotes and shell characters (it accepts ${JSON.stringify(unsafe)})`,
+        message: `expected a pattern anchored as ^...$ that matches only ${SAFE_DESCRIPTION}, without nested or overlapping repetition, but ${problem}`,
         input: pattern,
       });
     }
@@ -69,6 +51,15 @@ const product = z.strictObject({
     .max(4000)
     .refine((c) => !c.includes('{{'), {
       message: 'expected a command without {{ }} (SSM would interpolate it; read the LICENSE_* variables instead)',
+    })
+    .superRefine((command, ctx) => {
+      const control = /[\u0000-\u0008\u000b-\u001f\u007f]/.exec(command);
+      const problem = control
+        ? `it contains the control character U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`
+        : bashSyntaxProblem(command);
+      if (problem !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `expected a command bash can parse, but ${problem}`, input: command });
+      }
     }),
 });
 
@@ -113,8 +104,8 @@ export const licenseOrchestrationConfig = z
         type: tagKey.default('vew:workbench:type'),
       })
       .default({ ownerId: 'vew:workbench:ownerId', type: 'vew:workbench:type' }),
-    /** What a valid user ID looks like (matched against the whole ID). */
-    userIdPattern: userIdPattern.default('[A-Za-z0-9][A-Za-z0-9._@-]{0,63}'),
+    /** What a valid user ID looks like: an anchored pattern (`^...$`) of safe characters. */
+    userIdPattern: userIdPattern.default('^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$'),
     /** Licensed products. */
     products: z.array(product).min(1),
     /** Products each workbench type needs. A type may need several products; an unknown type is rejected. */

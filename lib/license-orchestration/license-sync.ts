@@ -15,7 +15,9 @@ import {
   buildSyncDocument,
   documentBytes,
   parameterRoomBytes,
+  syncScript,
 } from '../../lambda/license-orchestration/core/sync-document';
+import { bashSyntaxProblem } from '../../config/schema/shell-syntax';
 import { ENV } from '../../lambda/license-orchestration/settings';
 import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
 import { grantTableKey, HANDLER_ENTRY } from './contracts';
@@ -72,6 +74,13 @@ export class LicenseSync extends Construct {
       userIdPattern: props.userIdPattern,
       executionTimeoutSeconds: commandTimeout.toSeconds(),
     });
+    // The commands are checked one by one when the config is loaded; this catches a script that
+    // does not parse for any other reason before it reaches the license server.
+    const scriptProblem = bashSyntaxProblem(syncScript(props.products).join('\n'));
+    if (scriptProblem !== undefined) {
+      throw new Error(`LicenseSync: the SSM document's script does not parse with bash -n: ${scriptProblem}`);
+    }
+    // Measured on the content as sent, so the commands' base64 (4/3 of their length) is counted.
     const spare = parameterRoomBytes(content, props.products);
     if (spare < 0) {
       throw new Error(

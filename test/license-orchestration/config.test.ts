@@ -29,7 +29,7 @@ describe('licenseOrchestration config', () => {
     expect(minimal).toMatchObject({
       busName: 'license-orchestration',
       tags: { ownerId: 'vew:workbench:ownerId', type: 'vew:workbench:type' },
-      userIdPattern: '[A-Za-z0-9][A-Za-z0-9._@-]{0,63}',
+      userIdPattern: '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$',
       sync: { scheduleMinutes: 5, commandTimeoutSeconds: 120 },
       reconciliation: { enabled: true, scheduleMinutes: 60, readerRoleName: 'license-orchestration-reader' },
       archiveRetentionDays: 30,
@@ -75,12 +75,39 @@ describe('licenseOrchestration config', () => {
   });
 
   it('refuses user-ID patterns that would let shell or list syntax through', () => {
-    expect(problemsOf({ ...base(), userIdPattern: '.+' })).toEqual([
-      'licenseOrchestration.userIdPattern: expected a pattern that rejects commas, whitespace, quotes and shell characters (it accepts "a,b"), got ".+"',
+    expect(problemsOf({ ...base(), userIdPattern: '^.+$' })).toEqual([
+      'licenseOrchestration.userIdPattern: expected a pattern anchored as ^...$ that matches only letters, digits and ._@+-, without nested or overlapping repetition, but it accepts U+0000 through . (only letters, digits and ._@+-), got "^.+$"',
     ]);
-    expect(problemsOf({ ...base(), userIdPattern: '^[a-z]+$' })[0]).toMatch(/expected a pattern without \^ or \$/);
-    expect(problemsOf({ ...base(), userIdPattern: '[a-z' })[0]).toMatch(/expected a valid regular expression/);
+    expect(problemsOf({ ...base(), userIdPattern: '[a-z]+' })[0]).toMatch(/it is not anchored/);
+    expect(problemsOf({ ...base(), userIdPattern: '^[a-z$' })[0]).toMatch(/it is not a valid regular expression/);
   });
+
+  // The patterns an audit got past a list of unsafe strings.
+  it.each([
+    ['x)|(?:[a-z]+@', /not a valid regular expression/],
+    ['^x)|(?:[a-z]+@$', /not a valid regular expression/],
+    ['^x$|^[a-z;]+@$', /alternation \(\|\) at the top level/],
+    ['([a-z]+)+', /not anchored/],
+    ['^([a-z]+)+$', /nests quantifiers in \(\[a-z\]\+\)\+/],
+    ['^(a|a)*$', /repeats a group in \(a\|a\)\*/],
+    ['^\\w+\\w+$', /repetitions \\w\+ and \\w\+ can match the same text/],
+    ['^[A-Za-z0-9<>*\\\\\t]+$', /accepts U\+0009/],
+    ['^[A-Za-z0-9<>*]+$', /accepts "\*"/],
+    ['^[a-z]+;?[a-z]+$', /accepts ";"/],
+    ['^[a-z]*$', /accepts an empty user ID/],
+  ])('refuses the user-ID pattern %j', (pattern, message) => {
+    const problems = problemsOf({ ...base(), userIdPattern: pattern });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^licenseOrchestration\.userIdPattern: expected a pattern anchored as \^\.\.\.\$/);
+    expect(problems[0]).toMatch(message);
+  });
+
+  it.each(['^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$', '^[a-z]+(\\.[a-z]+)?@[a-z]+$', '^(?:corp|lab)-[0-9]{1,8}$'])(
+    'accepts the user-ID pattern %j',
+    (pattern) => {
+      expect(validateConfig({ shared: {}, licenseOrchestration: { ...base(), userIdPattern: pattern } })).toBeDefined();
+    },
+  );
 
   it('refuses a product command with {{ }} (SSM would interpolate it)', () => {
     expect(
@@ -88,6 +115,18 @@ describe('licenseOrchestration config', () => {
     ).toEqual([
       'licenseOrchestration.products[0].command: expected a command without {{ }} (SSM would interpolate it; read the LICENSE_* variables instead), got "xlc --users {{users}}"',
     ]);
+  });
+
+  it.each([
+    ['/opt/xlc assign\n;;\n*) reboot', /bash can parse, but line 2: syntax error near unexpected token `;;'/],
+    ['/opt/xlc assign "$LICENSE_USERS_FILE', /bash can parse, but .*unexpected EOF/],
+    ['/opt/xlc assign\r\n', /bash can parse, but it contains the control character U\+000D/],
+    ['/opt/xlc\u0000assign', /bash can parse, but it contains the control character U\+0000/],
+  ])('refuses the product command %j', (command, message) => {
+    const problems = problemsOf({ ...base(), products: [{ name: 'cad-suite', seats: 1, command }] });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^licenseOrchestration\.products\[0\]\.command: expected a command bash can parse/);
+    expect(problems[0]).toMatch(message);
   });
 
   it('names bad identifiers', () => {

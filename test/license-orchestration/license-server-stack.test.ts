@@ -264,7 +264,10 @@ describe('license server stack', () => {
       expect(step.inputs.timeoutSeconds).toBe('120');
       const script = step.inputs.runCommand.join('\n');
       expect(script).not.toContain('{{');
-      expect(script).toContain('/opt/xlc assign --product cad-suite --file "$LICENSE_USERS_FILE"');
+      // The command travels base64-encoded, so it cannot change the script around it.
+      expect(script).toContain(
+        `command_base64='${Buffer.from('/opt/xlc assign --product cad-suite --file "$LICENSE_USERS_FILE"').toString('base64')}'`,
+      );
       expect(script).toContain('"$SSM_product"');
     });
 

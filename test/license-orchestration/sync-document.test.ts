@@ -6,13 +6,15 @@ import { describe, expect, it } from 'vitest';
 import {
   buildSyncDocument,
   decodeUsers,
+  documentBytes,
   encodeUsers,
+  parameterRoomBytes,
   productParameterPattern,
   usersParameterPattern,
   VERSION_PARAMETER_PATTERN,
 } from '../../lambda/license-orchestration/core/sync-document';
 
-const USER_ID = '[A-Za-z0-9][A-Za-z0-9._@-]{0,63}';
+const USER_ID = '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$';
 
 describe('sync document parameters', () => {
   const users = new RegExp(usersParameterPattern(USER_ID));
@@ -150,6 +152,47 @@ describe('sync document script (run with /bin/sh)', () => {
     const result = runScript({}, w.state, { 'cad-suite': 'true' });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('SSM Agent 3.3.2746.0 or later is required');
+  });
+
+  it('keeps a command that closes its branch and opens another inside its own branch', () => {
+    const w = work();
+    const marker = join(w.dir, 'pwned');
+    const commands = {
+      'cad-suite': `echo cad >> ${w.out}\n    ;;\n  'evil')\n    touch ${marker}`,
+    };
+    const evil = runScript({ product: 'evil', users: 'users:a', version: '1' }, w.state, commands);
+    expect(evil.status).toBe(3);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it("runs every product's command when another product's command has an unterminated here-document", () => {
+    const w = work();
+    const commands = {
+      'cad-suite': 'cat > /dev/null <<EOF\nnever ended',
+      'sim-tool': `printf '%s\\n' "it's \\"quoted\\"" > ${w.out}\ncat >> ${w.out} <<'END'\n$LICENSE_PRODUCT\nEND`,
+    };
+    const result = runScript({ product: 'sim-tool', users: 'users:a', version: '1' }, w.state, commands);
+    expect(result.status, result.stderr).toBe(0);
+    expect(readFileSync(w.out, 'utf8')).toBe('it\'s "quoted"\n$LICENSE_PRODUCT\n');
+  });
+
+  it('parses with bash -n whatever the commands contain', () => {
+    const hostile = ['a\n;;\n*) reboot', 'cat <<EOF', "'", '"', 'esac', '$(', '`', 'x\u202Ey', '\u0000'];
+    const doc = buildSyncDocument({
+      products: hostile.map((command, i) => ({ name: `p${i}`, command })),
+      userIdPattern: USER_ID,
+      executionTimeoutSeconds: 60,
+    }) as { mainSteps: { inputs: { runCommand: string[] } }[] };
+    const check = spawnSync('bash', ['-n'], { input: doc.mainSteps[0].inputs.runCommand.join('\n'), encoding: 'utf8' });
+    expect(check.status, check.stderr).toBe(0);
+    expect(check.stderr).toBe('');
+  });
+
+  it('counts the commands as sent (base64, 4/3 of their size) against the 64 KB', () => {
+    const products = Array.from({ length: 7 }, (_, i) => ({ name: `p${i}`, command: 'x'.repeat(3900) }));
+    const doc = buildSyncDocument({ products, userIdPattern: USER_ID, executionTimeoutSeconds: 60 });
+    expect(documentBytes(doc)).toBeGreaterThan((7 * 3900 * 4) / 3);
+    expect(parameterRoomBytes(doc, products)).toBeLessThan(0);
   });
 
   it('rejects a product it has no command for', () => {

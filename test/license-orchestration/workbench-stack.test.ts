@@ -58,7 +58,7 @@ describe('workbench account stack', () => {
           LICENSE_BUS_ARN: 'arn:aws:events:eu-west-1:111111111111:event-bus/license-orchestration',
           OWNER_TAG: 'vew:workbench:ownerId',
           TYPE_TAG: 'vew:workbench:type',
-          USER_ID_PATTERN: '[A-Za-z0-9][A-Za-z0-9._@-]{0,63}',
+          USER_ID_PATTERN: '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$',
           REJECTED_QUEUE_URL: { Ref: Match.stringLikeRegexp('^PublisherRejectedEvents') },
           POWERTOOLS_METRICS_NAMESPACE: 'LicenseOrchestration',
         }),

@@ -1,8 +1,9 @@
 // The SSM Command document that replaces a product's named-user list on the license server.
 // Its parameters are validated by allowedPattern and reach the script only as environment
 // variables (interpolationType ENV_VAR gives SSM_<name>); the script never contains {{ }}, so no
-// parameter value is ever pasted into a shell line. The per-product command lines come from
-// config (operators' text), never from events.
+// parameter value is ever pasted into a shell line. The per-product commands come from config
+// (operators' text), never from events, and are carried base64-encoded, so they are data to the
+// script until their own bash runs them.
 
 /** Prefix of the users parameter, so an empty list is a non-empty value (`users:`). */
 export const USERS_PREFIX = 'users:';
@@ -27,7 +28,7 @@ export interface SyncDocumentProduct {
 
 export interface SyncDocumentOptions {
   readonly products: readonly SyncDocumentProduct[];
-  /** The user-ID pattern (matched against a whole ID, no anchors). */
+  /** The user-ID pattern (`^...$`, matched against a whole ID). */
   readonly userIdPattern: string;
   /** Execution timeout of the script on the server. */
   readonly executionTimeoutSeconds: number;
@@ -37,8 +38,14 @@ export function productParameterPattern(products: readonly { name: string }[]): 
   return `^(${products.map((p) => p.name).join('|')})$`;
 }
 
+/** The user-ID pattern without its outer `^` and `$`, to be embedded in a list pattern. */
+export function userIdPatternBody(userIdPattern: string): string {
+  return userIdPattern.startsWith('^') && userIdPattern.endsWith('$') ? userIdPattern.slice(1, -1) : userIdPattern;
+}
+
 export function usersParameterPattern(userIdPattern: string): string {
-  return `^${USERS_PREFIX}((${userIdPattern})(,(${userIdPattern}))*)?$`;
+  const id = userIdPatternBody(userIdPattern);
+  return `^${USERS_PREFIX}((${id})(,(${id}))*)?$`;
 }
 
 export const VERSION_PARAMETER_PATTERN = '^[0-9]{1,15}$';
@@ -57,6 +64,14 @@ export function decodeUsers(value: string): string[] {
 /** Single-quotes a string for a POSIX shell `case` pattern (config text only). */
 function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * A product command as the script carries it: base64 (only A-Z a-z 0-9 + / =), so no command text
+ * (a newline and `;;`, a here-document, an unbalanced quote) can change the script's structure.
+ */
+export function encodeCommand(command: string): string {
+  return Buffer.from(command, 'utf8').toString('base64');
 }
 
 /** The script's lines. Everything variable is read from SSM_* environment variables, quoted. */
@@ -87,13 +102,20 @@ export function syncScript(products: readonly SyncDocumentProduct[]): string[] {
     'LICENSE_PRODUCT=$SSM_product',
     'LICENSE_VERSION=$SSM_version',
     'export LICENSE_PRODUCT LICENSE_USERS LICENSE_USERS_FILE LICENSE_VERSION',
+    '# Each command is decoded and run by its own bash (with -eu, as the script), so it is data here.',
     'case "$SSM_product" in',
-    ...products.flatMap((p) => [`  ${shellQuote(p.name)})`, ...p.command.split('\n').map((l) => `    ${l}`), '    ;;']),
+    ...products.flatMap((p) => [
+      `  ${shellQuote(p.name)})`,
+      `    command_base64='${encodeCommand(p.command)}'`,
+      '    ;;',
+    ]),
     '  *)',
     '    echo "license-orchestration: no command configured for product $SSM_product" >&2',
     '    exit 3',
     '    ;;',
     'esac',
+    'command=$(printf \'%s\' "$command_base64" | base64 -d)',
+    'bash -eu -c "$command" license-sync',
     'printf \'%s\\n\' "$SSM_version" > "$state_dir/$SSM_product.version"',
     'echo "license-orchestration: applied $SSM_product version $SSM_version ($(wc -l < "$LICENSE_USERS_FILE") users)"',
   ];
