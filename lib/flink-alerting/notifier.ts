@@ -15,7 +15,11 @@ import { acknowledge } from './private/nag';
 export interface NotifierWebhook {
   /** Stable name: part of the delivery record and the secret's description. */
   readonly name: string;
-  readonly url: string;
+  /**
+   * The secret whose string is the https:// URL: URLs often carry a token, so the URL is kept
+   * out of the template and the function's environment (the notifier reads it at run time).
+   */
+  readonly urlSecret: secretsmanager.ISecret;
   /**
    * The secret holding the HMAC signing key.
    * @default - a new secret with a random 48-character key
@@ -143,7 +147,7 @@ export class AlertNotifier extends Construct {
         : undefined,
       webhooks: (props.webhooks ?? []).map((w) => ({
         name: w.name,
-        url: w.url,
+        urlSecretArn: w.urlSecret.secretArn,
         secretArn: secrets[w.name].secretArn,
         severities: w.severities ? [...w.severities] : undefined,
       })),
@@ -186,6 +190,7 @@ export class AlertNotifier extends Construct {
     );
     this.deadLetters.queue.grantSendMessages(role);
     for (const secret of Object.values(secrets)) secret.grantRead(role);
+    for (const webhook of props.webhooks ?? []) webhook.urlSecret.grantRead(role);
     if (props.email) {
       const domain = props.email.from.split('@')[1];
       role.addToPrincipalPolicy(

@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseNotifierSettings } from '../../lambda/flink-alerting/notifier/settings';
-import { alertingStack } from './fixtures';
+import { alertingStack, PAGER_URL_SECRET } from './fixtures';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] }>;
 
@@ -313,11 +313,21 @@ describe('Flink alerting stack (created VPC and cluster)', () => {
     const settings = parseNotifierSettings(text);
     expect(settings.email).toMatchObject({ from: 'alerts@example.com', to: ['oncall@example.com'] });
     expect(settings.webhooks).toEqual([
-      { name: 'pager', url: 'https://hooks.example.com/alerts', secretArn: 'arn:aws:secretsmanager:x' },
+      { name: 'pager', urlSecretArn: PAGER_URL_SECRET, secretArn: 'arn:aws:secretsmanager:x' },
     ]);
     const ses = statements(template).find((s) => actionsOf(s).includes('ses:SendEmail'));
     expect(JSON.stringify(ses?.Resource)).toContain('identity/alerts@example.com');
     expect(JSON.stringify(ses?.Resource)).toContain('identity/example.com');
+  });
+
+  it('keeps webhook URLs out of the template: the notifier reads them from their secret', () => {
+    const fn = Object.values(resourcesOf(template, 'AWS::Lambda::Function')).find((f) =>
+      JSON.stringify(f.Properties.Environment ?? {}).includes('NOTIFIER_SETTINGS'),
+    );
+    expect(JSON.stringify(fn?.Properties.Environment)).not.toMatch(/https?:\/\//);
+    expect(JSON.stringify(template.toJSON())).not.toContain('hooks.example.com');
+    const read = statements(template).filter((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'));
+    expect(read.flatMap((s) => [s.Resource].flat())).toContainEqual(PAGER_URL_SECRET);
   });
 
   it('alarms on restarts or silence, failed checkpoints, consumer lag, late events and dead letters', () => {
@@ -404,7 +414,7 @@ describe('Flink alerting stack (existing VPC and cluster)', () => {
           topics: { telemetry: { replicationFactor: 2 } },
         },
         flink: { startAfterDeploy: false },
-        notifier: { webhooks: [{ name: 'pager', url: 'https://hooks.example.com/a', secretArn: existingSecret }] },
+        notifier: { webhooks: [{ name: 'pager', urlSecretArn: PAGER_URL_SECRET, secretArn: existingSecret }] },
       }),
     );
   });
@@ -441,7 +451,7 @@ describe('Flink alerting stack (existing VPC and cluster)', () => {
   it('signs with the given webhook secret instead of creating one', () => {
     template.resourceCountIs('AWS::SecretsManager::Secret', 0);
     const read = statements(template).find((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'));
-    expect(read?.Resource).toBe(existingSecret);
+    expect(read?.Resource).toEqual([existingSecret, PAGER_URL_SECRET]);
   });
 
   it('does not start the applications when startAfterDeploy is false, and does not alarm on their silence', () => {

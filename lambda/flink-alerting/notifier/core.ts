@@ -11,7 +11,7 @@ import type {
 } from './ports';
 import { renderEmail, renderWebhookBody, sortAlerts } from './render';
 import { PermanentError, RetriesExhaustedError, RetryableError, type RetryPolicy, withRetries } from './retry';
-import type { NotifierSettings } from './settings';
+import { type NotifierSettings, parseWebhookUrl } from './settings';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign } from './signing';
 
 // The notifier: one batch of alert records in, one grouped message per channel out.
@@ -159,12 +159,20 @@ export function webhookChannel(
     accepts: (alert) => matchesSeverity(settings.severities, alert),
     deliver: async (alerts) => {
       const { body, deliveryId } = renderWebhookBody(alerts);
+      const urlValue = await deps.secrets.get(settings.urlSecretArn);
+      let url: string;
+      try {
+        url = parseWebhookUrl(urlValue, settings.urlSecretArn).href;
+      } catch (e) {
+        // A wrong secret value does not fix itself between attempts.
+        throw new PermanentError((e as Error).message);
+      }
       const secret = await deps.secrets.get(settings.secretArn);
       const timestamp = Math.floor(deps.clock.now().getTime() / 1000);
       let response;
       try {
         response = await deps.poster.post({
-          url: settings.url,
+          url,
           body,
           headers: {
             'content-type': 'application/json',
@@ -175,10 +183,10 @@ export function webhookChannel(
           },
         });
       } catch (e) {
-        throw new RetryableError(`POST ${redact(settings.url)} failed: ${(e as Error).message}`);
+        throw new RetryableError(`POST ${redact(url)} failed: ${(e as Error).message}`);
       }
       if (response.status >= 200 && response.status < 300) return;
-      const message = `POST ${redact(settings.url)} answered HTTP ${response.status}`;
+      const message = `POST ${redact(url)} answered HTTP ${response.status}`;
       if (response.status === 408 || response.status === 429 || response.status >= 500) {
         throw new RetryableError(
           message,

@@ -20,7 +20,11 @@ export const notifierSettings = z.strictObject({
     .array(
       z.strictObject({
         name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
-        url: z.url(),
+        /**
+         * Secrets Manager secret holding the https:// URL (the whole secret string): URLs often
+         * carry a token in their path or query, so neither the template nor the environment has it.
+         */
+        urlSecretArn: z.string().min(1),
         /** Secrets Manager secret holding the HMAC key (the whole secret string). */
         secretArn: z.string().min(1),
         severities,
@@ -42,6 +46,23 @@ export const notifierSettings = z.strictObject({
 });
 export type NotifierSettings = z.infer<typeof notifierSettings>;
 export type NotifierSettingsInput = z.input<typeof notifierSettings>;
+
+/**
+ * The webhook URL read from its secret: https only (the alerts and their signature would
+ * otherwise cross the network in the clear). The error names the secret, never its value.
+ */
+export function parseWebhookUrl(value: string, secretArn: string): URL {
+  let url: URL | undefined;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'https:') {
+    throw new Error(`webhook URL secret ${secretArn}: expected an https:// URL as the secret string`);
+  }
+  return url;
+}
 
 /** Parses NOTIFIER_SETTINGS; the error names the offending field. */
 export function parseNotifierSettings(text: string | undefined): NotifierSettings {
