@@ -27,6 +27,13 @@ function statements(template: Template): Array<{ Action: string | string[]; Reso
 
 const actionsOf = (s: { Action: string | string[] }): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 
+/** The resources of the statements of policies starting with `policy` that grant `action`, as JSON. */
+function eniGrants(template: Template, policy: string, action: string): string[] {
+  return statements(template)
+    .filter((s) => s.policy.startsWith(policy) && actionsOf(s).includes(action))
+    .flatMap((s) => [s.Resource].flat().map((r) => JSON.stringify(r)));
+}
+
 describe('Flink alerting stack (created VPC and cluster)', () => {
   let template: Template;
   beforeAll(() => {
@@ -320,6 +327,24 @@ describe('Flink alerting stack (created VPC and cluster)', () => {
     expect(JSON.stringify(ses?.Resource)).toContain('identity/example.com');
   });
 
+  it('scopes the ENI actions of the Kafka admin function and the MSK event source like the Flink applications', () => {
+    for (const policy of ['KafkaAdminVpcAccessPolicy', 'NotifierEventSourcePolicy']) {
+      for (const action of ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface']) {
+        const grants = eniGrants(template, policy, action);
+        expect(grants.length, `${policy} ${action}`).toBeGreaterThan(0);
+        expect(grants, `${policy} ${action}`).not.toContain('"*"');
+      }
+      const create = eniGrants(template, policy, 'ec2:CreateNetworkInterface').join(' ');
+      expect(create).toContain(':network-interface/*');
+      expect(create).toMatch(/:subnet\/"[^*]*Subnet/);
+      expect(create).toContain(':security-group/');
+      expect(create).not.toMatch(/:(subnet|security-group)\/\*/);
+    }
+    expect(eniGrants(template, 'KafkaAdminVpcAccessPolicy', 'ec2:AssignPrivateIpAddresses').join(' ')).toContain(
+      ':network-interface/*',
+    );
+  });
+
   it('keeps webhook URLs out of the template: the notifier reads them from their secret', () => {
     const fn = Object.values(resourcesOf(template, 'AWS::Lambda::Function')).find((f) =>
       JSON.stringify(f.Properties.Environment ?? {}).includes('NOTIFIER_SETTINGS'),
@@ -446,6 +471,16 @@ describe('Flink alerting stack (existing VPC and cluster)', () => {
       'topic/shared-kafka/1a2b3c4d-aaaa-bbbb-cccc-0123456789ab-7/telemetry',
     );
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { EventSourceArn: existingArn });
+  });
+
+  it("keeps the event source's ENIs in the existing cluster's VPC (its subnets are unknown at synth)", () => {
+    const create = statements(template).filter(
+      (s) => s.policy.startsWith('NotifierEventSourcePolicy') && actionsOf(s).includes('ec2:CreateNetworkInterface'),
+    );
+    expect(create.flatMap((s) => [s.Resource].flat())).not.toContain('*');
+    const inVpc = create.find((s) => JSON.stringify(s.Resource).includes(':subnet/*')) as
+      { Condition?: Record<string, Record<string, unknown>> } | undefined;
+    expect(JSON.stringify(inVpc?.Condition?.ArnEquals?.['ec2:Vpc'])).toContain('vpc/vpc-0123456789abcdef0');
   });
 
   it('signs with the given webhook secret instead of creating one', () => {
