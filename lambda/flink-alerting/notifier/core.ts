@@ -44,6 +44,8 @@ export interface BatchSummary {
   /** Alerts sent to at least one channel in this batch. */
   readonly notified: number;
   readonly channels: ReadonlyArray<{ name: string; alerts: number; ok: boolean; attempts: number; error?: string }>;
+  /** Records that broke the contract (dead-lettered), with the reason. */
+  readonly rejected: ReadonlyArray<{ topic: string; partition: number; offset: number; reason: string }>;
 }
 
 export async function processBatch(records: readonly AlertRecord[], deps: NotifierDeps): Promise<BatchSummary> {
@@ -130,6 +132,11 @@ export async function processBatch(records: readonly AlertRecord[], deps: Notifi
     duplicates,
     notified: pending.filter((p) => (outcome.get(alertKey(p.alert))?.delivered.length ?? 0) > 0).length,
     channels: channelResults,
+    rejected: deadLetters.flatMap((d) =>
+      d.reason === 'malformed'
+        ? [{ topic: d.record.topic, partition: d.record.partition, offset: d.record.offset, reason: d.error }]
+        : [],
+    ),
   };
 }
 
