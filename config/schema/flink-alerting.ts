@@ -285,7 +285,14 @@ export const flinkAlertingConfig = z
           /** A sender address or domain verified in SES in this account and Region. */
           from: z.email({ message: 'expected an email address' }),
           to: z.array(z.email({ message: 'expected an email address' })).min(1),
-          subjectPrefix: z.string().min(1).max(40).default('alerting'),
+          subjectPrefix: z
+            .string()
+            .min(1)
+            .max(40)
+            .regex(/^[^\p{Cc}]*$/u, {
+              message: 'expected text without control characters (it starts the mail subject)',
+            })
+            .default('alerting'),
           configurationSetName: z.string().min(1).optional(),
           severities,
         })

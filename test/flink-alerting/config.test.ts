@@ -114,6 +114,15 @@ describe('flinkAlerting config', () => {
     ).toEqual([
       'flinkAlerting.notifier.webhooks[0].secretArn: expected the complete ARN of a Secrets Manager secret (ending in -<6 characters>), got "arn:aws:secretsmanager:eu-west-1:111111111111:secret:hook"',
     ]);
+    expect(
+      problemsOf(
+        alertingSection({
+          notifier: { email: { from: 'a@example.com', to: ['b@example.com'], subjectPrefix: 'x\nBcc: c@example.com' } },
+        }),
+      ),
+    ).toEqual([
+      'flinkAlerting.notifier.email.subjectPrefix: expected text without control characters (it starts the mail subject), got "x\\nBcc: c@example.com"',
+    ]);
     const hook = { name: 'a', urlSecretArn: PAGER_URL_SECRET };
     expect(problemsOf(alertingSection({ notifier: { webhooks: [hook, hook] } }))).toEqual([
       'flinkAlerting.notifier.webhooks[1].name: expected a name no other webhook has, got "a"',
