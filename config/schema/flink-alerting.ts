@@ -172,6 +172,13 @@ function flinkJob(group: string) {
 
 const severities = z.array(z.string().min(1)).min(1).optional();
 
+/** A complete Secrets Manager ARN, with the 6-character suffix IAM policies need to match it. */
+const secretArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/, {
+    message: 'expected the complete ARN of a Secrets Manager secret (ending in -<6 characters>)',
+  });
+
 /** Keys of the jobs' "alerting" property group that the stack derives from this section. */
 export const RESERVED_JOB_PROPERTIES: readonly string[] = [
   'job',
@@ -278,30 +285,48 @@ export const flinkAlertingConfig = z
           /** A sender address or domain verified in SES in this account and Region. */
           from: z.email({ message: 'expected an email address' }),
           to: z.array(z.email({ message: 'expected an email address' })).min(1),
-          subjectPrefix: z.string().min(1).max(40).default('alerting'),
+          subjectPrefix: z
+            .string()
+            .min(1)
+            .max(40)
+            .regex(/^[^\p{Cc}]*$/u, {
+              message: 'expected text without control characters (it starts the mail subject)',
+            })
+            .default('alerting'),
           configurationSetName: z.string().min(1).optional(),
           severities,
         })
         .optional(),
       webhooks: z
         .array(
-          z.strictObject({
-            name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
-              message: 'expected a lowercase name of letters, digits and hyphens',
+          z
+            .strictObject({
+              name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
+                message: 'expected a lowercase name of letters, digits and hyphens',
+              }),
+              /**
+               * Complete ARN of a secret whose whole string is the https:// URL. URLs often carry a
+               * token, so the stack never holds them: a URL here would sit in the template.
+               */
+              urlSecretArn: secretArn,
+              url: z.unknown().optional(),
+              /**
+               * Complete ARN (with its 6-character suffix) of a secret holding the HMAC key as its
+               * whole string; the stack creates one with a random key when absent.
+               */
+              secretArn: secretArn.optional(),
+              severities,
+            })
+            // Not echoed back: the value may hold a token.
+            .superRefine((w, ctx) => {
+              if (w.url !== undefined)
+                ctx.addIssue({
+                  code: 'custom',
+                  path: ['url'],
+                  message:
+                    'unknown key: give urlSecretArn, the ARN of a Secrets Manager secret holding the URL (a URL here would sit in plain text in the template)',
+                });
             }),
-            url: z.url({ protocol: /^https$/, message: 'expected an https:// URL' }),
-            /**
-             * Complete ARN (with its 6-character suffix) of a secret holding the HMAC key as its
-             * whole string; the stack creates one with a random key when absent.
-             */
-            secretArn: z
-              .string()
-              .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/, {
-                message: 'expected the complete ARN of a Secrets Manager secret (ending in -<6 characters>)',
-              })
-              .optional(),
-            severities,
-          }),
         )
         .default([]),
       consumerGroupId: consumerGroupId.default('alerting-notifier'),

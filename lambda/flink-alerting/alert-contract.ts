@@ -31,13 +31,24 @@ export class AlertContractError extends Error {
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 
+/**
+ * Ids and severities are DynamoDB keys of the history (a partition key holds at most 2048 bytes:
+ * 512 characters of up to 4 UTF-8 bytes), and a record must fit one history item (400 KB): a
+ * record beyond these would fail the batch on every retry instead of being dead-lettered.
+ */
+const MAX_TEXT = 512;
+const MAX_RECORD = 256 * 1024;
+
 /** Parses one alert (JSON text). Unknown fields are ignored so producers can add fields. */
 export function parseAlert(text: string): Alert {
+  if (text.length > MAX_RECORD) {
+    throw new AlertContractError(`alert: expected at most ${MAX_RECORD} characters, got ${text.length}`);
+  }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new AlertContractError(`alert: not valid JSON: ${(e as Error).message}`);
+    throw new AlertContractError(`alert: not valid JSON: ${oneLine((e as Error).message)}`);
   }
   if (!isObject(data)) throw new AlertContractError(`alert: expected a JSON object, got ${describe(data)}`);
   if ('version' in data && data.version !== 1) {
@@ -76,15 +87,26 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 function text_(data: Record<string, unknown>, field: string): string {
   const v = data[field];
-  if (typeof v !== 'string' || v.length === 0) {
+  if (typeof v !== 'string' || v.trim().length === 0) {
     throw new AlertContractError(`alert.${field}: expected a non-empty string, got ${describe(v)}`);
+  }
+  if (v.length > MAX_TEXT) {
+    throw new AlertContractError(`alert.${field}: expected at most ${MAX_TEXT} characters, got ${v.length}`);
+  }
+  // Ids and severities reach mail subjects, history keys and log lines.
+  if (UNPRINTABLE.test(v)) {
+    throw new AlertContractError(
+      `alert.${field}: expected printable text (no control or bidirectional characters), got ${describe(v)}`,
+    );
   }
   return v;
 }
 
 function timestamp(data: Record<string, unknown>, field: string): string {
   const v = text_(data, field);
-  if (!ISO_UTC.test(v) || Number.isNaN(Date.parse(v))) {
+  // Date.parse rolls impossible dates over (February 30 is March 2): the date must read back.
+  const parsed = Date.parse(v);
+  if (!ISO_UTC.test(v) || Number.isNaN(parsed) || new Date(parsed).toISOString().slice(0, 19) !== v.slice(0, 19)) {
     throw new AlertContractError(
       `alert.${field}: expected an ISO-8601 UTC timestamp such as "2025-01-06T09:00:00Z", got ${describe(v)}`,
     );
@@ -104,12 +126,24 @@ function nullableNumber(data: Record<string, unknown>, field: string): number | 
 function group(v: unknown): Record<string, string> {
   if (!isObject(v))
     throw new AlertContractError(`alert.group: expected an object of dimension values, got ${describe(v)}`);
-  const out: Record<string, string> = {};
   for (const [k, x] of Object.entries(v)) {
-    if (typeof x !== 'string') throw new AlertContractError(`alert.group.${k}: expected a string, got ${describe(x)}`);
-    out[k] = x;
+    if (typeof x !== 'string')
+      throw new AlertContractError(`alert.group.${oneLine(k)}: expected a string, got ${describe(x)}`);
   }
-  return out;
+  // fromEntries defines own properties, so a "__proto__" dimension is kept rather than dropped.
+  return Object.fromEntries(Object.entries(v)) as Record<string, string>;
+}
+
+/** Control characters and the bidirectional formatting characters (which reorder shown text). */
+const UNPRINTABLE = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+
+/** Text for a one-line reason: unprintable characters escaped, at most `max` characters. */
+export function oneLine(text: string, max = 200): string {
+  const escaped = text.replace(
+    new RegExp(UNPRINTABLE.source, 'gu'),
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return escaped.length > max ? `${escaped.slice(0, max - 3)}...` : escaped;
 }
 
 function describe(v: unknown): string {
@@ -117,6 +151,5 @@ function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') return 'an object';
-  const s = JSON.stringify(v);
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+  return oneLine(JSON.stringify(v), 60);
 }

@@ -194,7 +194,7 @@ export class FlinkAlertingStack extends PlatformStack {
       email: c.notifier.email,
       webhooks: c.notifier.webhooks.map((w) => ({
         name: w.name,
-        url: w.url,
+        urlSecret: secretsmanager.Secret.fromSecretCompleteArn(this, `WebhookUrl-${w.name}`, w.urlSecretArn),
         severities: w.severities,
         secret: w.secretArn
           ? secretsmanager.Secret.fromSecretCompleteArn(this, `WebhookSecret-${w.name}`, w.secretArn)

@@ -1,4 +1,4 @@
-import { type CfnResource, CustomResource, Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { CustomResource, Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -6,10 +6,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import { type AlarmTopic, type LogLevel, skipCheckov, StandardFunction } from '../shared';
+import { type AlarmTopic, type LogLevel, StandardFunction } from '../shared';
 import { acknowledgeProviderFindings } from './application-starter';
 import type { AlertingKafkaCluster } from './kafka-cluster';
 import { acknowledge } from './private/nag';
+import { acknowledgeNetworkInterfaceWildcards, networkInterfaceStatements } from './private/network-interfaces';
 
 /** A topic as the deploy-time admin creates it. */
 export interface KafkaTopicDefinition {
@@ -73,33 +74,35 @@ export class KafkaAdmin extends Construct {
     const subnetIds = props.vpc.selectSubnets(props.subnets).subnetIds;
     const cfn = this.handler.function.node.defaultChild as lambda.CfnFunction;
     cfn.vpcConfig = { subnetIds, securityGroupIds: [this.securityGroup.securityGroupId] };
-    // The EC2 actions of AWSLambdaVPCAccessExecutionRole (v3), which Lambda uses to manage the ENIs.
+    // The EC2 actions of AWSLambdaVPCAccessExecutionRole (v3), which Lambda uses to manage the ENIs;
+    // the managed policy grants them on `*`, here they are kept to the function's subnets and group.
+    const placement = {
+      vpcId: props.vpc.vpcId,
+      subnetIds,
+      securityGroupIds: [this.securityGroup.securityGroupId],
+      extraActions: ['ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+    };
     const eni = new iam.Policy(this, 'VpcAccessPolicy', {
       statements: [
+        // Describe* have no resource types in the Service Authorization Reference: only `*`.
         new iam.PolicyStatement({
-          actions: [
-            'ec2:CreateNetworkInterface',
-            'ec2:DescribeNetworkInterfaces',
-            'ec2:DescribeSubnets',
-            'ec2:DeleteNetworkInterface',
-            'ec2:AssignPrivateIpAddresses',
-            'ec2:UnassignPrivateIpAddresses',
-          ],
+          actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'],
           resources: ['*'],
         }),
+        ...networkInterfaceStatements(this, placement),
       ],
     });
     eni.attachToRole(this.handler.role);
     cfn.node.addDependency(eni);
-    skipCheckov(
-      eni.node.defaultChild as CfnResource,
-      'CKV_AWS_111',
-      'Lambda creates and deletes the ENIs of a VPC function itself; EC2 gives these actions no usable resource scope.',
-    );
     acknowledge(
       eni,
       ['AwsSolutions-IAM5[Resource::*]'],
-      'Lambda manages the ENIs of a VPC function itself (as AWSLambdaVPCAccessExecutionRole grants); these EC2 actions have no usable resource scope.',
+      'EC2 Describe* actions have no resource-level permissions (only * authorizes them).',
+    );
+    acknowledgeNetworkInterfaceWildcards(
+      eni,
+      placement,
+      'Lambda creates the function ENIs (IDs unknown until created) in the named subnets and security group.',
     );
 
     const frameworkLogs = new logs.LogGroup(this, 'FrameworkLogs', {

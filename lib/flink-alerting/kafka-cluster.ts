@@ -8,6 +8,7 @@ import * as msk from 'aws-cdk-lib/aws-msk';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acknowledge, LAMBDA_BASIC_EXECUTION } from './private/nag';
+import type { NetworkInterfacePlacement } from './private/network-interfaces';
 
 /** MSK's port for IAM-authenticated clients inside the VPC (SASL over TLS). */
 export const MSK_IAM_PORT = 9098;
@@ -61,6 +62,12 @@ export class AlertingKafkaCluster extends Construct {
   public readonly bootstrapBrokers: string;
   /** The created cluster, if one was created. */
   public readonly cluster?: msk.CfnCluster;
+  /**
+   * Where the brokers are, for the ENIs of an MSK event source mapping (Lambda creates them in the
+   * brokers' subnets with the cluster's security groups): named for a created cluster; for an
+   * existing one only its VPC is known at synth.
+   */
+  public readonly brokerNetwork: NetworkInterfacePlacement;
 
   constructor(scope: Construct, id: string, props: AlertingKafkaClusterProps) {
     super(scope, id);
@@ -72,6 +79,7 @@ export class AlertingKafkaCluster extends Construct {
       this.clusterArn = props.existing.arn;
       this.clusterName = name;
       this.clusterUuid = uuid;
+      this.brokerNetwork = { vpcId: props.vpc.vpcId };
       this.securityGroup = ec2.SecurityGroup.fromSecurityGroupId(
         this,
         'SecurityGroup',
@@ -106,6 +114,7 @@ export class AlertingKafkaCluster extends Construct {
         removalPolicy,
       });
       const subnetIds = props.vpc.selectSubnets(props.subnets).subnetIds;
+      this.brokerNetwork = { vpcId: props.vpc.vpcId, subnetIds, securityGroupIds: [sg.securityGroupId] };
       // MSK requires a name; a stable, unique one is derived from the construct path.
       this.clusterName = Names.uniqueResourceName(this, { maxLength: 64, separator: '-' }).toLowerCase();
       const express = settings.instanceType.startsWith('express.');

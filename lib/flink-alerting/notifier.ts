@@ -11,11 +11,16 @@ import type { NotifierSettingsInput } from '../../lambda/flink-alerting/notifier
 import { type AlarmTopic, DeadLetterQueue, type LogLevel, skipCheckov, StandardFunction } from '../shared';
 import type { AlertingKafkaCluster } from './kafka-cluster';
 import { acknowledge } from './private/nag';
+import { acknowledgeNetworkInterfaceWildcards, networkInterfaceStatements } from './private/network-interfaces';
 
 export interface NotifierWebhook {
   /** Stable name: part of the delivery record and the secret's description. */
   readonly name: string;
-  readonly url: string;
+  /**
+   * The secret whose string is the https:// URL: URLs often carry a token, so the URL is kept
+   * out of the template and the function's environment (the notifier reads it at run time).
+   */
+  readonly urlSecret: secretsmanager.ISecret;
   /**
    * The secret holding the HMAC signing key.
    * @default - a new secret with a random 48-character key
@@ -125,7 +130,7 @@ export class AlertNotifier extends Construct {
       skipCheckov(
         secret.node.defaultChild as CfnResource,
         'CKV_AWS_149',
-        'Only the notifier role may read the signing key (grant below); the AWS managed key avoids a key per secret.',
+        'Encrypted with the AWS managed key aws/secretsmanager, which only this account can use; a customer managed key per secret would add cost and key administration.',
       );
       secrets[webhook.name] = secret;
     }
@@ -143,7 +148,7 @@ export class AlertNotifier extends Construct {
         : undefined,
       webhooks: (props.webhooks ?? []).map((w) => ({
         name: w.name,
-        url: w.url,
+        urlSecretArn: w.urlSecret.secretArn,
         secretArn: secrets[w.name].secretArn,
         severities: w.severities ? [...w.severities] : undefined,
       })),
@@ -186,6 +191,7 @@ export class AlertNotifier extends Construct {
     );
     this.deadLetters.queue.grantSendMessages(role);
     for (const secret of Object.values(secrets)) secret.grantRead(role);
+    for (const webhook of props.webhooks ?? []) webhook.urlSecret.grantRead(role);
     if (props.email) {
       const domain = props.email.from.split('@')[1];
       role.addToPrincipalPolicy(
@@ -222,24 +228,29 @@ export class AlertNotifier extends Construct {
         // GetBootstrapBrokers has no resource types in the Service Authorization Reference: only `*`
         // authorizes it.
         new iam.PolicyStatement({ actions: ['kafka:GetBootstrapBrokers'], resources: ['*'] }),
+        // Describe* have no resource types in the Service Authorization Reference: only `*`.
         new iam.PolicyStatement({
           actions: [
-            'ec2:CreateNetworkInterface',
             'ec2:DescribeNetworkInterfaces',
-            'ec2:DeleteNetworkInterface',
             'ec2:DescribeVpcs',
             'ec2:DescribeSubnets',
             'ec2:DescribeSecurityGroups',
           ],
           resources: ['*'],
         }),
+        ...networkInterfaceStatements(this, cluster.brokerNetwork),
       ],
     });
     esmPolicy.attachToRole(role);
     acknowledge(
       esmPolicy,
       ['AwsSolutions-IAM5[Resource::*]'],
-      'The MSK event source mapping places its ENIs in the cluster subnets itself; EC2 Describe* and the ENI actions it uses have no usable resource scope.',
+      'kafka:GetBootstrapBrokers and EC2 Describe* have no resource-level permissions (only * authorizes them).',
+    );
+    acknowledgeNetworkInterfaceWildcards(
+      esmPolicy,
+      cluster.brokerNetwork,
+      "The MSK event source mapping creates its ENIs (IDs unknown until created) in the brokers' subnets with the cluster's security groups; those it cannot name are kept to the cluster's VPC.",
     );
 
     this.eventSource = new lambda.EventSourceMapping(this, 'AlertsSource', {
@@ -254,11 +265,6 @@ export class AlertNotifier extends Construct {
       onFailure: new sources.SqsDlq(this.deadLetters.queue),
     });
     this.eventSource.node.addDependency(esmPolicy);
-    skipCheckov(
-      esmPolicy.node.defaultChild as CfnResource,
-      'CKV_AWS_111',
-      'The MSK event source mapping creates and deletes its own ENIs; EC2 gives these actions no usable resource scope.',
-    );
     skipCheckov(
       this.history.node.defaultChild as CfnResource,
       'CKV_AWS_119',

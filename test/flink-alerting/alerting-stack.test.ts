@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseNotifierSettings } from '../../lambda/flink-alerting/notifier/settings';
-import { alertingStack } from './fixtures';
+import { alertingStack, PAGER_URL_SECRET } from './fixtures';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] }>;
 
@@ -26,6 +26,13 @@ function statements(template: Template): Array<{ Action: string | string[]; Reso
 }
 
 const actionsOf = (s: { Action: string | string[] }): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+/** The resources of the statements of policies starting with `policy` that grant `action`, as JSON. */
+function eniGrants(template: Template, policy: string, action: string): string[] {
+  return statements(template)
+    .filter((s) => s.policy.startsWith(policy) && actionsOf(s).includes(action))
+    .flatMap((s) => [s.Resource].flat().map((r) => JSON.stringify(r)));
+}
 
 describe('Flink alerting stack (created VPC and cluster)', () => {
   let template: Template;
@@ -313,11 +320,39 @@ describe('Flink alerting stack (created VPC and cluster)', () => {
     const settings = parseNotifierSettings(text);
     expect(settings.email).toMatchObject({ from: 'alerts@example.com', to: ['oncall@example.com'] });
     expect(settings.webhooks).toEqual([
-      { name: 'pager', url: 'https://hooks.example.com/alerts', secretArn: 'arn:aws:secretsmanager:x' },
+      { name: 'pager', urlSecretArn: PAGER_URL_SECRET, secretArn: 'arn:aws:secretsmanager:x' },
     ]);
     const ses = statements(template).find((s) => actionsOf(s).includes('ses:SendEmail'));
     expect(JSON.stringify(ses?.Resource)).toContain('identity/alerts@example.com');
     expect(JSON.stringify(ses?.Resource)).toContain('identity/example.com');
+  });
+
+  it('scopes the ENI actions of the Kafka admin function and the MSK event source like the Flink applications', () => {
+    for (const policy of ['KafkaAdminVpcAccessPolicy', 'NotifierEventSourcePolicy']) {
+      for (const action of ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface']) {
+        const grants = eniGrants(template, policy, action);
+        expect(grants.length, `${policy} ${action}`).toBeGreaterThan(0);
+        expect(grants, `${policy} ${action}`).not.toContain('"*"');
+      }
+      const create = eniGrants(template, policy, 'ec2:CreateNetworkInterface').join(' ');
+      expect(create).toContain(':network-interface/*');
+      expect(create).toMatch(/:subnet\/"[^*]*Subnet/);
+      expect(create).toContain(':security-group/');
+      expect(create).not.toMatch(/:(subnet|security-group)\/\*/);
+    }
+    expect(eniGrants(template, 'KafkaAdminVpcAccessPolicy', 'ec2:AssignPrivateIpAddresses').join(' ')).toContain(
+      ':network-interface/*',
+    );
+  });
+
+  it('keeps webhook URLs out of the template: the notifier reads them from their secret', () => {
+    const fn = Object.values(resourcesOf(template, 'AWS::Lambda::Function')).find((f) =>
+      JSON.stringify(f.Properties.Environment ?? {}).includes('NOTIFIER_SETTINGS'),
+    );
+    expect(JSON.stringify(fn?.Properties.Environment)).not.toMatch(/https?:\/\//);
+    expect(JSON.stringify(template.toJSON())).not.toContain('hooks.example.com');
+    const read = statements(template).filter((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'));
+    expect(read.flatMap((s) => [s.Resource].flat())).toContainEqual(PAGER_URL_SECRET);
   });
 
   it('alarms on restarts or silence, failed checkpoints, consumer lag, late events and dead letters', () => {
@@ -404,7 +439,7 @@ describe('Flink alerting stack (existing VPC and cluster)', () => {
           topics: { telemetry: { replicationFactor: 2 } },
         },
         flink: { startAfterDeploy: false },
-        notifier: { webhooks: [{ name: 'pager', url: 'https://hooks.example.com/a', secretArn: existingSecret }] },
+        notifier: { webhooks: [{ name: 'pager', urlSecretArn: PAGER_URL_SECRET, secretArn: existingSecret }] },
       }),
     );
   });
@@ -438,10 +473,20 @@ describe('Flink alerting stack (existing VPC and cluster)', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { EventSourceArn: existingArn });
   });
 
+  it("keeps the event source's ENIs in the existing cluster's VPC (its subnets are unknown at synth)", () => {
+    const create = statements(template).filter(
+      (s) => s.policy.startsWith('NotifierEventSourcePolicy') && actionsOf(s).includes('ec2:CreateNetworkInterface'),
+    );
+    expect(create.flatMap((s) => [s.Resource].flat())).not.toContain('*');
+    const inVpc = create.find((s) => JSON.stringify(s.Resource).includes(':subnet/*')) as
+      { Condition?: Record<string, Record<string, unknown>> } | undefined;
+    expect(JSON.stringify(inVpc?.Condition?.ArnEquals?.['ec2:Vpc'])).toContain('vpc/vpc-0123456789abcdef0');
+  });
+
   it('signs with the given webhook secret instead of creating one', () => {
     template.resourceCountIs('AWS::SecretsManager::Secret', 0);
     const read = statements(template).find((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'));
-    expect(read?.Resource).toBe(existingSecret);
+    expect(read?.Resource).toEqual([existingSecret, PAGER_URL_SECRET]);
   });
 
   it('does not start the applications when startAfterDeploy is false, and does not alarm on their silence', () => {

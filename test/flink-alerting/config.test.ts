@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, validateConfig } from '../../config/load';
 import { durationMs } from '../../config/schema';
 import { REPO_ROOT } from '../helpers/app';
-import { alertingConfig, alertingSection } from './fixtures';
+import { alertingConfig, alertingSection, PAGER_URL_SECRET } from './fixtures';
 
 function problemsOf(section: Record<string, unknown>): readonly string[] {
   try {
@@ -84,9 +84,19 @@ describe('flinkAlerting config', () => {
     expect(problemsOf(alertingSection({ notifier: {} }))).toEqual([
       'flinkAlerting.notifier: expected at least one channel: notifier.email or a notifier.webhooks entry, got nothing',
     ]);
+    // A URL in config would sit in plain text in the template and the function's environment.
     expect(
-      problemsOf(alertingSection({ notifier: { webhooks: [{ name: 'a', url: 'http://hooks.example.com' }] } })),
-    ).toEqual(['flinkAlerting.notifier.webhooks[0].url: expected an https:// URL, got "http://hooks.example.com"']);
+      problemsOf(
+        alertingSection({
+          notifier: { webhooks: [{ name: 'a', urlSecretArn: PAGER_URL_SECRET, url: 'https://h.example.com/?t=1' }] },
+        }),
+      ),
+    ).toEqual([
+      'flinkAlerting.notifier.webhooks[0].url: unknown key: give urlSecretArn, the ARN of a Secrets Manager secret holding the URL (a URL here would sit in plain text in the template)',
+    ]);
+    expect(problemsOf(alertingSection({ notifier: { webhooks: [{ name: 'a' }] } }))[0]).toMatch(
+      /^flinkAlerting\.notifier\.webhooks\[0\]\.urlSecretArn: /,
+    );
     expect(
       problemsOf(
         alertingSection({
@@ -94,7 +104,7 @@ describe('flinkAlerting config', () => {
             webhooks: [
               {
                 name: 'a',
-                url: 'https://hooks.example.com',
+                urlSecretArn: PAGER_URL_SECRET,
                 secretArn: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:hook',
               },
             ],
@@ -104,7 +114,16 @@ describe('flinkAlerting config', () => {
     ).toEqual([
       'flinkAlerting.notifier.webhooks[0].secretArn: expected the complete ARN of a Secrets Manager secret (ending in -<6 characters>), got "arn:aws:secretsmanager:eu-west-1:111111111111:secret:hook"',
     ]);
-    const hook = { name: 'a', url: 'https://hooks.example.com' };
+    expect(
+      problemsOf(
+        alertingSection({
+          notifier: { email: { from: 'a@example.com', to: ['b@example.com'], subjectPrefix: 'x\nBcc: c@example.com' } },
+        }),
+      ),
+    ).toEqual([
+      'flinkAlerting.notifier.email.subjectPrefix: expected text without control characters (it starts the mail subject), got "x\\nBcc: c@example.com"',
+    ]);
+    const hook = { name: 'a', urlSecretArn: PAGER_URL_SECRET };
     expect(problemsOf(alertingSection({ notifier: { webhooks: [hook, hook] } }))).toEqual([
       'flinkAlerting.notifier.webhooks[1].name: expected a name no other webhook has, got "a"',
     ]);

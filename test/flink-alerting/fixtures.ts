@@ -7,6 +7,9 @@ import { REPO_ROOT, testApp, type TestAppOptions, testOperations } from '../help
 
 export const FIXTURES_DIR = join(REPO_ROOT, 'fixtures', 'alerting');
 
+/** A secret holding the pager webhook's URL (the URL itself is never in config or template). */
+export const PAGER_URL_SECRET = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:alerting/pager-url-AbCdEf';
+
 /** A `flinkAlerting` section as a user would write it (defaults filled by the schema). */
 export function alertingSection(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -14,7 +17,7 @@ export function alertingSection(overrides: Record<string, unknown> = {}): Record
     region: 'eu-west-1',
     notifier: {
       email: { from: 'alerts@example.com', to: ['oncall@example.com'] },
-      webhooks: [{ name: 'pager', url: 'https://hooks.example.com/alerts' }],
+      webhooks: [{ name: 'pager', urlSecretArn: PAGER_URL_SECRET }],
     },
     monitors: [
       {

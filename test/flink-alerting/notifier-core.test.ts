@@ -75,7 +75,12 @@ interface Harness {
 }
 
 function harness(
-  options: { script?: Array<WebhookResponse | Error>; webhookSeverities?: string[]; failEmail?: Error } = {},
+  options: {
+    script?: Array<WebhookResponse | Error>;
+    webhookSeverities?: string[];
+    failEmail?: Error;
+    webhookUrl?: string;
+  } = {},
 ): Harness {
   const history = new MemoryHistory();
   const emails: EmailMessage[] = [];
@@ -89,7 +94,7 @@ function harness(
       webhooks: [
         {
           name: 'bridge',
-          url: 'https://hooks.example.com/a?token=secret',
+          urlSecretArn: 'arn:url',
           secretArn: 'arn:secret',
           severities: options.webhookSeverities,
         },
@@ -104,7 +109,14 @@ function harness(
         emails.push(m);
       },
     }),
-    webhookChannel(settings.webhooks[0], { poster, secrets: { get: async () => 'hmac-key' }, clock }),
+    webhookChannel(settings.webhooks[0], {
+      poster,
+      secrets: {
+        get: async (arn) =>
+          arn === 'arn:url' ? (options.webhookUrl ?? 'https://hooks.example.com/a?token=secret') : 'hmac-key',
+      },
+      clock,
+    }),
   ];
   return {
     deps: {
@@ -283,6 +295,25 @@ describe('notifier core', () => {
     expect(h.deadLetters).toHaveLength(1);
   });
 
+  it.each([['http://hooks.example.com/a'], ['hooks.example.com/a'], ['ftp://hooks.example.com/a'], ['']])(
+    'refuses a webhook URL secret holding %j: https only, dead-lettered without a request',
+    async (url) => {
+      const h = harness({ webhookUrl: url });
+      const summary = await processBatch([record(JSON.stringify(triggered))], h.deps);
+      expect(h.poster.requests).toHaveLength(0);
+      expect(h.sleeps).toEqual([]);
+      expect(summary.channels[1]).toEqual({
+        name: 'webhook:bridge',
+        alerts: 1,
+        ok: false,
+        attempts: 1,
+        error: 'webhook URL secret arn:url: expected an https:// URL as the secret string',
+      });
+      expect(h.deadLetters).toHaveLength(1);
+      if (url) expect(JSON.stringify(h.deadLetters)).not.toContain(url);
+    },
+  );
+
   it('dead-letters an email the sender keeps refusing', async () => {
     const h = harness({ failEmail: new Error('Throttling') });
     await processBatch([record(JSON.stringify(triggered))], h.deps);
@@ -342,9 +373,12 @@ describe('notifier helpers', () => {
   });
 
   it('rejects bad notifier settings naming the field', () => {
+    // The URL comes from its secret: a URL in the settings (the environment) is refused.
     expect(() =>
-      parseNotifierSettings(JSON.stringify({ webhooks: [{ name: 'a', url: 'nope', secretArn: 'x' }] })),
-    ).toThrow('NOTIFIER_SETTINGS: webhooks.0.url');
+      parseNotifierSettings(
+        JSON.stringify({ webhooks: [{ name: 'a', url: 'http://h.example.com', urlSecretArn: 'u', secretArn: 'x' }] }),
+      ),
+    ).toThrow('NOTIFIER_SETTINGS: webhooks.0: Unrecognized key: "url"');
     expect(() => parseNotifierSettings(undefined)).toThrow('NOTIFIER_SETTINGS is not set');
   });
 });

@@ -63,6 +63,8 @@ const ses = new SESv2Client({});
 const receiver = new WebhookReceiver(SECRET);
 let queueUrl = '';
 let secretArn = '';
+let urlSecretArn = '';
+const tlsSetting = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
 let table = '';
 let tableNumber = 0;
 
@@ -94,7 +96,7 @@ async function coldStart(settings: Record<string, unknown> = {}): Promise<Handle
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
   process.env.NOTIFIER_SETTINGS = JSON.stringify({
     email: { from: 'alerts@example.com', to: ['oncall@example.com', 'lead@example.com'], subjectPrefix: 'vdi' },
-    webhooks: [{ name: 'bridge', url: receiver.url, secretArn }],
+    webhooks: [{ name: 'bridge', urlSecretArn, secretArn }],
     retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 50 },
     webhookTimeoutMs: 2000,
     ...settings,
@@ -107,6 +109,10 @@ beforeAll(async () => {
   await receiver.start();
   queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'notifier-dlq' }))).QueueUrl ?? '';
   secretArn = (await secrets.send(new CreateSecretCommand({ Name: 'webhook-bridge', SecretString: SECRET }))).ARN ?? '';
+  urlSecretArn =
+    (await secrets.send(new CreateSecretCommand({ Name: 'webhook-bridge-url', SecretString: receiver.url }))).ARN ?? '';
+  // The receiver's certificate is self-signed (the notifier posts over https only).
+  process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
   await ses.send(new CreateEmailIdentityCommand({ EmailIdentity: 'example.com' }));
   // Metrics go to stdout as EMF; keep the test output readable.
   vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
@@ -114,6 +120,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   vi.restoreAllMocks();
+  if (tlsSetting === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+  else process.env.NODE_TLS_REJECT_UNAUTHORIZED = tlsSetting;
   await receiver.stop();
 });
 
@@ -264,7 +272,7 @@ describe('notifier against moto and a local webhook receiver', () => {
   });
 
   it('fails the invocation on a bad setting, naming it, so nothing is silently dropped', async () => {
-    const handler = await coldStart({ webhooks: [{ name: 'Bad Name', url: receiver.url, secretArn }] });
+    const handler = await coldStart({ webhooks: [{ name: 'Bad Name', urlSecretArn, secretArn }] });
     await expect(handler(mskEvent([JSON.stringify(triggeredA)]))).rejects.toThrow('NOTIFIER_SETTINGS: webhooks.0.name');
   });
 });

@@ -1,4 +1,9 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { IncomingHttpHeaders, Server } from 'node:http';
+import { createServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { verify } from '../../lambda/flink-alerting/notifier/signing';
 import { freePort } from '../helpers/moto-global-setup';
 
@@ -12,8 +17,30 @@ export interface ReceivedRequest {
   readonly status: number;
 }
 
+/** A throwaway self-signed certificate for 127.0.0.1 (the notifier posts over https only). */
+function selfSignedCertificate(): { key: Buffer; cert: Buffer } {
+  const dir = mkdtempSync(join(tmpdir(), 'webhook-receiver-'));
+  try {
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1'].concat([
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ]),
+      { stdio: 'ignore' },
+    );
+    return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /**
- * A local webhook receiver, as a customer would run one: it checks the HMAC signature and the
+ * A local webhook receiver (https, self-signed: clients in tests must accept its certificate), as a customer would run one: it checks the HMAC signature and the
  * timestamp, answers 401 to a bad one, and can be told to fail the next requests (with a status
  * and optional Retry-After) to exercise the notifier's retries and dead-letter path.
  */
@@ -27,7 +54,7 @@ export class WebhookReceiver {
 
   async start(): Promise<void> {
     const port = await freePort();
-    this.server = createServer((req, res) => {
+    this.server = createServer(selfSignedCertificate(), (req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -50,7 +77,7 @@ export class WebhookReceiver {
       });
     });
     await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${port}/hooks/alerts`;
+    this.url = `https://127.0.0.1:${port}/hooks/alerts`;
   }
 
   /** The next `count` requests get `status` (then the receiver accepts again). */

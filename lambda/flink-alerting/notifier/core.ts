@@ -11,7 +11,7 @@ import type {
 } from './ports';
 import { renderEmail, renderWebhookBody, sortAlerts } from './render';
 import { PermanentError, RetriesExhaustedError, RetryableError, type RetryPolicy, withRetries } from './retry';
-import type { NotifierSettings } from './settings';
+import { type NotifierSettings, parseWebhookUrl } from './settings';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign } from './signing';
 
 // The notifier: one batch of alert records in, one grouped message per channel out.
@@ -44,6 +44,8 @@ export interface BatchSummary {
   /** Alerts sent to at least one channel in this batch. */
   readonly notified: number;
   readonly channels: ReadonlyArray<{ name: string; alerts: number; ok: boolean; attempts: number; error?: string }>;
+  /** Records that broke the contract (dead-lettered), with the reason. */
+  readonly rejected: ReadonlyArray<{ topic: string; partition: number; offset: number; reason: string }>;
 }
 
 export async function processBatch(records: readonly AlertRecord[], deps: NotifierDeps): Promise<BatchSummary> {
@@ -130,6 +132,11 @@ export async function processBatch(records: readonly AlertRecord[], deps: Notifi
     duplicates,
     notified: pending.filter((p) => (outcome.get(alertKey(p.alert))?.delivered.length ?? 0) > 0).length,
     channels: channelResults,
+    rejected: deadLetters.flatMap((d) =>
+      d.reason === 'malformed'
+        ? [{ topic: d.record.topic, partition: d.record.partition, offset: d.record.offset, reason: d.error }]
+        : [],
+    ),
   };
 }
 
@@ -159,12 +166,20 @@ export function webhookChannel(
     accepts: (alert) => matchesSeverity(settings.severities, alert),
     deliver: async (alerts) => {
       const { body, deliveryId } = renderWebhookBody(alerts);
+      const urlValue = await deps.secrets.get(settings.urlSecretArn);
+      let url: string;
+      try {
+        url = parseWebhookUrl(urlValue, settings.urlSecretArn).href;
+      } catch (e) {
+        // A wrong secret value does not fix itself between attempts.
+        throw new PermanentError((e as Error).message);
+      }
       const secret = await deps.secrets.get(settings.secretArn);
       const timestamp = Math.floor(deps.clock.now().getTime() / 1000);
       let response;
       try {
         response = await deps.poster.post({
-          url: settings.url,
+          url,
           body,
           headers: {
             'content-type': 'application/json',
@@ -175,10 +190,10 @@ export function webhookChannel(
           },
         });
       } catch (e) {
-        throw new RetryableError(`POST ${redact(settings.url)} failed: ${(e as Error).message}`);
+        throw new RetryableError(`POST ${redact(url)} failed: ${(e as Error).message}`);
       }
       if (response.status >= 200 && response.status < 300) return;
-      const message = `POST ${redact(settings.url)} answered HTTP ${response.status}`;
+      const message = `POST ${redact(url)} answered HTTP ${response.status}`;
       if (response.status === 408 || response.status === 429 || response.status >= 500) {
         throw new RetryableError(
           message,

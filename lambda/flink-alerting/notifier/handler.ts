@@ -10,6 +10,7 @@ import {
   systemClock,
 } from './adapters';
 import { type Channel, emailChannel, type NotifierDeps, processBatch, webhookChannel } from './core';
+import { logBatch } from './log';
 import type { AlertRecord } from './ports';
 import { parseNotifierSettings } from './settings';
 
@@ -64,7 +65,7 @@ export async function handler(event: MSKEvent): Promise<void> {
   const records = recordsOf(event);
   try {
     const summary = await processBatch(records, deps);
-    logger.info('batch processed', { ...summary });
+    logBatch(logger, summary);
     metrics.addMetric('AlertsReceived', MetricUnit.Count, summary.records - summary.tombstones);
     metrics.addMetric('AlertsNotified', MetricUnit.Count, summary.notified);
     metrics.addMetric('AlertsDuplicate', MetricUnit.Count, summary.duplicates);

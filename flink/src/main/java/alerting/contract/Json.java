@@ -237,6 +237,7 @@ public final class Json {
         if (n == null || !n.isObject()) {
             throw new ContractException(path + ": expected a JSON object");
         }
+        onlyFields(n, path, MONITOR_FIELDS);
         if (n.has("version")) {
             JsonNode v = n.get("version");
             checkVersion(v.isInt() ? v.intValue() : -1, path + ".");
@@ -279,6 +280,7 @@ public final class Json {
             throw new ContractException(
                     path + ".window: required, e.g. {\"size\": \"PT30S\", \"slide\": \"PT30S\"}");
         }
+        onlyFields(window, path + ".window", WINDOW_FIELDS);
         m.windowSizeMs = positiveDuration(window, "size", path + ".window");
         m.windowSlideMs =
                 window.has("slide")
@@ -322,10 +324,12 @@ public final class Json {
         String type = text(c, "type", path, true);
         switch (type) {
             case "threshold":
+                onlyFields(c, path, THRESHOLD_FIELDS);
                 return Condition.threshold(
                         operator(c, "operator", path), number(c, "value", path, true));
             case "baseline":
                 {
+                    onlyFields(c, path, BASELINE_FIELDS);
                     String dir = text(c, "direction", path, true);
                     Condition.Direction direction;
                     if ("above".equals(dir)) {
@@ -360,6 +364,7 @@ public final class Json {
                                             + ".fallback: expected {\"operator\": \">\", \"value\":"
                                             + " 300}");
                         }
+                        onlyFields(fb, path + ".fallback", FALLBACK_FIELDS);
                         fallbackOp = operator(fb, "operator", path + ".fallback");
                         fallbackValue = number(fb, "value", path + ".fallback", true);
                     }
@@ -370,6 +375,55 @@ public final class Json {
                 throw new ContractException(
                         path + ".type: expected threshold or baseline, got \"" + type + "\"");
         }
+    }
+
+    // Monitor contract v1 fields: a misspelt field ("severty") is refused rather than ignored, so
+    // the monitor is dead-lettered instead of running with a default.
+    private static final List<String> MONITOR_FIELDS =
+            List.of(
+                    "version", "id", "source", "metric", "aggregation", "groupBy", "window",
+                    "condition", "for", "recoverAfter", "severity", "enabled");
+    private static final List<String> WINDOW_FIELDS = List.of("size", "slide");
+    private static final List<String> THRESHOLD_FIELDS = List.of("type", "operator", "value");
+    private static final List<String> BASELINE_FIELDS =
+            List.of("type", "direction", "deviations", "minSamples", "fallback");
+    private static final List<String> FALLBACK_FIELDS = List.of("operator", "value");
+
+    private static void onlyFields(JsonNode n, String path, List<String> known) {
+        Iterator<String> names = n.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                throw new ContractException(
+                        path
+                                + "."
+                                + printableName(name)
+                                + ": unknown field (known: "
+                                + String.join(", ", known)
+                                + ")");
+            }
+        }
+    }
+
+    /** A field name as is when plain ASCII, else quoted with the rest escaped; at most 64 characters. */
+    static String printableName(String name) {
+        if (name.length() > 64) {
+            return printableName(name.substring(0, 64)) + "...";
+        }
+        if (!name.isEmpty()
+                && name.chars()
+                        .allMatch(ch -> ch < 128 && (Character.isLetterOrDigit(ch) || ch == '_' || ch == '-'))) {
+            return name;
+        }
+        StringBuilder b = new StringBuilder("\"");
+        for (char ch : name.toCharArray()) {
+            if (ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\') {
+                b.append(ch);
+            } else {
+                b.append(String.format("\\u%04x", (int) ch));
+            }
+        }
+        return b.append('"').toString();
     }
 
     private static Operator operator(JsonNode n, String field, String path) {

@@ -174,6 +174,8 @@ public final class LocalRunner {
             monitors = Json.parseMonitorList(Files.readString(monitorsFile, StandardCharsets.UTF_8));
         } catch (ContractException e) {
             throw new UsageException(monitorsFile + ": " + e.getMessage());
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new UsageException("--monitors: expected UTF-8 JSON text, got " + monitorsFile + " with bytes that are not UTF-8");
         }
         JobConfig cfg = jobConfig(opts);
         int parallelism = parallelism(opts.get("parallelism"));

@@ -128,6 +128,32 @@ class JsonTest {
                 .hasMessage("monitor.condition.direction: expected above or below, got \"up\"");
         assertThatThrownBy(() -> Json.parseMonitorList("{\"x\":1}"))
                 .hasMessageStartingWith("monitors: expected a JSON array");
+        assertThatThrownBy(() -> Json.parseMonitor(good.replace("\"severity\"", "\"severty\"")))
+                .hasMessage("monitor.severty: unknown field (known: version, id, source, metric, aggregation,"
+                        + " groupBy, window, condition, for, recoverAfter, severity, enabled)");
+    }
+
+    @Test
+    void unknownFieldsAreRefusedAtEveryLevel() {
+        String good =
+                "{\"id\":\"m\",\"source\":\"vdi\",\"metric\":\"x\",\"aggregation\":\"avg\","
+                        + "\"window\":{\"size\":\"PT30S\"},"
+                        + "\"condition\":{\"type\":\"threshold\",\"operator\":\">\",\"value\":1},\"severity\":\"s\"}";
+        assertThat(Json.parseMonitor(good.replace("{\"id\"", "{\"version\":1,\"id\""))).isNotNull();
+        assertThatThrownBy(() -> Json.parseMonitor(good.replace("\"size\"", "\"slide\":\"PT30S\",\"sise\"")))
+                .hasMessage("monitor.window.sise: unknown field (known: size, slide)");
+        assertThatThrownBy(() -> Json.parseMonitor(good.replace("\"value\":1", "\"value\":1,\"valeu\":2")))
+                .hasMessage("monitor.condition.valeu: unknown field (known: type, operator, value)");
+        assertThatThrownBy(
+                        () ->
+                                Json.parseMonitor(
+                                        good.replace(
+                                                "{\"type\":\"threshold\",\"operator\":\">\",\"value\":1}",
+                                                "{\"type\":\"baseline\",\"direction\":\"above\",\"deviations\":3,"
+                                                        + "\"fallback\":{\"operator\":\">\",\"value\":1,\"for\":\"PT1M\"}}")))
+                .hasMessage("monitor.condition.fallback.for: unknown field (known: operator, value)");
+        assertThatThrownBy(() -> Json.parseMonitor(good.replace("{\"id\"", "{\"\u202eid\":1,\"id\"")))
+                .hasMessageStartingWith("monitor.\"\\u202eid\": unknown field");
     }
 
     @Test

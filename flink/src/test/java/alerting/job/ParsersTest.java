@@ -44,6 +44,8 @@ class ParsersTest {
         mismatched.offset = 42L;
         h.processElement(mismatched, 0);
         h.processElement(RawRecord.of(null, "{\"id\":\"x\"}"), 0);
+        String misspelt = sample.replace("\"severity\"", "\"severty\"");
+        h.processElement(RawRecord.of("vdi-latency-high", misspelt), 0);
 
         List<MonitorUpdate> out = values(h.getOutput());
         assertThat(out).hasSize(2);
@@ -56,7 +58,10 @@ class ParsersTest {
         assertThat(dead).extracting(d -> d.error)
                 .containsExactly(
                         "monitor.id: \"vdi-latency-high\" does not match the record key \"other-id\"",
-                        "monitor.source: required");
+                        "monitor.source: required",
+                        "monitor.severty: unknown field (known: version, id, source, metric, aggregation,"
+                                + " groupBy, window, condition, for, recoverAfter, severity, enabled)");
+        assertThat(dead.get(2).payload).isEqualTo(misspelt);
         assertThat(dead.get(0).topic).isEqualTo("monitors");
         assertThat(dead.get(0).offset).isEqualTo(42L);
         assertThat(dead.get(0).payload).isEqualTo(sample);

@@ -61,10 +61,25 @@ class LocalRunnerCliTest {
                 .isEqualTo(2);
         assertThat(stderr()).contains("monitors: not valid JSON");
         err.reset();
+        Files.write(monitors, new byte[] {'[', (byte) 0xff, (byte) 0xfe, ']'});
+        assertThat(run("--monitors", monitors.toString(), "--telemetry", telemetry.toString(), "--out", dir.resolve("a.jsonl").toString()))
+                .isEqualTo(2);
+        assertThat(stderr()).contains("--monitors: expected UTF-8 JSON text").doesNotContain("\tat ");
+        err.reset();
+        Files.writeString(monitors, Files.readString(good()).replace("\"severity\"", "\"severty\""));
+        assertThat(run("--monitors", monitors.toString(), "--telemetry", telemetry.toString(), "--out", dir.resolve("a.jsonl").toString()))
+                .isEqualTo(2);
+        assertThat(stderr()).contains("monitors[0].severty: unknown field");
+        assertThat(dir.resolve("a.jsonl")).doesNotExist();
+        err.reset();
         Path good = TestData.fixtures().resolve("scenarios/threshold-trigger-recover/monitors.json");
         assertThat(run("--monitors", good.toString(), "--telemetry", telemetry.toString(), "--out", "o", "--watermark.out-of-orderness", "5s"))
                 .isEqualTo(2);
         assertThat(stderr()).contains("alerting.watermark.out-of-orderness: expected an ISO-8601 duration");
+    }
+
+    private static Path good() {
+        return TestData.fixtures().resolve("scenarios/threshold-trigger-recover/monitors.json");
     }
 
     @Test

@@ -1,0 +1,48 @@
+// The notifier's structured log lines as CloudWatch receives them (Powertools JSON on stdout).
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createLogger } from '../../lambda/shared/powertools';
+import { logBatch } from '../../lambda/flink-alerting/notifier/log';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+function capture(fn: () => void): Array<Record<string, unknown>> {
+  const lines: string[] = [];
+  const collect = (chunk: unknown): boolean => {
+    lines.push(String(chunk));
+    return true;
+  };
+  vi.spyOn(process.stdout, 'write').mockImplementation(collect);
+  vi.spyOn(process.stderr, 'write').mockImplementation(collect);
+  fn();
+  return lines
+    .join('')
+    .split('\n')
+    .filter((l) => l.trim().startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+describe('notifier logs', () => {
+  it('keeps the reason of a dead-lettered record in its log line (not under the reserved key message)', () => {
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
+    vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'notifier-test');
+    const logger = createLogger();
+    const reason = 'status: expected one of TRIGGERED, RECOVERED, got "FIRING"';
+    const lines = capture(() =>
+      logBatch(logger, {
+        records: 1,
+        tombstones: 0,
+        malformed: 1,
+        duplicates: 0,
+        notified: 0,
+        channels: [],
+        rejected: [{ topic: 'alerts', partition: 0, offset: 7, reason }],
+      }),
+    );
+    const rejected = lines.find((l) => l.message === 'alert record dead-lettered');
+    expect(rejected).toMatchObject({ level: 'WARN', reason, topic: 'alerts', offset: 7 });
+    expect(lines.find((l) => l.message === 'batch processed')).toMatchObject({ malformed: 1 });
+    expect(lines.some((l) => String(l.message).includes('reserved key'))).toBe(false);
+  });
+});
