@@ -32,7 +32,8 @@ export type LedgerResult = ApplyOutcome | { readonly kind: 'rejected'; readonly 
 export function createLedgerHandler(deps: LedgerDeps): (event: unknown) => Promise<LedgerResult> {
   const { logger, metrics } = deps;
   const reject = async (reason: RejectionReason, message: string, event: unknown): Promise<LedgerResult> => {
-    logger.warn('event rejected', { reason, message });
+    // Powertools reserves the key `message` (an extra key of that name is dropped).
+    logger.warn('event rejected', { reason, detail: message });
     await deps.reject({ reason, message, event });
     emitWithDimension(metrics, METRIC.rejected, { name: 'reason', value: reason }, 1);
     return { kind: 'rejected', reason };

@@ -31,7 +31,8 @@ export function createPublisherHandler(deps: PublisherDeps): (event: unknown) =>
     message: string,
     event: unknown,
   ) => {
-    logger.warn('event rejected', { reason, message });
+    // Powertools reserves the key `message` (an extra key of that name is dropped).
+    logger.warn('event rejected', { reason, detail: message });
     await deps.reject({ reason, message, event });
     emitWithDimension(metrics, METRIC.rejected, { name: 'reason', value: reason }, 1);
     return 'rejected' as const;
