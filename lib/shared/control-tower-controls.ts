@@ -8,6 +8,7 @@ import {
   Stack,
   Validations,
 } from 'aws-cdk-lib';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct, IConstruct } from 'constructs';
@@ -27,8 +28,11 @@ export interface ControlAcknowledgement {
   readonly rule: string;
   /** CloudFormation resource type the control evaluates. */
   readonly type: string;
-  /** Whether the resource is one the reason is true for (its properties as CloudFormation names them). */
-  readonly holds: (prop: (name: string) => unknown) => boolean;
+  /**
+   * Whether the resource is one the reason is true for: its properties as CloudFormation names them,
+   * and the resource itself for what lies next to it.
+   */
+  readonly holds: (prop: (name: string) => unknown, resource: CfnResource) => boolean;
   readonly reason: string;
 }
 
@@ -78,9 +82,10 @@ export const CONTROL_ACKNOWLEDGEMENTS: readonly ControlAcknowledgement[] = [
     control: 'CT.ELASTICLOADBALANCING.PR.6',
     rule: 'elbv2_logging_enabled_check',
     type: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
-    holds: (prop) => prop('Type') === 'network',
+    holds: (prop, resource) => prop('Type') === 'network' && listenersAreTcp(resource),
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-access-logs.html
     reason:
-      'Network load balancer: access logs record TLS requests only, and its listeners are TCP; the VPC has flow logs.',
+      'Network load balancer whose listeners are all TCP: its access logs would record TLS requests only, so they stay empty.',
   },
   {
     control: 'CT.STEPFUNCTIONS.PR.2',
@@ -101,7 +106,7 @@ export const CONTROL_ACKNOWLEDGEMENTS: readonly ControlAcknowledgement[] = [
     control: 'CT.S3.PR.2',
     rule: 's3_bucket_logging_enabled_check',
     type: 'AWS::S3::Bucket',
-    holds: (prop) => isVersionedKmsBucket(prop),
+    holds: (prop) => isVersionedKmsBucket(prop) && prop('PublicAccessBlockConfiguration') !== undefined,
     reason:
       'Versioned, KMS-encrypted bucket with public access blocked; logging its access would need a further bucket (accepted).',
   },
@@ -121,6 +126,14 @@ export const CONTROL_ACKNOWLEDGEMENTS: readonly ControlAcknowledgement[] = [
       'Versioned bucket: an overwritten or deleted object stays as a noncurrent version for the lifecycle period (accepted instead of Object Lock).',
   },
 ];
+
+/** The load balancer's listeners (beside it in its L2 construct) are all TCP. */
+function listenersAreTcp(resource: CfnResource): boolean {
+  const listeners = (resource.node.scope?.node.findAll() ?? []).filter(
+    (c): c is elbv2.CfnListener => c instanceof elbv2.CfnListener,
+  );
+  return listeners.length > 0 && listeners.every((l) => l.protocol === 'TCP');
+}
 
 function isVersionedKmsBucket(prop: (name: string) => unknown): boolean {
   const versioning = prop('VersioningConfiguration') as { status?: string; Status?: string } | undefined;
@@ -158,11 +171,13 @@ class AcknowledgeControls implements IAspect {
 
   visit(node: IConstruct): void {
     if (!CfnResource.isCfnResource(node)) return;
+    const acknowledgements = this.acknowledgements.filter((a) => a.type === node.cfnResourceType);
+    if (acknowledgements.length === 0) return;
     const props = cfnProperties(node);
     const byName = new Map(Object.entries(props).map(([k, v]) => [k.toLowerCase(), v]));
     const prop = (name: string) => byName.get(name.toLowerCase());
-    for (const ack of this.acknowledgements) {
-      if (ack.type === node.cfnResourceType && ack.holds(prop)) {
+    for (const ack of acknowledgements) {
+      if (ack.holds(prop, node)) {
         Validations.of(node).acknowledge({ id: `${PLUGIN}::${ack.rule}`, reason: `${ack.control}: ${ack.reason}` });
       }
     }
