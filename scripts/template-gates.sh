@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Template gates over a synthesized cloud assembly: cfn-lint (zero errors and warnings), checkov
-# (findings fixed, or skipped with a reason in .checkov.yaml) and the IAM gate (every policy action
-# and resource checked against AWS's service authorization data; `*` acknowledged in .iam-gate.yaml).
+# Template gates over a synthesized cloud assembly: cfn-lint with AWS's Serverless Rules (zero errors
+# and warnings; acknowledgements with a reason in .cfn-lint-gate.yaml), checkov (findings fixed, or
+# skipped with a reason in .checkov.yaml) and the IAM gate (every policy action and resource checked
+# against AWS's service authorization data, and parliament's checks; acknowledged in .iam-gate.yaml).
 # Usage: scripts/template-gates.sh [cdk.out]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,8 +14,8 @@ if [ ${#templates[@]} -eq 0 ]; then
   echo "template gates: no templates in $out (run npm run synth first)" >&2
   exit 1
 fi
-echo "cfn-lint: ${#templates[@]} templates"
-.venv/bin/cfn-lint --non-zero-exit-code warning -- "${templates[@]}"
+echo "cfn-lint and serverless rules: ${#templates[@]} templates"
+.venv/bin/python scripts/cfn-lint-gate.py --acknowledgements .cfn-lint-gate.yaml -- "${templates[@]}"
 echo "checkov: ${#templates[@]} templates"
 log=$(mktemp)
 status=0
@@ -26,6 +27,6 @@ if [ "$status" -ne 0 ]; then
   echo "checkov failed: fix the findings above or skip them with a reason in .checkov.yaml" >&2
   exit "$status"
 fi
-echo "IAM gate: ${#templates[@]} templates"
-.venv/bin/python scripts/iam-gate.py --acknowledgements .iam-gate.yaml -- "${templates[@]}"
+echo "IAM gate and parliament: ${#templates[@]} templates"
+.venv/bin/python scripts/iam-gate.py --acknowledgements .iam-gate.yaml --parliament -- "${templates[@]}"
 echo "template gates passed"

@@ -32,11 +32,11 @@ npx prettier --check --log-level warn .
 step "Unit and integration tests"
 npx vitest run
 
-step "Synth of the example config (cdk-nag and CloudFormation schema validation)"
+step "Synth of the example config (cdk-nag, CloudFormation schema validation, Control Tower proactive controls)"
 rm -rf cdk.out
 npx cdk synth --quiet
 
-step "Template gates (cfn-lint, checkov)"
+step "Template gates (cfn-lint with serverless rules, checkov, IAM gate with parliament)"
 bash scripts/template-gates.sh cdk.out
 
 if [ -f flink/pom.xml ]; then
