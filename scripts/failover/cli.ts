@@ -95,7 +95,8 @@ function regionList(value: string, flag: string): string[] {
 
 function positiveInt(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
+  // Digits only: Number() would also take ' ', '0x10' and '1e3'.
+  const n = /^\d{1,9}$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n <= 0)
     throw new UsageError(`${flag}: expected a positive whole number, got ${JSON.stringify(value)}`);
   return n;
@@ -145,7 +146,7 @@ export async function main(argv: readonly string[], io: Io, env: NodeJS.ProcessE
     const name = v.name ?? 'service';
     const envRegion = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
     const hold = v['hold-seconds'];
-    if (hold !== undefined && !(Number.isFinite(Number(hold)) && Number(hold) >= 0)) {
+    if (hold !== undefined && !/^\d{1,6}(\.\d{1,3})?$/.test(hold)) {
       throw new UsageError(`--hold-seconds: expected a number of seconds, got ${JSON.stringify(hold)}`);
     }
     const overrides = list(v['override-safety-rules']);
