@@ -125,7 +125,7 @@ export class AlertNotifier extends Construct {
       skipCheckov(
         secret.node.defaultChild as CfnResource,
         'CKV_AWS_149',
-        'Only the notifier role may read the signing key (grant below); the AWS managed key avoids a key per secret.',
+        'Encrypted with the AWS managed key (a key per secret adds only administration). The secret has no resource policy: whoever IAM allows in this account may read it; this app grants that to the notifier role only (below).',
       );
       secrets[webhook.name] = secret;
     }
