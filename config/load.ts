@@ -159,9 +159,12 @@ function flowTooDeep(text: string): number | undefined {
  * `? `, and in flow context also after `[`, `{` or `,`.
  */
 function valueStart(text: string, i: number, inFlow: boolean): boolean {
-  const before = text.slice(text.lastIndexOf('\n', i - 1) + 1, i).trimEnd();
-  if (before === '' || before.endsWith(':') || /(^|\s)[?-]$/.test(before)) return true;
-  return inFlow && /[[{,:]$/.test(before);
+  // Look back over blanks only, so a long line costs no more than its length.
+  let j = i - 1;
+  while (j >= 0 && (text[j] === ' ' || text[j] === '\t')) j--;
+  if (j < 0 || text[j] === '\n' || text[j] === '\r' || text[j] === ':') return true;
+  if (text[j] === '?' || text[j] === '-') return j === 0 || /\s/.test(text[j - 1]);
+  return inFlow && (text[j] === '[' || text[j] === '{' || text[j] === ',');
 }
 /** Validates an already-parsed config object. */
 export function validateConfig(data: unknown, source = '<inline>'): DeploymentConfig {

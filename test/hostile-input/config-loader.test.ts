@@ -79,6 +79,12 @@ const cases: [string, string | Buffer, RegExp][] = [
     Buffer.from('shared:\n  tags: {city: Z\xfcrich}\n', 'latin1'),
     /^expected UTF-8 YAML text, got bytes that are not UTF-8/,
   ],
+  // Brackets inside a plain scalar open nothing; scanning them must stay linear (a 240 KB line).
+  [
+    'a long line of brackets inside a plain scalar',
+    `a: ${'x['.repeat(120_000)}\n`,
+    /^shared: expected object, got nothing/,
+  ],
   ['empty file', '', /^shared: expected object, got nothing \(the field is required\)$/],
   ['whitespace-only file', '  \n\n   \n', /^shared: expected object, got nothing/],
   ['a list instead of a mapping', '- shared\n- {}\n', /^\(root\): expected object, got an array of 2$/],
