@@ -27,9 +27,9 @@ try {
   enableControlTowerControls(app);
 } catch (e) {
   if (e instanceof ConfigError) {
-    // Stop before any stack is built, with one line per bad field.
-    process.stderr.write(`${e.message}\n`);
-    process.exit(1);
+    // Stop before any stack is built, with one line per problem, each naming the file and field.
+    process.stderr.write(`${e.lines().join('\n')}\n`);
+    process.exit(2);
   }
   throw e;
 }

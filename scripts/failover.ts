@@ -14,7 +14,13 @@ main(process.argv.slice(2), {
     process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write(`FAILED: ${(e as Error).stack ?? String(e)}\n`);
+    // An unexpected error: one line, the stack only with DEBUG=1.
+    const error = e as Error;
+    process.stderr.write(
+      process.env.DEBUG
+        ? `FAILED: ${error.stack ?? String(e)}\n`
+        : `FAILED: ${error.name}: ${String(error.message).replace(/\s+/g, ' ')} (DEBUG=1 shows the stack)\n`,
+    );
     process.exitCode = 1;
   },
 );

@@ -4,13 +4,15 @@
 // compare, render, send), with the caller's AWS credentials and the SDK's standard endpoint settings.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDbStateStore } from '../lambda/sms-monitor/adapters/dynamodb-state-store';
 import { SesMailer } from '../lambda/sms-monitor/adapters/ses-mailer';
 import { SmsVoiceRegistrationApi } from '../lambda/sms-monitor/adapters/sms-voice-api';
 import { runReport } from '../lambda/sms-monitor/core/run-report';
 import { type MonitorSettings, monitorSettings } from '../lambda/sms-monitor/core/settings';
+import { regionProblem } from '../config/schema/common';
 
 export const USAGE = `Usage: npm run sms:report -- --regions <r1,r2> [options]
 
@@ -19,7 +21,7 @@ Reads every AWS End User Messaging SMS registration in the given Regions with yo
 sends. Nothing is sent unless --send is given.
 
 Options:
-  --regions <r1,r2>          Regions to read (required)
+  --regions <r1,r2>          Regions to read (required; each once: a repeated Region is refused)
   --out <file>               write the HTML report to <file>
   --text <file>              write the plain-text report to <file>
                              (with neither --out nor --text, the plain text goes to stdout)
@@ -38,7 +40,8 @@ Options:
 Endpoints: the SDK's standard settings apply, for example AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2,
 AWS_ENDPOINT_URL_SESV2, AWS_ENDPOINT_URL_DYNAMODB or AWS_ENDPOINT_URL.
 
-Exit status: 0 done, 1 the report failed (the error is printed), 2 bad arguments.`;
+Exit status: 0 done, 1 the report failed (the error is printed), 2 bad arguments.
+Output files are written only when the whole report succeeded (DEBUG=1 shows stack traces).`;
 
 class UsageError extends Error {}
 
@@ -84,6 +87,32 @@ export function parseOptions(argv: readonly string[]): Options | 'help' {
     .split(',')
     .map((r) => r.trim())
     .filter(Boolean);
+  if (regions.length === 0) throw new UsageError('--regions: expected a comma-separated list of Regions, got nothing');
+  // A repeated Region is refused rather than dropped: it is usually a typo for another Region.
+  regions.forEach((r, i) => {
+    const problem = regionProblem(r);
+    if (problem) throw new UsageError(`--regions: ${problem}, got ${JSON.stringify(r)}`);
+    if (regions.indexOf(r) !== i) throw new UsageError(`--regions: ${r} is listed twice (list each Region once)`);
+  });
+  const sesRegion = v['ses-region'];
+  if (sesRegion !== undefined && regionProblem(sesRegion)) {
+    throw new UsageError(`--ses-region: ${regionProblem(sesRegion)}, got ${JSON.stringify(sesRegion)}`);
+  }
+  for (const flag of ['out', 'text'] as const) {
+    const file = v[flag];
+    if (file === undefined) continue;
+    if (file.trim() === '') throw new UsageError(`--${flag}: expected a file name, got nothing`);
+    const dir = dirname(resolve(file));
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+      throw new UsageError(`--${flag}: expected a file in an existing directory, got ${JSON.stringify(file)}`);
+    }
+    if (existsSync(file) && statSync(file).isDirectory()) {
+      throw new UsageError(`--${flag}: expected a file, got the directory ${JSON.stringify(file)}`);
+    }
+  }
+  if (v.out !== undefined && v.text !== undefined && resolve(v.out) === resolve(v.text)) {
+    throw new UsageError(`--text: expected a file other than --out's, got ${JSON.stringify(v.text)} for both`);
+  }
   if (v.send && (!v.from || !v.to)) throw new UsageError('--send needs --from <address> and --to <addresses>');
   const integer = (name: string, value: string): number => {
     if (!/^\d+$/.test(value)) throw new UsageError(`--${name} expects a whole number, got ${JSON.stringify(value)}`);
@@ -109,7 +138,7 @@ export function parseOptions(argv: readonly string[]): Options | 'help' {
       recentlyCompletedDays: '--recent-days',
     };
     throw new UsageError(
-      result.error.issues.map((i) => `${flag[String(i.path[0])] ?? i.path.join('.')}: ${i.message}`).join('\n'),
+      result.error.issues.map((i) => `${flag[String(i.path[0])] ?? i.path.join('.')}: ${i.message}`).join('; '),
     );
   }
   return {
@@ -117,7 +146,7 @@ export function parseOptions(argv: readonly string[]): Options | 'help' {
     out: v.out,
     text: v.text,
     send: v.send,
-    sesRegion: v['ses-region'] ?? regions[0],
+    sesRegion: sesRegion ?? regions[0],
     stateTable: v['state-table'],
   };
 }
@@ -128,7 +157,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     options = parseOptions(argv);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`sms:report: ${e.message}\n\nRun with --help for usage.\n`);
+      process.stderr.write(`sms:report: ${e.message.replace(/\s*\n\s*/g, ' ')} (run with --help for usage)\n`);
       return 2;
     }
     throw e;
@@ -157,8 +186,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       { send: options.send, reportKey: options.send ? `manual#${new Date().toISOString()}` : undefined },
     );
     if (result.mail) {
-      if (options.out) writeFileSync(options.out, result.mail.html);
-      if (options.text) writeFileSync(options.text, result.mail.text);
+      writeAll([
+        ...(options.out ? [[options.out, result.mail.html] as const] : []),
+        ...(options.text ? [[options.text, result.mail.text] as const] : []),
+      ]);
       if (!options.out && !options.text) process.stdout.write(result.mail.text);
     }
     process.stderr.write(
@@ -169,7 +200,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     );
     return 0;
   } catch (e) {
-    process.stderr.write(`sms:report failed: ${(e as Error).message}\n`);
+    process.stderr.write(`sms:report failed: ${oneLine(e)}\n`);
     return 1;
   } finally {
     api.destroy();
@@ -178,11 +209,32 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/** The error on one line; its stack only with DEBUG=1. */
+function oneLine(e: unknown): string {
+  if (process.env.DEBUG) return (e as Error).stack ?? String(e);
+  return String((e as Error)?.message ?? e).replace(/\s+/g, ' ');
+}
+
+/** Writes every file or none: each goes to a temporary file first, renamed into place once all are written. */
+function writeAll(files: readonly (readonly [string, string])[]): void {
+  const temps: string[] = [];
+  try {
+    for (const [file, content] of files) {
+      const temp = `${file}.${process.pid}.tmp`;
+      temps.push(temp);
+      writeFileSync(temp, content, { flag: 'wx' });
+    }
+    files.forEach(([file], i) => renameSync(temps[i], file));
+  } finally {
+    for (const temp of temps) rmSync(temp, { force: true });
+  }
+}
+
 if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e: unknown) => {
-      process.stderr.write(`sms:report failed: ${(e as Error).stack ?? String(e)}\n`);
+      process.stderr.write(`sms:report failed: ${oneLine(e)}\n`);
       process.exit(1);
     },
   );

@@ -130,7 +130,7 @@ export class AlertNotifier extends Construct {
       skipCheckov(
         secret.node.defaultChild as CfnResource,
         'CKV_AWS_149',
-        'Encrypted with the AWS managed key aws/secretsmanager, which only this account can use; a customer managed key per secret would add cost and key administration.',
+        'Encrypted with the AWS managed key (a key per secret adds only administration). The secret has no resource policy: whoever IAM allows in this account may read it; this app grants that to the notifier role only (below).',
       );
       secrets[webhook.name] = secret;
     }

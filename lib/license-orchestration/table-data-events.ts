@@ -88,7 +88,7 @@ export class TableDataEvents extends Construct {
     Validations.of(this.bucket).acknowledge({
       id: 'AwsSolutions-S1',
       reason:
-        'The bucket holds only CloudTrail log files; CloudTrail itself records who reads them, and access logs of an audit bucket would need another bucket without end.',
+        "The bucket holds only this trail's log files; its policy admits only CloudTrail's writes, so reads need IAM permission in this account (and use of the key). Reads are not recorded (the trail logs the table's data events, not this bucket's); access logs of an audit bucket would need another bucket without end.",
     });
     checkovSkip(
       bucketResource,

@@ -1,4 +1,5 @@
 export * from './alarm-topic';
+export * from './cdk-function-logs';
 export * from './compliance';
 export * from './dead-letter-queue';
 export * from './platform-stack';

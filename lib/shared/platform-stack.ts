@@ -2,6 +2,7 @@ import { Aspects, type RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { AlarmTopic } from './alarm-topic';
+import { RetainCdkFunctionLogs } from './cdk-function-logs';
 import type { LogLevel } from './standard-function';
 import { type StackEnvironment, stackName } from './stack-naming';
 import { applyTags } from './tagging';
@@ -49,6 +50,7 @@ export class PlatformStack extends Stack {
     this.operations = props.operations;
     applyTags(this, { ...props.operations.tags, system: props.system, 'managed-by': 'aws-cdk' });
     Aspects.of(this).add(new AcceptRoleDependency());
+    Aspects.of(this).add(new RetainCdkFunctionLogs(props.operations.logRetention, props.operations.removalPolicy));
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', {
       emails: props.operations.alarmEmails,
       existingTopicArns: props.operations.existingAlarmTopicArns,

@@ -1,6 +1,7 @@
 // Argument parsing and help of `npm run failover`. `main` returns the exit code, so tests run the
 // tool in-process exactly as the command line does.
 import { parseArgs } from 'node:util';
+import { regionProblem } from '../../config/schema/common';
 import { parameterNames, type Side } from '../../lambda/privatelink-failover/manifest';
 import { type CommonOptions, EXIT, type Io, runActivate, runDrill, runManifest, runStatus } from './commands';
 
@@ -33,6 +34,10 @@ Cluster endpoints (the first that applies):
   (the manifest's list)          Resolved at deploy time and published with the manifest.
   --describe-cluster             Ask the ARC control plane (DescribeCluster) for the list. Also done
                                  automatically, as a last resort, when no listed endpoint answers.
+  --allow-local-endpoints        Also accept http(s) endpoints on loopback hosts (local test peers).
+                                 Otherwise every endpoint, whatever its source, must be
+                                 https://<id>.route53-recovery-cluster.<region>.amazonaws.com/...
+                                 in a known Region, or the tool stops before any request.
 
   The endpoints are tried in turn, starting with the last one that answered. Each attempt has a
   short timeout, so an endpoint that refuses connections, accepts and never answers, answers
@@ -76,9 +81,22 @@ function list(value: string | undefined): string[] {
     .filter((s) => s.length > 0);
 }
 
+/** A comma-separated list of known Regions, each once. */
+function regionList(value: string, flag: string): string[] {
+  const regions = list(value);
+  if (regions.length === 0) throw new UsageError(`${flag}: expected a comma-separated list of Regions, got nothing`);
+  regions.forEach((r, i) => {
+    const problem = regionProblem(r);
+    if (problem) throw new UsageError(`${flag}: ${problem}, got ${JSON.stringify(r)}`);
+    if (regions.indexOf(r) !== i) throw new UsageError(`${flag}: ${r} is listed twice`);
+  });
+  return regions;
+}
+
 function positiveInt(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
+  // Digits only: Number() would also take ' ', '0x10' and '1e3'.
+  const n = /^\d{1,9}$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n <= 0)
     throw new UsageError(`${flag}: expected a positive whole number, got ${JSON.stringify(value)}`);
   return n;
@@ -101,6 +119,7 @@ export async function main(argv: readonly string[], io: Io, env: NodeJS.ProcessE
         'ssm-regions': { type: 'string' },
         'cluster-endpoints': { type: 'string' },
         'describe-cluster': { type: 'boolean', default: false },
+        'allow-local-endpoints': { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
         'override-safety-rules': { type: 'string' },
         'timeout-ms': { type: 'string' },
@@ -113,7 +132,7 @@ export async function main(argv: readonly string[], io: Io, env: NodeJS.ProcessE
       },
     });
   } catch (e) {
-    io.err(`${(e as Error).message}\n\nRun with --help for usage.`);
+    io.err(`${(e as Error).message.replace(/\s*\n\s*/g, ' ')} (run with --help for usage)`);
     return EXIT.usage;
   }
   const { values: v, positionals } = parsed;
@@ -127,7 +146,7 @@ export async function main(argv: readonly string[], io: Io, env: NodeJS.ProcessE
     const name = v.name ?? 'service';
     const envRegion = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
     const hold = v['hold-seconds'];
-    if (hold !== undefined && !(Number.isFinite(Number(hold)) && Number(hold) >= 0)) {
+    if (hold !== undefined && !/^\d{1,6}(\.\d{1,3})?$/.test(hold)) {
       throw new UsageError(`--hold-seconds: expected a number of seconds, got ${JSON.stringify(hold)}`);
     }
     const overrides = list(v['override-safety-rules']);
@@ -139,11 +158,14 @@ export async function main(argv: readonly string[], io: Io, env: NodeJS.ProcessE
     options = {
       manifestFile: v.manifest,
       parameterName: v.parameter ?? parameterNames(name).manifest,
-      ssmRegions: v['ssm-regions']
-        ? list(v['ssm-regions'])
-        : [...new Set([...(envRegion ? [envRegion] : []), 'us-west-2', 'us-east-1'])],
+      ssmRegions:
+        v['ssm-regions'] !== undefined
+          ? regionList(v['ssm-regions'], '--ssm-regions')
+          : // An unknown AWS_REGION is left out: it would only cost a failed call before the defaults.
+            [...new Set([...(envRegion && !regionProblem(envRegion) ? [envRegion] : []), 'us-west-2', 'us-east-1'])],
       endpointsFile: v['cluster-endpoints'],
       describeCluster: v['describe-cluster'] ?? false,
+      allowLocalEndpoints: v['allow-local-endpoints'] ?? false,
       attemptTimeoutMs: positiveInt(v['timeout-ms'], '--timeout-ms', 1000),
       deadlineMs: positiveInt(v['deadline-ms'], '--deadline-ms', 20_000),
       dryRun: v['dry-run'] ?? false,
@@ -164,7 +186,7 @@ export async function main(argv: readonly string[], io: Io, env: NodeJS.ProcessE
       throw new UsageError(`${command}: unexpected ${JSON.stringify(rest[0])}`);
     }
   } catch (e) {
-    io.err(`${(e as Error).message}\n\nRun with --help for usage.`);
+    io.err(`${(e as Error).message.replace(/\s*\n\s*/g, ' ')} (run with --help for usage)`);
     return EXIT.usage;
   }
   switch (command) {
@@ -177,10 +199,12 @@ export async function main(argv: readonly string[], io: Io, env: NodeJS.ProcessE
     case 'manifest':
       return runManifest(options, io);
     case undefined:
-      io.err(`missing command\n\n${HELP}`);
+      io.err('missing command: expected status, activate, drill or manifest (run with --help for usage)');
       return EXIT.usage;
     default:
-      io.err(`unknown command ${JSON.stringify(command)}\n\nRun with --help for usage.`);
+      io.err(
+        `unknown command ${JSON.stringify(command)}: expected status, activate, drill or manifest (run with --help for usage)`,
+      );
       return EXIT.usage;
   }
 }

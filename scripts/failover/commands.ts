@@ -10,6 +10,7 @@ import {
 } from '../../lambda/privatelink-failover/manifest';
 import { Route53Rest } from '../../lambda/privatelink-failover/route53-rest';
 import { ArcRejectedError, type Attempt, ClusterConnection, NoEndpointAnsweredError } from './cluster-connection';
+import { checkClusterEndpoints } from './endpoint-policy';
 import {
   endpointsFromDescribeCluster,
   endpointsFromFile,
@@ -33,6 +34,8 @@ export interface CommonOptions {
   readonly ssmRegions: readonly string[];
   readonly endpointsFile?: string;
   readonly describeCluster: boolean;
+  /** Accept http(s) cluster endpoints on loopback hosts (local test peers). */
+  readonly allowLocalEndpoints?: boolean;
   readonly attemptTimeoutMs: number;
   readonly deadlineMs: number;
   readonly dryRun: boolean;
@@ -96,6 +99,12 @@ async function openSession(options: CommonOptions, io: Io): Promise<Session> {
     endpoints = [...manifest.clusterEndpoints];
     endpointSource = 'published';
   }
+  const where = {
+    file: `--cluster-endpoints ${options.endpointsFile}`,
+    published: 'manifest clusterEndpoints',
+    'describe-cluster': 'DescribeCluster ClusterEndpoints',
+  };
+  endpoints = checkClusterEndpoints(endpoints, where[endpointSource], options.allowLocalEndpoints ?? false);
   log(`manifest: ${manifestSource}; ${endpoints.length} cluster endpoints (${endpointSource})`);
   return { manifest, manifestSource, connection: connect(endpoints, manifest, options, io), endpointSource };
 }
@@ -153,6 +162,7 @@ async function withEndpointFallback<T>(
         .sort()
         .join('|');
     if (key(fresh) === key(session.connection.endpoints)) throw e;
+    fresh = checkClusterEndpoints(fresh, 'DescribeCluster ClusterEndpoints', options.allowLocalEndpoints ?? false);
     session.connection.destroy();
     session.connection = connect(fresh, session.manifest, options, io);
     session.endpointSource = 'describe-cluster';
@@ -248,8 +258,10 @@ function fail(
   const error = e as Error;
   let code: number = EXIT.failed;
   let message = `${error.name}: ${error.message}`;
-  if (e instanceof InputError) code = EXIT.usage;
-  else if (e instanceof ArcRejectedError && e.blockingRules.length > 0) {
+  if (e instanceof InputError) {
+    code = EXIT.usage;
+    message = error.message; // already names the argument or field
+  } else if (e instanceof ArcRejectedError && e.blockingRules.length > 0) {
     code = EXIT.rejected;
     message = `ARC refused the request (${e.code}): ${error.message}\nBlocked by ${e.blockingRules.map((arn) => ruleLabel(manifest, arn)).join(' and ')}: its wait period may still be running (wait and repeat). If the change is really needed, repeat it with --override-safety-rules ${e.blockingRules.join(',')} (see the runbook).`;
   } else if (e instanceof ArcRejectedError && e.code === 'ConflictException') {

@@ -6,7 +6,7 @@ import {
   Route53RecoveryControlConfigClient,
 } from '@aws-sdk/client-route53-recovery-control-config';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import {
   type ClusterEndpoint,
   type FailoverManifest,
@@ -23,17 +23,35 @@ export class InputError extends Error {
   }
 }
 
+/** A manifest or endpoint list is a few kilobytes; a larger file is not one. */
+const MAX_INPUT_BYTES = 1024 * 1024;
+
 function readJson(path: string, what: string): unknown {
+  let bytes: Buffer;
+  try {
+    const size = statSync(path).size;
+    if (size > MAX_INPUT_BYTES) {
+      throw new InputError(`${what} file ${path}: expected at most 1 MiB of JSON, got ${Math.ceil(size / 1024)} KiB`);
+    }
+    bytes = readFileSync(path);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`cannot read the ${what} file ${path}: ${(e as Error).message}`);
+  }
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(`cannot read the ${what} file ${path}: ${(e as Error).message}`);
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new InputError(`${what} file ${path}: expected UTF-8 JSON, got bytes that are not UTF-8 (a binary file?)`);
   }
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new InputError(`${what} file ${path} is not JSON: ${(e as Error).message}`);
+    // V8 quotes the offending text, newlines included: keep the message on one line.
+    const reason = (e as Error).message.replace(/\s+/g, ' ');
+    throw new InputError(
+      `${what} file ${path}: expected JSON, got a file that is not JSON (${reason.length > 120 ? `${reason.slice(0, 117)}...` : reason})`,
+    );
   }
 }
 

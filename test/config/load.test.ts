@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { ConfigError, loadConfig, parseConfig, placeholderAccounts, validateConfig } from '../../config/load';
+import { KNOWN_REGIONS, regionProblem } from '../../config/schema';
 import { REPO_ROOT } from '../helpers/app';
 
 /** The problems a bad config yields (fails the test if it is accepted). */
@@ -78,6 +80,46 @@ describe('deployment config', () => {
     expect(() => parseConfig('shared: {}\nshared: {}\n')).toThrow(/YAML syntax/);
   });
 
+  it('refuses a Region AWS does not publish, naming the field', () => {
+    const problems = problemsOf({
+      shared: {},
+      smsMonitor: { accounts: [{ account: '987654321098', regions: ['zz-mars-1'] }] },
+    });
+    expect(problems).toContainEqual(
+      expect.stringMatching(/^smsMonitor\.accounts\[0\]\.regions\[0\]: expected an AWS Region .*got "zz-mars-1"$/),
+    );
+  });
+
+  it("accepts every Region of aws-cdk-lib's region-info and only those", () => {
+    expect(KNOWN_REGIONS).toEqual(RegionInfo.regions.map((r) => r.name).sort());
+    for (const name of ['us-east-1', 'eu-central-2', 'ap-southeast-7', 'mx-central-1'])
+      expect(regionProblem(name)).toBeUndefined();
+    for (const name of ['zz-mars-1', 'us-east-9', 'US-EAST-1', ' us-east-1', ''])
+      expect(regionProblem(name)).toBeDefined();
+  });
+
+  it('refuses a YAML alias bomb with one line naming the file and line', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (const [name, prev] of [
+      ['b', 'a'],
+      ['c', 'b'],
+      ['d', 'c'],
+      ['e', 'd'],
+      ['f', 'e'],
+      ['g', 'f'],
+    ]) {
+      bomb.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+    }
+    expect(() => parseConfig(bomb.join('\n'), 'bomb.yaml')).toThrow(ConfigError);
+    try {
+      parseConfig(bomb.join('\n'), 'bomb.yaml');
+    } catch (e) {
+      expect((e as ConfigError).lines()).toEqual([
+        expect.stringMatching(/^bomb\.yaml: line 3: YAML aliases expand to more than 100 copies/),
+      ]);
+    }
+  });
+
   it('reports a file that cannot be read', () => {
     expect(() => loadConfig('/nonexistent/config.yaml')).toThrow(/cannot read the file/);
   });
@@ -101,8 +143,10 @@ describe('deployment config', () => {
       { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, CDK_DISABLE_VERSION_CHECK: 'true' } },
     );
     expect(result.status).not.toBe(0);
-    expect(result.stderr).toContain(`Invalid deployment config ${configPath}`);
-    expect(result.stderr).toContain('shared.logLevel: expected one of "DEBUG", "INFO", "WARN", "ERROR", got "LOUD"');
+    expect(result.stderr).toContain(
+      `${configPath}: shared.logLevel: expected one of "DEBUG", "INFO", "WARN", "ERROR", got "LOUD"`,
+    );
+    expect(result.stderr).not.toMatch(/^\s+at /m);
     const templates = existsSync(outdir) ? readdirSync(outdir).filter((f) => f.endsWith('.template.json')) : [];
     expect(templates).toEqual([]);
   });

@@ -13,7 +13,8 @@ import { cfnEvent, ResponseCollector } from './support/cfn';
 async function run(argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  // The local ARC's endpoints are loopback http.
+  const code = await main([...argv, '--allow-local-endpoints'], { out: (l) => out.push(l), err: (l) => err.push(l) });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 

@@ -20,11 +20,13 @@ function writeJson(data: unknown): string {
   return path;
 }
 
-async function run(argv: string[]) {
+/** Runs the tool; the local ARC's endpoints are loopback http, so it gets `--allow-local-endpoints` unless `strict`. */
+async function run(argv: string[], strict = false) {
   const out: string[] = [];
   const err: string[] = [];
   const started = Date.now();
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  const args = strict ? argv : [...argv, '--allow-local-endpoints'];
+  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
   return {
     code,
     out: out.join('\n'),
@@ -112,6 +114,67 @@ describe('npm run failover', () => {
     const bad = await run(['status', '--manifest', writeJson({ ...arc.manifest(), routingControls: {} })]);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('routingControls.primary.arn: expected a non-empty string');
+  });
+
+  it('calls only https ARC cluster endpoints unless --allow-local-endpoints', async () => {
+    // The local ARC's own list (http on 127.0.0.1) without the flag: refused before any request.
+    const local = await run(['status', '--manifest', manifest], true);
+    expect(local.code).toBe(2);
+    expect(local.err).toMatch(
+      /^FAILED: manifest clusterEndpoints\[0\]\.endpoint: expected https \(requests are signed\), got "http:\/\/127\.0\.0\.1:\d+\/v1" \(a local test peer needs --allow-local-endpoints\)$/,
+    );
+    expect(arc.endpoints.every((e) => e.calls.length === 0)).toBe(true);
+    const endpoints = (list: unknown) =>
+      run(['status', '--manifest', manifest, '--cluster-endpoints', writeJson(list)]);
+    const cases: [unknown, RegExp][] = [
+      [
+        [{ endpoint: 'http://abc.route53-recovery-cluster.us-west-2.amazonaws.com/v1', region: 'us-west-2' }],
+        /expected https/,
+      ],
+      [
+        [{ endpoint: 'https://abc.route53-recovery-cluster.us-west-2.evil.example/v1', region: 'us-west-2' }],
+        /expected a host <id>\.route53-recovery-cluster\.us-west-2\.amazonaws\.com/,
+      ],
+      [
+        [{ endpoint: 'https://abc.route53-recovery-cluster.us-east-1.amazonaws.com/v1', region: 'us-west-2' }],
+        /in its Region us-west-2/,
+      ],
+      [
+        [{ endpoint: 'https://abc.route53-recovery-cluster.zz-mars-1.amazonaws.com/v1', region: 'zz-mars-1' }],
+        /region: expected an AWS Region/,
+      ],
+      [
+        [{ endpoint: 'https://user@abc.route53-recovery-cluster.us-west-2.amazonaws.com/v1', region: 'us-west-2' }],
+        /no user, port/,
+      ],
+      [[{ endpoint: 'https://10.0.0.1/v1', region: 'us-west-2' }], /expected a host/],
+    ];
+    for (const [list, message] of cases) {
+      const r = await endpoints(list);
+      expect(r.code, JSON.stringify(list)).toBe(2);
+      expect(r.err).toMatch(/^FAILED: --cluster-endpoints \S+\[0\]\.endpoint: /);
+      expect(r.err).toMatch(message);
+      expect(r.err.split('\n')).toHaveLength(1);
+    }
+    // The real shape passes the check (and then fails to connect in this sandbox: not a usage error).
+    const real = await endpoints([
+      { endpoint: 'https://abc123.route53-recovery-cluster.us-west-2.amazonaws.com/v1', region: 'us-west-2' },
+    ]);
+    expect(real.err).not.toContain('.endpoint:');
+  });
+
+  it('--ssm-regions: refuses unknown, empty and repeated Regions', async () => {
+    const cases: [string, RegExp][] = [
+      ['zz-mars-1', /^--ssm-regions: expected an AWS Region .*got "zz-mars-1"/],
+      ['us-east-1,us-east-1', /^--ssm-regions: us-east-1 is listed twice/],
+      [' , ', /^--ssm-regions: expected a comma-separated list of Regions, got nothing/],
+      ['us-east-1,US-WEST-2', /did you mean us-west-2\?/],
+    ];
+    for (const [value, message] of cases) {
+      const r = await run(['status', '--ssm-regions', value]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(message);
+    }
   });
 
   it('status: reports the states, the health checks and which side the failover names serve', async () => {
@@ -372,7 +435,7 @@ describe('npm run failover', () => {
           (error, stdout, stderr) => resolve({ status: error ? Number(error.code) : 0, stdout, stderr }),
         );
       });
-    const ok = await cli(['activate', 'secondary', '--manifest', manifest, '--json', '-q']);
+    const ok = await cli(['activate', 'secondary', '--manifest', manifest, '--json', '-q', '--allow-local-endpoints']);
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, states: { secondary: 'On' } });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,6 +72,11 @@ describe('npm run sms:report', () => {
       code: 2,
       stderr: expect.stringContaining('--regions'),
     });
+    // A repeated Region is refused (usually a typo for another one), not silently merged.
+    expect(await run(['--regions', 'us-east-1,us-west-2,us-east-1'])).toMatchObject({
+      code: 2,
+      stderr: 'sms:report: --regions: us-east-1 is listed twice (list each Region once) (run with --help for usage)\n',
+    });
   });
 
   it('writes the HTML and text reports of every Region without sending', async () => {
@@ -140,8 +145,10 @@ describe('npm run sms:report', () => {
   it('fails with exit status 1 and the API error when the report cannot be built', async () => {
     fake.failNext(20, { type: 'AccessDeniedException' });
     try {
-      const { code, stderr } = await run(['--regions', 'us-east-1']);
+      const html = join(dir, 'failed.html');
+      const { code, stderr } = await run(['--regions', 'us-east-1', '--out', html]);
       expect(code).toBe(1);
+      expect(readdirSync(dir).filter((f) => f.startsWith('failed'))).toEqual([]);
       expect(stderr).toContain(
         'sms:report failed: reading SMS registrations in us-east-1 failed: injected AccessDeniedException',
       );
