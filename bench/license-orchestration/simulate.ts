@@ -24,8 +24,15 @@ goes through the ledger, change detection and sync, and the result is printed on
 /** Maximum size of an input file: far beyond any simulation, small enough to read at once. */
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
-/** Bad arguments or input files: one line on stderr, exit status 2. */
-export class UsageError extends Error {}
+/** Bad arguments or input files: one line on stderr per problem (`lines`, else the message), exit status 2. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly lines: readonly string[] = [message],
+  ) {
+    super(message);
+  }
+}
 
 function fail(message: string): never {
   throw new UsageError(message);
@@ -146,7 +153,10 @@ function loadSection(path: string) {
   try {
     config = loadConfig(path).licenseOrchestration;
   } catch (e) {
-    if (e instanceof ConfigError) return fail(`--config: ${e.source}: ${e.problems.join('; ')}`);
+    if (e instanceof ConfigError) {
+      const lines = e.lines().map((line) => `--config: ${line}`);
+      throw new UsageError(lines.join('; '), lines);
+    }
     return fail(`--config: expected a readable config file, got ${path} (${(e as Error).message.split('\n')[0]})`);
   }
   if (!config) fail(`--config: expected a config with a licenseOrchestration section, got ${path} without one`);
@@ -170,7 +180,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     events = readEvents(options.events);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`license:simulate: ${e.message} (--help for usage)\n`);
+    process.stderr.write(e.lines.map((line) => `license:simulate: ${line}`).join('\n') + ' (--help for usage)\n');
     return 2;
   }
 

@@ -1,7 +1,7 @@
 // Hostile arguments and input files for `npm run license:simulate`: each is refused before moto
 // starts with one line naming the option, exit status 2, no stack trace, and no file written.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -174,6 +174,30 @@ describe('license:simulate: hostile arguments and input files (in process)', () 
     expect(stderr).toMatch(/^license:simulate: /);
     expect(stderr.replace(/^license:simulate: /, '').replace(/ \(--help for usage\)\n$/, '')).toMatch(message);
     expect(readdirSync(dir).sort()).toEqual(before);
+  });
+
+  it('refuses a config with two problems with one line per problem, as cdk synth prints them', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'license-simulate-hostile-'));
+    const example = readFileSync(join(REPO_ROOT, 'config/example.yaml'), 'utf8');
+    const bad = example.replace(/^ {6}seats: 50$/m, '      seats: -5').replace(/^ {2}busName: .*$/m, "  busName: ''");
+    const config = file('config.yaml', bad);
+    stderr = '';
+    stdout = '';
+    vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
+    vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
+    const code = await main(['--instances', INSTANCES, '--events', EVENTS, '--config', config]);
+    vi.restoreAllMocks();
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).not.toMatch(/\s+at \S+ \(/);
+    const lines = stderr.replace(/ \(--help for usage\)\n$/, '').split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toBe(
+      `license:simulate: --config: ${config}: licenseOrchestration.busName: expected an event bus name of letters, digits and ._-, got ""`,
+    );
+    expect(lines[1].startsWith(`license:simulate: --config: ${config}: licenseOrchestration.products[0].seats: `)).toBe(
+      true,
+    );
   });
 });
 
