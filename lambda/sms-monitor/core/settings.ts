@@ -1,5 +1,6 @@
 import { RegistrationStatus } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { z } from 'zod';
+import { AWS_REGIONS, isAwsRegion } from '../../shared/aws-regions';
 
 const WEEKDAYS = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const;
 
@@ -14,7 +15,15 @@ export const monitorSettings = z.strictObject({
     .string()
     .regex(/^\d{12}$/)
     .optional(),
-  regions: z.array(z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/)).min(1),
+  /** Checked against the same published list as the config's Regions, not just their shape. */
+  regions: z
+    .array(
+      z.string().refine(isAwsRegion, {
+        error: (issue) =>
+          `expected an AWS Region such as us-east-1 (one of the ${AWS_REGIONS.length} in aws-cdk-lib's region-info), got ${JSON.stringify(issue.input)}`,
+      }),
+    )
+    .min(1),
   timeZone: z.string().refine(
     (tz) => {
       try {
