@@ -10,6 +10,7 @@ import {
   requiredString,
   requiredStringList,
 } from './custom-resource';
+import { clusterEndpointProblem } from './endpoint-policy';
 import { type ClusterEndpoint, type FailoverManifest, parameterNames } from './manifest';
 
 export interface ClusterDescription {
@@ -40,6 +41,8 @@ export interface PublishOptions {
   readonly pollIntervalMs?: number;
   /** How long to wait for a new cluster's endpoints. @default 600000 */
   readonly maxWaitMs?: number;
+  /** Publish loopback endpoints too (a local test peer of ARC). @default false */
+  readonly allowLocalEndpoints?: boolean;
 }
 
 interface PublishProperties {
@@ -164,6 +167,11 @@ export async function publishManifest(
   const p = readPublishProperties(event.ResourceProperties);
   const names = parameterNames(p.name);
   const endpoints = await resolveClusterEndpoints(p.clusterArn, ports, options);
+  // The failover tool refuses to call any other endpoint: publishing one would only fail later, mid-failover.
+  endpoints.forEach((e, i) => {
+    const problem = clusterEndpointProblem(e, options.allowLocalEndpoints ?? false);
+    if (problem) throw new Error(`DescribeCluster ClusterEndpoints[${i}].endpoint: ${problem}; nothing published`);
+  });
   const manifest = buildManifest(p, endpoints);
   for (const region of p.parameterRegions) {
     await ports.parameters.put(

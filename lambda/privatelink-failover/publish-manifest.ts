@@ -8,6 +8,7 @@ import { DeleteParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { createLogger } from '../shared/powertools';
 import { runCustomResource } from './custom-resource';
+import { isLoopbackUrl } from './endpoint-policy';
 import {
   type ClusterDescriber,
   type ParameterStore,
@@ -77,7 +78,9 @@ export async function handler(event: CloudFormationCustomResourceEvent, context:
     parameters: ssmParameterStore(),
     log: (message, detail) => logger.info(message, detail),
   };
-  await runCustomResource(event, (e) => publishManifest(e, ports), {
+  // Loopback endpoints only when the control plane itself is a local peer (never so in Lambda).
+  const allowLocalEndpoints = isLoopbackUrl(configuredEndpoint('ROUTE53_RECOVERY_CONTROL_CONFIG'));
+  await runCustomResource(event, (e) => publishManifest(e, ports, { allowLocalEndpoints }), {
     deadlineMs: context.getRemainingTimeInMillis() - 15_000,
     log: (message, detail) => logger.error(message, detail),
   });

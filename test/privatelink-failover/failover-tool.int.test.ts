@@ -58,7 +58,9 @@ describe('failover tool with the published manifest (moto SSM and Route 53)', ()
       WaitPeriodMs: '0',
     };
     const ports = { cluster: clusterDescriber('us-west-2'), parameters: ssmParameterStore() };
-    const published = await runCustomResource(cfnEvent('Create', cfn.url, props), (e) => publishManifest(e, ports));
+    const published = await runCustomResource(cfnEvent('Create', cfn.url, props), (e) =>
+      publishManifest(e, ports, { allowLocalEndpoints: true }),
+    );
     expect(published.Status).toBe('SUCCESS');
     delete process.env.AWS_ENDPOINT_URL_ROUTE53_RECOVERY_CONTROL_CONFIG;
   });

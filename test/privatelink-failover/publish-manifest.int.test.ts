@@ -24,6 +24,9 @@ async function parameter(region: string, name: string): Promise<string | undefin
   }
 }
 
+/** LocalArc's endpoints are on loopback. */
+const LOCAL = { allowLocalEndpoints: true };
+
 describe('manifest publisher custom resource', () => {
   let arc: LocalArc;
   const cfn = new ResponseCollector();
@@ -73,7 +76,7 @@ describe('manifest publisher custom resource', () => {
   it('waits for a new cluster to deploy, then writes the manifest and endpoints in every Region', async () => {
     arc.controlPlane.pendingDescribes = 2;
     const response = await runCustomResource(cfnEvent('Create', cfn.url, props), (e) =>
-      publishManifest(e, ports, { pollIntervalMs: 5 }),
+      publishManifest(e, ports, { ...LOCAL, pollIntervalMs: 5 }),
     );
     expect(response).toMatchObject({
       Status: 'SUCCESS',
@@ -95,14 +98,14 @@ describe('manifest publisher custom resource', () => {
   });
 
   it('removes the parameters from a Region dropped by an update, and from all on delete', async () => {
-    await runCustomResource(cfnEvent('Create', cfn.url, props), (e) => publishManifest(e, ports));
+    await runCustomResource(cfnEvent('Create', cfn.url, props), (e) => publishManifest(e, ports, LOCAL));
     const fewer = { ...props, ParameterRegions: ['us-west-2', 'us-east-1'] };
     const updated = await runCustomResource(
       cfnEvent('Update', cfn.url, fewer, {
         physicalResourceId: '/privatelink-failover/payments/manifest',
         oldProperties: props,
       }),
-      (e) => publishManifest(e, ports),
+      (e) => publishManifest(e, ports, LOCAL),
     );
     expect(updated.Status).toBe('SUCCESS');
     expect(await parameter('eu-west-1', '/privatelink-failover/payments/manifest')).toBeUndefined();
@@ -110,25 +113,25 @@ describe('manifest publisher custom resource', () => {
     const deleted = cfnEvent('Delete', cfn.url, fewer, {
       physicalResourceId: '/privatelink-failover/payments/manifest',
     });
-    expect((await runCustomResource(deleted, (e) => publishManifest(e, ports))).Status).toBe('SUCCESS');
+    expect((await runCustomResource(deleted, (e) => publishManifest(e, ports, LOCAL))).Status).toBe('SUCCESS');
     for (const region of REGIONS)
       expect(await parameter(region, '/privatelink-failover/payments/cluster-endpoints')).toBeUndefined();
     // A repeated delete finds nothing and succeeds.
-    expect((await runCustomResource(deleted, (e) => publishManifest(e, ports))).Status).toBe('SUCCESS');
+    expect((await runCustomResource(deleted, (e) => publishManifest(e, ports, LOCAL))).Status).toBe('SUCCESS');
   });
 
   it('reports a cluster that never deploys, and bad properties, to CloudFormation', async () => {
     arc.controlPlane.pendingDescribes = 1000;
     await expect(
       runCustomResource(cfnEvent('Create', cfn.url, props), (e) =>
-        publishManifest(e, ports, { pollIntervalMs: 5, maxWaitMs: 50 }),
+        publishManifest(e, ports, { ...LOCAL, pollIntervalMs: 5, maxWaitMs: 50 }),
       ),
     ).rejects.toThrow(/still has status PENDING and 0 endpoints/);
     expect(cfn.last.Status).toBe('FAILED');
     arc.controlPlane.pendingDescribes = 0;
     await expect(
       runCustomResource(cfnEvent('Create', cfn.url, { ...props, ClusterArn: undefined }), (e) =>
-        publishManifest(e, ports),
+        publishManifest(e, ports, LOCAL),
       ),
     ).rejects.toThrow();
     expect(cfn.last.Reason).toBe(
