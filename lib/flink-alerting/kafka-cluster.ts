@@ -259,7 +259,7 @@ export class AlertingKafkaCluster extends Construct {
       acknowledge(
         provider,
         [LAMBDA_BASIC_EXECUTION],
-        'The AwsCustomResource provider (CDK) uses AWSLambdaBasicExecutionRole for its own logs only.',
+        "CDK's AwsCustomResource provider comes with AWSLambdaBasicExecutionRole (create and write any log group); it writes its own logs with it.",
       );
     }
   }

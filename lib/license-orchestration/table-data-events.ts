@@ -88,7 +88,7 @@ export class TableDataEvents extends Construct {
     Validations.of(this.bucket).acknowledge({
       id: 'AwsSolutions-S1',
       reason:
-        "The bucket holds only this trail's log files; its policy admits only CloudTrail's writes, so reads need IAM permission in this account (and use of the key). Reads are not recorded (the trail logs the table's data events, not this bucket's); access logs of an audit bucket would need another bucket without end.",
+        "The bucket is for this trail's log files; its policy grants only CloudTrail of this account (ACL check, log writes), so reads need IAM permission in this account (and use of the key). Reads are not recorded (the trail logs the table's data events, not this bucket's); access logs of an audit bucket would need another bucket without end.",
     });
     checkovSkip(
       bucketResource,
@@ -137,7 +137,7 @@ export class TableDataEvents extends Construct {
     checkovSkip(
       this.trail,
       'CKV_AWS_67',
-      'A data-event trail for one table in one Region; the organization trail covers all Regions.',
+      'A data-event trail for one table in one Region; all-Region management events are for an account or organization trail, which this app does not create.',
     );
     checkovSkip(this.trail, 'CKV_AWS_252', 'Nobody consumes per-file delivery notifications of this audit trail.');
   }
