@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { stripVTControlCharacters } from 'node:util';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -47,15 +48,20 @@ export class MavenBuildError extends Error {
 }
 
 /**
- * Runs `mvn -q -f <flinkDir>/pom.xml <goal> -DskipTests`, streaming Maven's output to stderr.
+ * Runs `mvn -q -f <flinkDir>/pom.xml <goal> -DskipTests` and passes Maven's output (quiet: errors
+ * only) on to stderr as whole lines without terminal escapes: Debian's Maven writes a colour reset
+ * without a newline even in batch mode, which would glue the caller's next line onto it.
  * Throws a {@link MavenBuildError} saying what to do when Maven is missing or the build fails.
  */
 export function runMaven(goal: 'package' | 'compile', flinkDir: string = FLINK_DIR): void {
   const pom = join(flinkDir, 'pom.xml');
   if (!existsSync(pom)) throw new MavenBuildError(`${pom} does not exist: the Flink jobs are missing`);
   const result = spawnSync('mvn', ['-q', '-B', '-Dstyle.color=never', '-f', pom, goal, '-DskipTests'], {
-    stdio: ['ignore', process.stderr, process.stderr],
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
   });
+  const output = stripVTControlCharacters(`${result.stdout ?? ''}${result.stderr ?? ''}`).trimEnd();
+  if (output) process.stderr.write(`${output}\n`);
   if (result.error) {
     throw new MavenBuildError(
       `cannot run mvn (${result.error.message}): install Maven 3.8+ and JDK 17 (see README, Prerequisites)`,
