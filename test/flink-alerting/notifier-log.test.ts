@@ -2,34 +2,19 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../lambda/shared/powertools';
 import { logBatch } from '../../lambda/flink-alerting/notifier/log';
+import { capturedLogLines } from '../helpers/log-lines';
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
-function capture(fn: () => void): Array<Record<string, unknown>> {
-  const lines: string[] = [];
-  const collect = (chunk: unknown): boolean => {
-    lines.push(String(chunk));
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(collect);
-  vi.spyOn(process.stderr, 'write').mockImplementation(collect);
-  fn();
-  return lines
-    .join('')
-    .split('\n')
-    .filter((l) => l.trim().startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
-
 describe('notifier logs', () => {
-  it('keeps the reason of a dead-lettered record in its log line (not under the reserved key message)', () => {
+  it('keeps the reason of a dead-lettered record in its log line (not under the reserved key message)', async () => {
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
     vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'notifier-test');
     const logger = createLogger();
     const reason = 'status: expected one of TRIGGERED, RECOVERED, got "FIRING"';
-    const lines = capture(() =>
+    const lines = await capturedLogLines(() =>
       logBatch(logger, {
         records: 1,
         tombstones: 0,

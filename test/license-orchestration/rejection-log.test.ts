@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLedgerHandler } from '../../lambda/license-orchestration/handlers/ledger';
 import { createPublisherHandler } from '../../lambda/license-orchestration/handlers/publisher';
 import { userIdMatcher } from '../../lambda/license-orchestration/core/contract';
+import { capturedLogLines } from '../helpers/log-lines';
 import { MemoryLedger } from './support/memory-ledger';
 import { testTelemetry } from './support/telemetry';
 
@@ -13,25 +14,12 @@ afterEach(() => {
 });
 
 async function logLines(run: (logger: Logger) => Promise<unknown>): Promise<Record<string, unknown>[]> {
-  const lines: string[] = [];
-  const collect = (chunk: unknown): boolean => {
-    lines.push(String(chunk));
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(collect);
-  vi.spyOn(process.stderr, 'write').mockImplementation(collect);
   // One JSON line per entry, as in Lambda (dev mode, which testTelemetry turns on, pretty-prints).
   vi.stubEnv('POWERTOOLS_DEV', 'false');
   const logger = new Logger({ logLevel: 'WARN', serviceName: 'license-test' });
   vi.unstubAllEnvs();
-  await run(logger);
-  vi.restoreAllMocks();
-  return lines
-    .join('')
-    .split('\n')
-    .filter((l) => l.trim().startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>)
-    .filter((l) => l.message === 'event rejected');
+  const lines = await capturedLogLines(() => run(logger));
+  return lines.filter((l) => l.message === 'event rejected');
 }
 
 describe('rejected events keep their reason in the log line', () => {
