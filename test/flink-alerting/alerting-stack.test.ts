@@ -418,6 +418,14 @@ describe('Flink alerting stack (created VPC and cluster)', () => {
   });
 });
 
+/** An existing VPC in two zones whose interface endpoints the operator provides. */
+const EXISTING_VPC = {
+  vpcId: 'vpc-0123456789abcdef0',
+  availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+  privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'],
+  createEndpoints: false,
+};
+
 describe('Flink alerting stack (existing VPC and cluster)', () => {
   const existingArn =
     'arn:aws:kafka:eu-west-1:111111111111:cluster/shared-kafka/1a2b3c4d-aaaa-bbbb-cccc-0123456789ab-7';
@@ -427,12 +435,7 @@ describe('Flink alerting stack (existing VPC and cluster)', () => {
     template = Template.fromStack(
       alertingStack({
         network: {
-          existingVpc: {
-            vpcId: 'vpc-0123456789abcdef0',
-            availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-            privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'],
-            createEndpoints: false,
-          },
+          existingVpc: EXISTING_VPC,
         },
         kafka: {
           existingCluster: { arn: existingArn, securityGroupId: 'sg-0123456789abcdef0' },
@@ -507,12 +510,7 @@ describe('Flink alerting stack (existing VPC without created endpoints, created 
     template = Template.fromStack(
       alertingStack({
         network: {
-          existingVpc: {
-            vpcId: 'vpc-0123456789abcdef0',
-            availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-            privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'],
-            createEndpoints: false,
-          },
+          existingVpc: EXISTING_VPC,
         },
         kafka: { topics: { telemetry: { replicationFactor: 2 } } },
         flink: { startAfterDeploy: false },

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SmsVoiceRegistrationApi } from '../../lambda/sms-monitor/adapters/sms-voice-api';
 import { collectRegistrations } from '../../lambda/sms-monitor/core/collect';
 import { generateRegistrations } from './support/datasets';
@@ -11,24 +11,16 @@ import { FakeSmsVoiceApi, SMS_VOICE_ENDPOINT_ENV } from './support/fake-sms-api'
 const fake = new FakeSmsVoiceApi({
   'us-east-1': generateRegistrations({ region: 'us-east-1', count: 40, lookupShare: 1 }),
 });
-const saved: Record<string, string | undefined> = {};
-
 beforeAll(async () => {
   await fake.start();
-  for (const k of [SMS_VOICE_ENDPOINT_ENV, 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) {
-    saved[k] = process.env[k];
-  }
-  process.env[SMS_VOICE_ENDPOINT_ENV] = fake.url;
-  process.env.AWS_ACCESS_KEY_ID = 'local';
-  process.env.AWS_SECRET_ACCESS_KEY = 'local';
-  delete process.env.AWS_SESSION_TOKEN;
+  vi.stubEnv(SMS_VOICE_ENDPOINT_ENV, fake.url);
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+  vi.stubEnv('AWS_SESSION_TOKEN', undefined);
 });
 
 afterAll(async () => {
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
+  vi.unstubAllEnvs();
   await fake.stop();
 });
 
