@@ -203,9 +203,11 @@ function printPlan(plan: Plan, config: string, io: CliIo): void {
 }
 
 function printChecks(wave: number, checks: readonly InputCheck[], io: CliIo): void {
-  const missing = checks.filter((c) => c.status !== 'present');
+  const count = (status: InputCheck['status']) => checks.filter((c) => c.status === status).length;
+  const unchecked = count('unchecked');
   io.out(
-    `Wave ${wave} needs ${checks.length} inputs: ${checks.length - missing.length} present, ${missing.length} not.`,
+    `Wave ${wave} needs ${checks.length} inputs: ${count('present')} present, ${count('missing')} missing` +
+      (unchecked > 0 ? `, ${unchecked} could not be checked.` : '.'),
   );
   for (const c of checks) {
     const what = describeInput(c.input);
