@@ -26,14 +26,15 @@ export interface InputCheck {
 }
 
 /**
- * Stack statuses in which a stack's outputs are those of a completed deployment. Every other
- * status is in progress, failed or deleted.
+ * Stack statuses in which a stack's outputs are those of a completed deployment (an update rolled
+ * back leaves the previous one). Every other status is in progress, failed or deleted.
  */
 export const DEPLOYED_STACK_STATUSES: readonly string[] = [
   'CREATE_COMPLETE',
   'UPDATE_COMPLETE',
   'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS',
   'UPDATE_ROLLBACK_COMPLETE',
+  'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS',
   'IMPORT_COMPLETE',
   'IMPORT_ROLLBACK_COMPLETE',
 ];
