@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type CliIo } from '../lib/run-cli';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig, placeholderAccounts } from '../../config/load';
 import { checkWave, type InputCheck } from './check';
 import { type Plan, PlanError, type PlannedInput, planConfig, waves } from './plan';
@@ -29,11 +30,6 @@ Options:
   -h, --help             this text
 
 Exit codes: 0 done; 1 inputs missing or cdk deploy failed; 2 usage or config error.`;
-
-export interface CliIo {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
-}
 
 /** A usage or input problem: one line, exit code 2. */
 class UsageError extends Error {}
