@@ -147,6 +147,14 @@ describe('npm run deploy (plan and usage)', () => {
     expect(err[0]).toContain(message);
   });
 
+  it('prints its usage with --help', async () => {
+    const { code, out, err } = await run('--help');
+    expect(code).toBe(0);
+    expect(err).toEqual([]);
+    expect(out).toMatch(/^Usage:\n {2}npm run deploy -- plan \[--config <file>\]/);
+    expect(out).toContain('Exit codes: 0 done; 1 inputs missing or cdk deploy failed; 2 usage or config error.');
+  });
+
   it('refuses a wave the plan does not have', async () => {
     const { code, err } = await run('check', '--wave', '9', '--config', EXAMPLE);
     expect(code).toBe(2);
