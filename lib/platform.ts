@@ -24,12 +24,17 @@ export function operationsFromConfig(shared: SharedConfig): OperationsSettings {
   };
 }
 
-/**
- * Creates every stack the config asks for under `app` and turns on the compliance checks.
- * Each system adds its stacks here from its own config section.
- */
+/** Creates every stack the config asks for under `app` and turns on the compliance checks. */
 export function buildPlatform(app: Construct, config: DeploymentConfig): void {
   enableComplianceChecks(app);
+  addPlatformStacks(app, config);
+}
+
+/**
+ * Creates every stack the config asks for, without the compliance checks (the deployment plan
+ * reads only stacks, dependencies and templates). Each system adds its stacks from its own section.
+ */
+export function addPlatformStacks(app: Construct, config: DeploymentConfig): void {
   const operations = operationsFromConfig(config.shared);
   if (config.privateLinkFailover) addPrivateLinkFailoverStacks(app, config.privateLinkFailover, operations);
   if (config.flinkAlerting) addFlinkAlertingStacks(app, config.flinkAlerting, operations);

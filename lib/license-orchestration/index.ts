@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { LicenseOrchestrationConfig } from '../../config/schema';
-import type { OperationsSettings } from '../shared';
+import { type OperationsSettings, requireDeployInput } from '../shared';
 import { reconcilerRoleName } from './contracts';
 import { LicenseServerStack } from './license-server-stack';
 import { WorkbenchAccountStack } from './workbench-account-stack';
@@ -26,7 +26,8 @@ export interface LicenseOrchestrationStacks {
 
 /**
  * Creates the license-server stack and one workbench stack per workbench account and Region.
- * Nothing passes between them at deploy time: cross-account names come from config.
+ * No value passes between them at deploy time (cross-account names come from config), but the
+ * workbench stacks deploy after the server stack, whose bus receives their events.
  */
 export function addLicenseOrchestrationStacks(
   scope: Construct,
@@ -77,5 +78,9 @@ export function addLicenseOrchestrationStacks(
         }),
     ),
   );
+  for (const workbench of workbenches) {
+    // Events published before the bus exists land in the publisher's failure queue.
+    requireDeployInput(workbench, { producer: serverStack, description: 'the license bus, which accepts its events' });
+  }
   return { server: serverStack, workbenches };
 }

@@ -1,7 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { PrivateLinkFailoverConfig } from '../../config/schema';
-import type { OperationsSettings } from '../shared';
+import { parameterNames } from '../../lambda/privatelink-failover/manifest';
+import { type OperationsSettings, requireDeployInput } from '../shared';
 import { ConsumerEndpointsStack } from './consumer-endpoints-stack';
 import { FailoverDnsStack } from './failover-dns-stack';
 import { ProviderServiceStack } from './provider-service-stack';
@@ -108,5 +109,49 @@ export function addPrivateLinkFailoverStacks(
         failoverName: failoverName(c.name),
       }),
   );
+  const names = parameterNames(config.name);
+  consumers.forEach((c, i) => {
+    const stack = consumerStacks[i];
+    const services = [
+      {
+        side: 'primary',
+        producer: primaryService,
+        configured: c.primaryServiceName,
+        parameter: names.primaryServiceName,
+      },
+      {
+        side: 'secondary',
+        producer: secondaryService,
+        configured: c.secondaryServiceName,
+        parameter: names.secondaryServiceName,
+      },
+    ] as const;
+    for (const { side, producer, configured, parameter } of services) {
+      requireDeployInput(
+        stack,
+        configured
+          ? { producer, output: 'ServiceName', description: `the ${side} endpoint service (its name is in the config)` }
+          : {
+              producer,
+              ssmParameter: parameter,
+              description: `the ${side} endpoint service name: put output ServiceName of ${producer.stackName} here`,
+            },
+      );
+    }
+    requireDeployInput(
+      stack,
+      c.providerZoneId
+        ? {
+            producer: dns,
+            output: 'ZoneId',
+            description: 'the failover zone and its authorization of this VPC (its ID is in the config)',
+          }
+        : {
+            producer: dns,
+            ssmParameter: names.providerZoneId,
+            description: `the failover zone ID: put output ZoneId of ${dns.stackName} here`,
+          },
+    );
+  });
   return { primaryService, secondaryService, routing, dns, consumers: consumerStacks };
 }

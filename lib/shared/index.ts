@@ -2,6 +2,7 @@ export * from './alarm-topic';
 export * from './cdk-function-logs';
 export * from './compliance';
 export * from './dead-letter-queue';
+export * from './deploy-inputs';
 export * from './platform-stack';
 export * from './stack-naming';
 export * from './standard-function';
