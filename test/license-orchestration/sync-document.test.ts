@@ -15,6 +15,7 @@ import {
 } from '../../lambda/license-orchestration/core/sync-document';
 
 const USER_ID = '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$';
+const USER_LISTS = { bucket: 'user-lists-bucket', region: 'eu-west-1' };
 
 describe('sync document parameters', () => {
   const users = new RegExp(usersParameterPattern(USER_ID));
@@ -54,6 +55,7 @@ describe('sync document parameters', () => {
     const doc = buildSyncDocument({
       products: [{ name: 'cad-suite', command: 'echo hi' }],
       userIdPattern: USER_ID,
+      userLists: USER_LISTS,
       executionTimeoutSeconds: 120,
     }) as {
       parameters: Record<string, { interpolationType: string; allowedPattern: string }>;
@@ -72,6 +74,7 @@ function runScript(params: Record<string, string>, stateDir: string, commands: R
   const doc = buildSyncDocument({
     products: Object.entries(commands).map(([name, command]) => ({ name, command })),
     userIdPattern: USER_ID,
+    userLists: USER_LISTS,
     executionTimeoutSeconds: 60,
   }) as { mainSteps: { inputs: { runCommand: string[] } }[] };
   const script = join(stateDir, '..', 'script.sh');
@@ -181,6 +184,7 @@ describe('sync document script (run with /bin/sh)', () => {
     const doc = buildSyncDocument({
       products: hostile.map((command, i) => ({ name: `p${i}`, command })),
       userIdPattern: USER_ID,
+      userLists: USER_LISTS,
       executionTimeoutSeconds: 60,
     }) as { mainSteps: { inputs: { runCommand: string[] } }[] };
     const check = spawnSync('bash', ['-n'], { input: doc.mainSteps[0].inputs.runCommand.join('\n'), encoding: 'utf8' });
@@ -190,7 +194,12 @@ describe('sync document script (run with /bin/sh)', () => {
 
   it('counts the commands as sent (base64, 4/3 of their size) against the 64 KB', () => {
     const products = Array.from({ length: 7 }, (_, i) => ({ name: `p${i}`, command: 'x'.repeat(3900) }));
-    const doc = buildSyncDocument({ products, userIdPattern: USER_ID, executionTimeoutSeconds: 60 });
+    const doc = buildSyncDocument({
+      products,
+      userIdPattern: USER_ID,
+      userLists: USER_LISTS,
+      executionTimeoutSeconds: 60,
+    });
     expect(documentBytes(doc)).toBeGreaterThan((7 * 3900 * 4) / 3);
     expect(parameterRoomBytes(doc, products)).toBeLessThan(0);
   });
