@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -70,7 +71,12 @@ describe('sync document parameters', () => {
 });
 
 /** Runs the document's script with /bin/sh as the SSM agent would, with SSM_* set from `params`. */
-function runScript(params: Record<string, string>, stateDir: string, commands: Record<string, string>) {
+function runScript(
+  params: Record<string, string>,
+  stateDir: string,
+  commands: Record<string, string>,
+  extraEnv: Record<string, string> = {},
+) {
   const doc = buildSyncDocument({
     products: Object.entries(commands).map(([name, command]) => ({ name, command })),
     userIdPattern: USER_ID,
@@ -82,6 +88,7 @@ function runScript(params: Record<string, string>, stateDir: string, commands: R
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     LICENSE_ORCHESTRATION_STATE_DIR: stateDir,
+    ...extraEnv,
   };
   for (const [k, v] of Object.entries(params)) env[`SSM_${k}`] = v;
   return spawnSync('/bin/sh', [script], { env, encoding: 'utf8' });
@@ -208,5 +215,122 @@ describe('sync document script (run with /bin/sh)', () => {
     const w = work();
     const result = runScript({ product: 'other', users: 'users:a', version: '1' }, w.state, { 'cad-suite': 'true' });
     expect(result.status).toBe(3);
+  });
+});
+
+/**
+ * A stand-in for the AWS CLI on PATH: `aws s3api get-object --region R --bucket B --key K FILE`
+ * copies $FAKE_S3/B/K to FILE (and fails like the CLI when it is missing). The script against the
+ * real CLI and moto: test/license-orchestration/user-list-handoff.int.test.ts.
+ */
+function fakeAws(dir: string): Record<string, string> {
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  writeFileSync(
+    join(bin, 'aws'),
+    [
+      '#!/bin/sh',
+      'while [ $# -gt 1 ]; do',
+      '  case "$1" in --bucket) bucket=$2; shift 2 ;; --key) key=$2; shift 2 ;; --region) shift 2 ;; *) shift ;; esac',
+      'done',
+      'cp "$FAKE_S3/$bucket/$key" "$1" 2>/dev/null || { echo "An error occurred (NoSuchKey)" >&2; exit 254; }',
+    ].join('\n'),
+    { mode: 0o755 },
+  );
+  return { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, FAKE_S3: join(dir, 's3') };
+}
+
+describe('sync document script with a handed-over list', () => {
+  const users = ['alice', 'bob', 'carol'];
+  const body = users.map((u) => `${u}\n`).join('');
+  const sha256 = createHash('sha256').update(body).digest('hex');
+  const key = `user-lists/cad-suite/7-${sha256}`;
+  const setUp = (content: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'license-doc-'));
+    const env = fakeAws(dir);
+    mkdirSync(join(dir, 's3', USER_LISTS.bucket, 'user-lists', 'cad-suite'), { recursive: true });
+    writeFileSync(join(dir, 's3', USER_LISTS.bucket, key), content);
+    return { dir, env, state: join(dir, 'state'), out: join(dir, 'out') };
+  };
+  const command = (out: string) => `cp "$LICENSE_USERS_FILE" ${out}; echo "\${LICENSE_USERS-unset}" >> ${out}`;
+
+  it('reads the object, checks its sha256 and gives the command the list as a file only', () => {
+    const w = setUp(body);
+    const result = runScript(
+      { product: 'cad-suite', users: 'users:', usersObject: key, usersSha256: sha256, version: '7' },
+      w.state,
+      { 'cad-suite': command(w.out) },
+      w.env,
+    );
+    expect(result.status, result.stderr).toBe(0);
+    expect(readFileSync(w.out, 'utf8')).toBe(`${body}unset\n`);
+    expect(readFileSync(join(w.state, 'cad-suite.version'), 'utf8')).toBe('7\n');
+    expect(result.stdout).toContain('applied cad-suite version 7 (3 users)');
+  });
+
+  it('refuses an object whose sha256 differs, before the product command runs', () => {
+    const w = setUp(`${body}mallory\n`);
+    const result = runScript(
+      { product: 'cad-suite', users: 'users:', usersObject: key, usersSha256: sha256, version: '7' },
+      w.state,
+      { 'cad-suite': command(w.out) },
+      w.env,
+    );
+    expect(result.status).toBe(5);
+    expect(result.stderr).toContain(`not ${sha256}: refused`);
+    expect(existsSync(w.out)).toBe(false);
+    expect(existsSync(join(w.state, 'cad-suite.version'))).toBe(false);
+  });
+
+  it('fails, naming the object, when the object cannot be read', () => {
+    const w = setUp(body);
+    const missing = `user-lists/cad-suite/8-${sha256}`;
+    const result = runScript(
+      { product: 'cad-suite', users: 'users:', usersObject: missing, usersSha256: sha256, version: '8' },
+      w.state,
+      { 'cad-suite': command(w.out) },
+      w.env,
+    );
+    expect(result.status).toBe(4);
+    expect(result.stderr).toContain(`could not read s3://${USER_LISTS.bucket}/${missing}`);
+    expect(existsSync(w.out)).toBe(false);
+  });
+
+  it('refuses an object together with a non-empty users value, or without a sha256', () => {
+    const w = setUp(body);
+    for (const params of [
+      { users: 'users:dave', usersObject: key, usersSha256: sha256 },
+      { users: 'users:', usersObject: key, usersSha256: '' },
+    ]) {
+      const result = runScript(
+        { product: 'cad-suite', version: '7', ...params },
+        w.state,
+        { 'cad-suite': command(w.out) },
+        w.env,
+      );
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain('usersObject needs');
+    }
+    expect(existsSync(w.out)).toBe(false);
+  });
+
+  it('accepts only keys under the list prefix for a configured product, and only a hex sha256', () => {
+    const doc = buildSyncDocument({
+      products: [{ name: 'cad-suite', command: 'true' }],
+      userIdPattern: USER_ID,
+      userLists: USER_LISTS,
+      executionTimeoutSeconds: 60,
+    }) as { parameters: Record<string, { allowedPattern: string; default?: string }> };
+    const object = new RegExp(doc.parameters.usersObject.allowedPattern);
+    const digest = new RegExp(doc.parameters.usersSha256.allowedPattern);
+    expect(object.test(key)).toBe(true);
+    expect(object.test('')).toBe(true);
+    for (const bad of [`user-lists/sim-tool/7-${sha256}`, `other/cad-suite/7-${sha256}`, `${key}/../x`, `${key};id`]) {
+      expect(object.test(bad), bad).toBe(false);
+    }
+    expect(digest.test(sha256)).toBe(true);
+    expect(digest.test(sha256.toUpperCase())).toBe(false);
+    expect(doc.parameters.usersObject.default).toBe('');
+    expect(doc.parameters.usersSha256.default).toBe('');
   });
 });
