@@ -42,8 +42,11 @@ export class UserListBucket extends Construct {
       enforceSSL: true,
       versioned: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // Expiring a current version leaves a delete marker and a noncurrent version; the second
+      // rule's action removes the marker once the version itself is gone.
       lifecycleRules: [
         { expiration: expiry, noncurrentVersionExpiration: expiry, abortIncompleteMultipartUploadAfter: expiry },
+        { expiredObjectDeleteMarker: true },
       ],
       removalPolicy,
     });

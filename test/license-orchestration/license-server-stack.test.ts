@@ -313,6 +313,7 @@ describe('license server stack', () => {
               NoncurrentVersionExpiration: { NoncurrentDays: 1 },
               AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
             },
+            { Status: 'Enabled', ExpiredObjectDeleteMarker: true },
           ],
         },
       });
