@@ -253,15 +253,18 @@ describe('sync document script with a handed-over list', () => {
     return { dir, env, state: join(dir, 'state'), out: join(dir, 'out') };
   };
   const command = (out: string) => `cp "$LICENSE_USERS_FILE" ${out}; echo "\${LICENSE_USERS-unset}" >> ${out}`;
-
-  it('reads the object, checks its sha256 and gives the command the list as a file only', () => {
-    const w = setUp(body);
-    const result = runScript(
-      { product: 'cad-suite', users: 'users:', usersObject: key, usersSha256: sha256, version: '7' },
+  /** The script for cad-suite version 7 handed over as `key`, with `params` replacing any parameter. */
+  const handOff = (w: ReturnType<typeof setUp>, params: Record<string, string> = {}) =>
+    runScript(
+      { product: 'cad-suite', users: 'users:', usersObject: key, usersSha256: sha256, version: '7', ...params },
       w.state,
       { 'cad-suite': command(w.out) },
       w.env,
     );
+
+  it('reads the object, checks its sha256 and gives the command the list as a file only', () => {
+    const w = setUp(body);
+    const result = handOff(w);
     expect(result.status, result.stderr).toBe(0);
     expect(readFileSync(w.out, 'utf8')).toBe(`${body}unset\n`);
     expect(readFileSync(join(w.state, 'cad-suite.version'), 'utf8')).toBe('7\n');
@@ -270,12 +273,7 @@ describe('sync document script with a handed-over list', () => {
 
   it('refuses an object whose sha256 differs, before the product command runs', () => {
     const w = setUp(`${body}mallory\n`);
-    const result = runScript(
-      { product: 'cad-suite', users: 'users:', usersObject: key, usersSha256: sha256, version: '7' },
-      w.state,
-      { 'cad-suite': command(w.out) },
-      w.env,
-    );
+    const result = handOff(w);
     expect(result.status).toBe(5);
     expect(result.stderr).toContain(`not ${sha256}: refused`);
     expect(existsSync(w.out)).toBe(false);
@@ -285,12 +283,7 @@ describe('sync document script with a handed-over list', () => {
   it('fails, naming the object, when the object cannot be read', () => {
     const w = setUp(body);
     const missing = `user-lists/cad-suite/8-${sha256}`;
-    const result = runScript(
-      { product: 'cad-suite', users: 'users:', usersObject: missing, usersSha256: sha256, version: '8' },
-      w.state,
-      { 'cad-suite': command(w.out) },
-      w.env,
-    );
+    const result = handOff(w, { usersObject: missing, version: '8' });
     expect(result.status).toBe(4);
     expect(result.stderr).toContain(`could not read s3://${USER_LISTS.bucket}/${missing}`);
     expect(existsSync(w.out)).toBe(false);
@@ -298,16 +291,8 @@ describe('sync document script with a handed-over list', () => {
 
   it('refuses an object together with a non-empty users value, or without a sha256', () => {
     const w = setUp(body);
-    for (const params of [
-      { users: 'users:dave', usersObject: key, usersSha256: sha256 },
-      { users: 'users:', usersObject: key, usersSha256: '' },
-    ]) {
-      const result = runScript(
-        { product: 'cad-suite', version: '7', ...params },
-        w.state,
-        { 'cad-suite': command(w.out) },
-        w.env,
-      );
+    for (const params of [{ users: 'users:dave' }, { usersSha256: '' }]) {
+      const result = handOff(w, params);
       expect(result.status).toBe(2);
       expect(result.stderr).toContain('usersObject needs');
     }
