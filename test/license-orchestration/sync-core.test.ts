@@ -212,6 +212,22 @@ describe('sync', () => {
     expect(userLists.objects.get(key)?.body).toBe(users.map((u) => `${u}\n`).join(''));
   });
 
+  it('records a handed-over list applied even when deleting it fails, and reports why', async () => {
+    const ledger = new MemoryLedger();
+    await longList(ledger);
+    const userLists = new MemoryUserLists();
+    userLists.remove = async () => {
+      throw new Error('AccessDenied');
+    };
+    const server = new FakeServer();
+    const report = await runSync(
+      { store: ledger, server, clock: { now: () => 0 }, userLists },
+      settings({ userId: /^[a-z]+$/ }),
+    );
+    expect(report.cycles[0].products[0]).toMatchObject({ action: 'synced', cleanupError: 'AccessDenied' });
+    expect(ledger.sync.get('cad-suite')).toMatchObject({ applied: 4000 });
+  });
+
   it('sends a list that fits as the users parameter, without touching the store', async () => {
     const ledger = new MemoryLedger();
     await holding(ledger, 'cad-suite', 'alice', 'i-1');
