@@ -291,7 +291,7 @@ describe('sync document script with a handed-over list', () => {
 
   it('refuses an object together with a non-empty users value, or without a sha256', () => {
     const w = setUp(body);
-    for (const params of [{ users: 'users:dave' }, { usersSha256: '' }]) {
+    for (const params of [{ users: 'users:dave' }, { usersSha256: '' }] as Record<string, string>[]) {
       const result = handOff(w, params);
       expect(result.status).toBe(2);
       expect(result.stderr).toContain('usersObject needs');
