@@ -17,6 +17,7 @@ import {
   createLedgerTable,
   createQueue,
   createSyncDocument,
+  createUserListBucket,
   drain,
   DynamoDBClient,
   EventBridgeClient,
@@ -112,7 +113,10 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
 
   // The license server's resources, as the stacks define them.
   const streamArn = await createLedgerTable(new DynamoDBClient({}), 'license-ledger');
-  await createSyncDocument(ssm, 'license-sync', config.products, config.userIdPattern);
+  const userLists = { bucket: 'license-user-lists', region };
+  const userListsKeyArn = `arn:aws:kms:${region}:${account}:key/user-lists`;
+  await createUserListBucket(userLists.bucket, userListsKeyArn);
+  await createSyncDocument(ssm, 'license-sync', config.products, config.userIdPattern, userLists);
   const { busArn, queueUrl: ledgerQueue } = await createBusToQueue(new EventBridgeClient({}), sqs, config.busName);
   const rejected = await createQueue(sqs, 'rejected-events');
   const syncQueue = await createQueue(sqs, 'sync-triggers', true);
@@ -143,6 +147,8 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
     [ENV.syncQueueUrl]: syncQueue.url,
     [ENV.documentName]: 'license-sync',
     [ENV.licenseServerInstanceId]: serverId,
+    [ENV.userListsBucket]: userLists.bucket,
+    [ENV.userListsKeyArn]: userListsKeyArn,
     [ENV.commandTimeoutSeconds]: String(config.sync.commandTimeoutSeconds),
     [ENV.pollIntervalMs]: '20',
   });

@@ -72,6 +72,11 @@ export const licenseOrchestrationConfig = z
       region,
       /** The EC2 instance (managed by SSM) that runs the vendor's license CLI. */
       instanceId: z.string().regex(/^i-[0-9a-f]{8}([0-9a-f]{9})?$/, { message: 'expected an EC2 instance ID' }),
+      /**
+       * Name of the IAM role of the instance's instance profile. The stack lets it read (and
+       * decrypt) handed-over user lists, which the SSM document fetches with the AWS CLI.
+       */
+      instanceRoleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, { message: 'expected an IAM role name' }),
     }),
     /** Accounts and Regions whose workbench instances hold licenses; one stack per account and Region. */
     workbenchAccounts: z

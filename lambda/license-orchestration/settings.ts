@@ -16,6 +16,8 @@ export const ENV = {
   syncQueueUrl: 'SYNC_QUEUE_URL',
   documentName: 'SYNC_DOCUMENT_NAME',
   licenseServerInstanceId: 'LICENSE_SERVER_INSTANCE_ID',
+  userListsBucket: 'USER_LISTS_BUCKET',
+  userListsKeyArn: 'USER_LISTS_KEY_ARN',
   commandTimeoutSeconds: 'COMMAND_TIMEOUT_SECONDS',
   pollIntervalMs: 'COMMAND_POLL_INTERVAL_MS',
   workbenchScopes: 'WORKBENCH_SCOPES',

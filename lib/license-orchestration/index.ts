@@ -49,6 +49,7 @@ export function addLicenseOrchestrationStacks(
     products: config.products,
     workbenchTypes: config.workbenchTypes,
     licenseServerInstanceId: server.instanceId,
+    licenseServerRoleName: server.instanceRoleName,
     syncSchedule: Duration.minutes(config.sync.scheduleMinutes),
     commandTimeout: Duration.seconds(config.sync.commandTimeoutSeconds),
     reconciliation: config.reconciliation.enabled

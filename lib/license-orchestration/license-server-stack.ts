@@ -21,6 +21,7 @@ export interface LicenseServerStackProps extends Omit<PlatformStackProps, 'syste
   readonly products: readonly { readonly name: string; readonly seats: number; readonly command: string }[];
   readonly workbenchTypes: Readonly<Record<string, readonly string[]>>;
   readonly licenseServerInstanceId: string;
+  readonly licenseServerRoleName: string;
   readonly syncSchedule: Duration;
   readonly commandTimeout: Duration;
   /** @default - no reconciliation */
@@ -71,6 +72,7 @@ export class LicenseServerStack extends PlatformStack {
       products: props.products,
       userIdPattern: props.userIdPattern,
       licenseServerInstanceId: props.licenseServerInstanceId,
+      licenseServerRoleName: props.licenseServerRoleName,
       commandTimeout: props.commandTimeout,
       schedule: props.syncSchedule,
       ...common,

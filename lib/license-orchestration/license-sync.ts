@@ -21,6 +21,7 @@ import { bashSyntaxProblem } from '../../config/schema/shell-syntax';
 import { ENV } from '../../lambda/license-orchestration/settings';
 import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
 import { grantTableKey, HANDLER_ENTRY } from './contracts';
+import { UserListBucket } from './user-list-bucket';
 
 export interface LicenseSyncProps {
   readonly table: dynamodb.ITable;
@@ -29,6 +30,8 @@ export interface LicenseSyncProps {
   readonly userIdPattern: string;
   /** The license server's EC2 instance (SSM managed). */
   readonly licenseServerInstanceId: string;
+  /** Name of the role of the license server's instance profile, which reads handed-over user lists. */
+  readonly licenseServerRoleName: string;
   /**
    * How long the sync waits for one command.
    * @default Duration.minutes(2)
@@ -52,10 +55,11 @@ export interface LicenseSyncProps {
  * The sync: a FIFO queue with one message group (so one run at a time, and no wake-up is lost
  * while a run is busy) feeds the sync function, which replaces user lists on the license server
  * through SSM Run Command with this construct's document. A schedule puts a wake-up on the queue
- * as a safety net.
+ * as a safety net. Lists too long for one parameter go through the user-list bucket.
  */
 export class LicenseSync extends Construct {
   public readonly document: ssm.CfnDocument;
+  public readonly userLists: UserListBucket;
   public readonly queue: sqs.Queue;
   public readonly deadLetterQueue: DeadLetterQueue;
   public readonly function: StandardFunction;
@@ -69,22 +73,27 @@ export class LicenseSync extends Construct {
     const commandTimeout = props.commandTimeout ?? Duration.minutes(2);
     if (props.products.length === 0) throw new Error('LicenseSync: products must list at least one product');
 
-    const content = buildSyncDocument({
+    this.userLists = new UserListBucket(this, 'UserLists', { removalPolicy });
+    const documentOptions = {
       products: props.products,
       userIdPattern: props.userIdPattern,
       executionTimeoutSeconds: commandTimeout.toSeconds(),
-    });
+    };
+    const userLists = { bucket: this.userLists.bucket.bucketName, region: stack.region };
+    const content = buildSyncDocument({ ...documentOptions, userLists });
     // The commands are checked one by one when the config is loaded; this catches a script that
     // does not parse for any other reason before it reaches the license server.
-    const scriptProblem = bashSyntaxProblem(syncScript(props.products).join('\n'));
+    const scriptProblem = bashSyntaxProblem(syncScript(props.products, userLists).join('\n'));
     if (scriptProblem !== undefined) {
       throw new Error(`LicenseSync: the SSM document's script does not parse with bash -n: ${scriptProblem}`);
     }
-    // Measured on the content as sent, so the commands' base64 (4/3 of their length) is counted.
-    const spare = parameterRoomBytes(content, props.products);
+    // Measured on the content as sent, so the commands' base64 (4/3 of their length) is counted,
+    // with the longest bucket name S3 allows in place of the name only known at deploy.
+    const longest = buildSyncDocument({ ...documentOptions, userLists: { ...userLists, bucket: 'b'.repeat(63) } });
+    const spare = parameterRoomBytes(longest, props.products);
     if (spare < 0) {
       throw new Error(
-        `LicenseSync: the SSM document (${documentBytes(content)} bytes) and a full user list would exceed the 64 KB SSM ` +
+        `LicenseSync: the SSM document (${documentBytes(longest)} bytes) and a full user list would exceed the 64 KB SSM ` +
           `allows for a document and its run-time parameters by ${-spare} bytes: shorten products[].command`,
       );
     }
@@ -135,12 +144,16 @@ export class LicenseSync extends Construct {
         [ENV.userIdPattern]: props.userIdPattern,
         [ENV.documentName]: this.document.ref,
         [ENV.licenseServerInstanceId]: props.licenseServerInstanceId,
+        [ENV.userListsBucket]: this.userLists.bucket.bucketName,
+        [ENV.userListsKeyArn]: this.userLists.key.keyArn,
         [ENV.commandTimeoutSeconds]: String(commandTimeout.toSeconds()),
       },
     });
     const role = this.function.role;
     props.table.grant(role, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem');
     grantTableKey(props.tableKey, role);
+    this.userLists.grantWrite(role);
+    this.userLists.grantRead(iam.Role.fromRoleName(this, 'LicenseServerRole', props.licenseServerRoleName));
     const documentArn = stack.formatArn({ service: 'ssm', resource: 'document', resourceName: this.document.ref });
     const instanceArn = stack.formatArn({
       service: 'ec2',

@@ -59,6 +59,37 @@ describe('license orchestration: AWS contracts', () => {
     expect(checked).toBeGreaterThan(0);
   });
 
+  // LO-39: https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
+  it("LO-39: the user-list grants use S3 object actions and KMS condition keys of AWS's service authorization data", () => {
+    const iam = iamDefinition();
+    let checked = 0;
+    for (const stack of licenseStacks()) {
+      for (const [id, policy] of Object.entries(resourcesOf(stack))) {
+        if (policy.Type !== 'AWS::IAM::Policy' || !/UserLists(Read|Write)Policy/.test(id)) continue;
+        const statements = (policy.Properties?.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement;
+        for (const statement of statements) {
+          const actions = [statement.Action].flat() as string[];
+          for (const action of actions) {
+            const [service, name] = action.split(':');
+            const privilege = iam[service].privileges[name];
+            expect(privilege, action).toBeDefined();
+            if (service === 's3') expect(Object.keys(privilege.resource_types), action).toContain('object');
+            if (service === 'kms') {
+              const keys = Object.values(privilege.resource_types).flatMap((r) => r.condition_keys);
+              const used = Object.values(statement.Condition as Record<string, object>).flatMap((c) => Object.keys(c));
+              expect(used.sort()).toEqual(['kms:EncryptionContext:aws:s3:arn', 'kms:ViaService']);
+              expect(keys).toContain('kms:ViaService');
+              expect(keys).toContain('kms:EncryptionContext:${EncryptionContextKey}');
+            }
+          }
+        }
+        checked++;
+      }
+    }
+    // The sync's write grant and the license server's read grant.
+    expect(checked).toBe(2);
+  });
+
   // LO-14: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
   it('LO-14: every SQS queue feeding a function has a visibility timeout of at least six times its timeout', () => {
     let checked = 0;

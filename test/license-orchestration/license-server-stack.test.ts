@@ -21,11 +21,12 @@ describe('license server stack', () => {
     expect(ids('AWS::DynamoDB::Table')).toEqual(['LedgerTable9343E4AA']);
     expect(ids('AWS::Events::EventBus')).toEqual(['Bus95A03305']);
     expect(ids('AWS::Events::Archive')).toEqual(['BusArchiveDBBF46CD']);
-    expect(ids('AWS::S3::Bucket')).toEqual(['DataEventsLogs3AB099F1']);
+    expect(ids('AWS::S3::Bucket').sort()).toEqual(['DataEventsLogs3AB099F1', 'SyncUserListsBucket04588E76']);
     expect(ids('AWS::KMS::Key').sort()).toEqual([
       'AlarmTopicKeyBA1A4AA7',
       'DataEventsKey27C0F709',
       'LedgerTableKeyFC43AB9B',
+      'SyncUserListsKeyC1FC0FE4',
     ]);
   });
 
@@ -253,6 +254,18 @@ describe('license server stack', () => {
           allowedPattern: '^users:(([A-Za-z0-9][A-Za-z0-9._@-]{0,63})(,([A-Za-z0-9][A-Za-z0-9._@-]{0,63}))*)?$',
           interpolationType: 'ENV_VAR',
         }),
+        usersObject: expect.objectContaining({
+          type: 'String',
+          default: '',
+          allowedPattern: '^(user-lists/(cad-suite|sim-tool)/[0-9]{1,15}-[0-9a-f]{64})?$',
+          interpolationType: 'ENV_VAR',
+        }),
+        usersSha256: expect.objectContaining({
+          type: 'String',
+          default: '',
+          allowedPattern: '^([0-9a-f]{64})?$',
+          interpolationType: 'ENV_VAR',
+        }),
         version: expect.objectContaining({
           type: 'String',
           allowedPattern: '^[0-9]{1,15}$',
@@ -269,6 +282,113 @@ describe('license server stack', () => {
         `command_base64='${Buffer.from('/opt/xlc assign --product cad-suite --file "$LICENSE_USERS_FILE"').toString('base64')}'`,
       );
       expect(script).toContain('"$SSM_product"');
+    });
+
+    it('hands long lists over through a versioned, KMS-encrypted, TLS-only bucket whose objects expire after a day', () => {
+      const bucket = 'SyncUserListsBucket04588E76';
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            {
+              BucketKeyEnabled: false,
+              ServerSideEncryptionByDefault: {
+                SSEAlgorithm: 'aws:kms',
+                KMSMasterKeyID: { 'Fn::GetAtt': ['SyncUserListsKeyC1FC0FE4', 'Arn'] },
+              },
+            },
+          ],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        VersioningConfiguration: { Status: 'Enabled' },
+        LifecycleConfiguration: {
+          Rules: [
+            {
+              Status: 'Enabled',
+              ExpirationInDays: 1,
+              NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+              AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+            },
+            { Status: 'Enabled', ExpiredObjectDeleteMarker: true },
+          ],
+        },
+      });
+      template.hasResourceProperties('AWS::KMS::Key', {
+        Description: Match.stringLikeRegexp('user lists'),
+        EnableKeyRotation: true,
+      });
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: bucket },
+        PolicyDocument: {
+          Statement: [
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 's3:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ],
+        },
+      });
+      const fn = Object.values(template.findResources('AWS::Lambda::Function')).find(
+        (f) =>
+          (f as { Properties: { Environment?: { Variables?: object } } }).Properties.Environment?.Variables &&
+          'USER_LISTS_BUCKET' in
+            (f as { Properties: { Environment: { Variables: object } } }).Properties.Environment.Variables,
+      ) as { Properties: { Environment: { Variables: Record<string, unknown> } } };
+      expect(fn.Properties.Environment.Variables).toMatchObject({
+        USER_LISTS_BUCKET: { Ref: bucket },
+        USER_LISTS_KEY_ARN: { 'Fn::GetAtt': ['SyncUserListsKeyC1FC0FE4', 'Arn'] },
+      });
+      // The document reads the bucket named at deploy, in the stack's Region.
+      const doc = Object.values(template.findResources('AWS::SSM::Document'))[0] as {
+        Properties: { Content: { mainSteps: { inputs: { runCommand: unknown[] } }[] } };
+      };
+      expect(JSON.stringify(doc.Properties.Content.mainSteps[0].inputs.runCommand)).toContain(
+        `get-object --region 'eu-west-1' --bucket '\",{\"Ref\":\"${bucket}\"}`,
+      );
+    });
+
+    it('lets the sync write and delete, and the license server read, only list objects and only through S3', () => {
+      const objects = { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['SyncUserListsBucket04588E76', 'Arn'] }, '/user-lists/*']] };
+      const viaS3 = {
+        StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.eu-west-1.', { Ref: 'AWS::URLSuffix' }]] } },
+        StringLike: { 'kms:EncryptionContext:aws:s3:arn': objects },
+      };
+      const key = { 'Fn::GetAtt': ['SyncUserListsKeyC1FC0FE4', 'Arn'] };
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: Match.stringLikeRegexp('^SyncRole') }],
+        PolicyDocument: {
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject'],
+              Resource: objects,
+            },
+            { Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: key, Condition: viaS3 },
+          ],
+        },
+      });
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: ['license-server'],
+        PolicyDocument: {
+          Statement: [
+            { Effect: 'Allow', Action: 's3:GetObject', Resource: objects },
+            { Effect: 'Allow', Action: 'kms:Decrypt', Resource: key, Condition: viaS3 },
+          ],
+        },
+      });
+      // No other grant names the bucket or its key.
+      const mentions = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([, p]) =>
+        /SyncUserLists(Bucket|Key)/.test(JSON.stringify(p)),
+      );
+      expect(mentions.map(([id]) => id).sort()).toEqual([
+        expect.stringMatching(/^SyncUserListsReadPolicy/),
+        expect.stringMatching(/^SyncUserListsWritePolicy/),
+      ]);
     });
 
     it('may send commands only with its document to the license server, and read their results', () => {

@@ -21,7 +21,7 @@ const PRODUCTS = [
 describe('SsmLicenseServer against moto', () => {
   const ssm = new SSMClient({});
   beforeAll(async () => {
-    await createSyncDocument(ssm, 'license-sync', PRODUCTS, '[a-z]+');
+    await createSyncDocument(ssm, 'license-sync', PRODUCTS, '[a-z]+', { bucket: 'user-lists', region: 'us-east-1' });
   });
 
   it('sends the document with the three parameters and reads the result', async () => {

@@ -6,7 +6,12 @@ import { enableComplianceChecks } from '../../lib/shared';
 import { testApp, testOperations } from '../helpers/app';
 
 export const SECTION = {
-  licenseServer: { account: '111111111111', region: 'eu-west-1', instanceId: 'i-0123456789abcdef0' },
+  licenseServer: {
+    account: '111111111111',
+    region: 'eu-west-1',
+    instanceId: 'i-0123456789abcdef0',
+    instanceRoleName: 'license-server',
+  },
   workbenchAccounts: [
     { account: '222222222222', regions: ['eu-west-1', 'us-east-1'] },
     { account: '333333333333', regions: ['eu-west-1'] },

@@ -1,20 +1,40 @@
 import { describe, expect, it } from 'vitest';
 import { userIdMatcher } from '../../lambda/license-orchestration/core/contract';
+import { createHash } from 'node:crypto';
 import {
   type CommandOutcome,
   type LicenseServer,
   runSync,
+  type StoredUserList,
+  type SyncRequest,
   type SyncSettings,
+  type UserListStore,
 } from '../../lambda/license-orchestration/core/sync';
 import { decodeUsers } from '../../lambda/license-orchestration/core/sync-document';
 import { MemoryLedger } from './support/memory-ledger';
 
+/** Objects by key, with a version per write, as a versioned bucket keeps them. */
+class MemoryUserLists implements UserListStore {
+  readonly objects = new Map<string, { body: string; versionId: string }>();
+  private writes = 0;
+  async put(list: { key: string; body: string }): Promise<StoredUserList> {
+    const versionId = `v${++this.writes}`;
+    this.objects.set(list.key, { body: list.body, versionId });
+    return { key: list.key, versionId };
+  }
+  async remove(list: StoredUserList): Promise<void> {
+    if (this.objects.get(list.key)?.versionId === list.versionId) this.objects.delete(list.key);
+  }
+}
+
 class FakeServer implements LicenseServer {
   readonly sent: { product: string; users: string[]; version: number }[] = [];
+  readonly requests: SyncRequest[] = [];
   outcomes: CommandOutcome['status'][] = [];
   /** Called between SendCommand and the result, to model changes landing meanwhile. */
   during?: () => Promise<void>;
-  async send(r: { product: string; users: string; version: number }) {
+  async send(r: SyncRequest) {
+    this.requests.push(r);
     this.sent.push({ product: r.product, users: decodeUsers(r.users), version: r.version });
     return `cmd-${this.sent.length}`;
   }
@@ -144,12 +164,83 @@ describe('sync', () => {
     expect(report.cycles[0].products[0].invalidUsers).toEqual(['Mallory$(id)']);
   });
 
-  it('fails loudly instead of cutting a list too long for one command', async () => {
-    const ledger = new MemoryLedger();
-    // Letters-only IDs of 8 characters: 4,000 of them make a parameter of about 36,000.
+  // Letters-only IDs of 8 characters: 4,000 of them make a users parameter of about 36,000 bytes.
+  async function longList(ledger: MemoryLedger): Promise<string[]> {
     const id = (i: number) =>
       [0, 1, 2, 3].map((d) => String.fromCharCode(97 + (Math.floor(i / 26 ** d) % 26))).join('');
-    for (let i = 0; i < 4000; i++) await holding(ledger, 'cad-suite', `user${id(i)}`, `i-${i}`);
+    const users = Array.from({ length: 4000 }, (_, i) => `user${id(i)}`);
+    for (const [i, user] of users.entries()) await holding(ledger, 'cad-suite', user, `i-${i}`);
+    return users.sort();
+  }
+
+  it('hands a list too long for one parameter over as an object named by its sha256, deleted after success', async () => {
+    const ledger = new MemoryLedger();
+    const users = await longList(ledger);
+    const userLists = new MemoryUserLists();
+    const server = new FakeServer();
+    const seen: string[] = [];
+    server.during = async () => {
+      seen.push(...userLists.objects.keys());
+    };
+    const deps = { store: ledger, server, clock: { now: () => 0 }, userLists };
+    const report = await runSync(deps, settings({ userId: /^[a-z]+$/ }));
+    const body = users.map((u) => `${u}\n`).join('');
+    const sha256 = createHash('sha256').update(body).digest('hex');
+    const key = `user-lists/cad-suite/4000-${sha256}`;
+    expect(server.requests).toEqual([
+      { product: 'cad-suite', users: 'users:', version: 4000, usersObject: { key, sha256 } },
+    ]);
+    expect(seen).toEqual([key]);
+    expect(report.cycles[0].products[0]).toMatchObject({ action: 'synced', usersObject: key });
+    expect(userLists.objects.size).toBe(0);
+    expect(ledger.sync.get('cad-suite')).toMatchObject({ applied: 4000 });
+  });
+
+  it('keeps the handed-over object when the command fails (it may still be running on the server)', async () => {
+    const ledger = new MemoryLedger();
+    const users = await longList(ledger);
+    const userLists = new MemoryUserLists();
+    const server = new FakeServer();
+    server.outcomes = ['TimedOut'];
+    const report = await runSync(
+      { store: ledger, server, clock: { now: () => 0 }, userLists },
+      settings({ userId: /^[a-z]+$/ }),
+    );
+    expect(report.stopped).toBe('failure');
+    const [key] = [...userLists.objects.keys()];
+    expect(report.cycles[0].products[0]).toMatchObject({ action: 'failed', usersObject: key });
+    expect(userLists.objects.get(key)?.body).toBe(users.map((u) => `${u}\n`).join(''));
+  });
+
+  it('records a handed-over list applied even when deleting it fails, and reports why', async () => {
+    const ledger = new MemoryLedger();
+    await longList(ledger);
+    const userLists = new MemoryUserLists();
+    userLists.remove = async () => {
+      throw new Error('AccessDenied');
+    };
+    const server = new FakeServer();
+    const report = await runSync(
+      { store: ledger, server, clock: { now: () => 0 }, userLists },
+      settings({ userId: /^[a-z]+$/ }),
+    );
+    expect(report.cycles[0].products[0]).toMatchObject({ action: 'synced', cleanupError: 'AccessDenied' });
+    expect(ledger.sync.get('cad-suite')).toMatchObject({ applied: 4000 });
+  });
+
+  it('sends a list that fits as the users parameter, without touching the store', async () => {
+    const ledger = new MemoryLedger();
+    await holding(ledger, 'cad-suite', 'alice', 'i-1');
+    const userLists = new MemoryUserLists();
+    const server = new FakeServer();
+    await runSync({ store: ledger, server, clock: { now: () => 0 }, userLists }, settings());
+    expect(server.requests).toEqual([{ product: 'cad-suite', users: 'users:alice', version: 1 }]);
+    expect(userLists.objects.size).toBe(0);
+  });
+
+  it('fails loudly instead of cutting a list too long for one command when there is no user-list store', async () => {
+    const ledger = new MemoryLedger();
+    await longList(ledger);
     const server = new FakeServer();
     const report = await runSync({ store: ledger, server, clock: { now: () => 0 } }, settings({ userId: /^[a-z]+$/ }));
     expect(server.sent).toEqual([]);

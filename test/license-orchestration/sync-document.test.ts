@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +16,7 @@ import {
 } from '../../lambda/license-orchestration/core/sync-document';
 
 const USER_ID = '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$';
+const USER_LISTS = { bucket: 'user-lists-bucket', region: 'eu-west-1' };
 
 describe('sync document parameters', () => {
   const users = new RegExp(usersParameterPattern(USER_ID));
@@ -54,6 +56,7 @@ describe('sync document parameters', () => {
     const doc = buildSyncDocument({
       products: [{ name: 'cad-suite', command: 'echo hi' }],
       userIdPattern: USER_ID,
+      userLists: USER_LISTS,
       executionTimeoutSeconds: 120,
     }) as {
       parameters: Record<string, { interpolationType: string; allowedPattern: string }>;
@@ -68,10 +71,16 @@ describe('sync document parameters', () => {
 });
 
 /** Runs the document's script with /bin/sh as the SSM agent would, with SSM_* set from `params`. */
-function runScript(params: Record<string, string>, stateDir: string, commands: Record<string, string>) {
+function runScript(
+  params: Record<string, string>,
+  stateDir: string,
+  commands: Record<string, string>,
+  extraEnv: Record<string, string> = {},
+) {
   const doc = buildSyncDocument({
     products: Object.entries(commands).map(([name, command]) => ({ name, command })),
     userIdPattern: USER_ID,
+    userLists: USER_LISTS,
     executionTimeoutSeconds: 60,
   }) as { mainSteps: { inputs: { runCommand: string[] } }[] };
   const script = join(stateDir, '..', 'script.sh');
@@ -79,6 +88,7 @@ function runScript(params: Record<string, string>, stateDir: string, commands: R
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     LICENSE_ORCHESTRATION_STATE_DIR: stateDir,
+    ...extraEnv,
   };
   for (const [k, v] of Object.entries(params)) env[`SSM_${k}`] = v;
   return spawnSync('/bin/sh', [script], { env, encoding: 'utf8' });
@@ -181,6 +191,7 @@ describe('sync document script (run with /bin/sh)', () => {
     const doc = buildSyncDocument({
       products: hostile.map((command, i) => ({ name: `p${i}`, command })),
       userIdPattern: USER_ID,
+      userLists: USER_LISTS,
       executionTimeoutSeconds: 60,
     }) as { mainSteps: { inputs: { runCommand: string[] } }[] };
     const check = spawnSync('bash', ['-n'], { input: doc.mainSteps[0].inputs.runCommand.join('\n'), encoding: 'utf8' });
@@ -190,7 +201,12 @@ describe('sync document script (run with /bin/sh)', () => {
 
   it('counts the commands as sent (base64, 4/3 of their size) against the 64 KB', () => {
     const products = Array.from({ length: 7 }, (_, i) => ({ name: `p${i}`, command: 'x'.repeat(3900) }));
-    const doc = buildSyncDocument({ products, userIdPattern: USER_ID, executionTimeoutSeconds: 60 });
+    const doc = buildSyncDocument({
+      products,
+      userIdPattern: USER_ID,
+      userLists: USER_LISTS,
+      executionTimeoutSeconds: 60,
+    });
     expect(documentBytes(doc)).toBeGreaterThan((7 * 3900 * 4) / 3);
     expect(parameterRoomBytes(doc, products)).toBeLessThan(0);
   });
@@ -199,5 +215,107 @@ describe('sync document script (run with /bin/sh)', () => {
     const w = work();
     const result = runScript({ product: 'other', users: 'users:a', version: '1' }, w.state, { 'cad-suite': 'true' });
     expect(result.status).toBe(3);
+  });
+});
+
+/**
+ * A stand-in for the AWS CLI on PATH: `aws s3api get-object --region R --bucket B --key K FILE`
+ * copies $FAKE_S3/B/K to FILE (and fails like the CLI when it is missing). The script against the
+ * real CLI and moto: test/license-orchestration/user-list-handoff.int.test.ts.
+ */
+function fakeAws(dir: string): Record<string, string> {
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  writeFileSync(
+    join(bin, 'aws'),
+    [
+      '#!/bin/sh',
+      'while [ $# -gt 1 ]; do',
+      '  case "$1" in --bucket) bucket=$2; shift 2 ;; --key) key=$2; shift 2 ;; --region) shift 2 ;; *) shift ;; esac',
+      'done',
+      'cp "$FAKE_S3/$bucket/$key" "$1" 2>/dev/null || { echo "An error occurred (NoSuchKey)" >&2; exit 254; }',
+    ].join('\n'),
+    { mode: 0o755 },
+  );
+  return { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, FAKE_S3: join(dir, 's3') };
+}
+
+describe('sync document script with a handed-over list', () => {
+  const users = ['alice', 'bob', 'carol'];
+  const body = users.map((u) => `${u}\n`).join('');
+  const sha256 = createHash('sha256').update(body).digest('hex');
+  const key = `user-lists/cad-suite/7-${sha256}`;
+  const setUp = (content: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'license-doc-'));
+    const env = fakeAws(dir);
+    mkdirSync(join(dir, 's3', USER_LISTS.bucket, 'user-lists', 'cad-suite'), { recursive: true });
+    writeFileSync(join(dir, 's3', USER_LISTS.bucket, key), content);
+    return { dir, env, state: join(dir, 'state'), out: join(dir, 'out') };
+  };
+  const command = (out: string) => `cp "$LICENSE_USERS_FILE" ${out}; echo "\${LICENSE_USERS-unset}" >> ${out}`;
+  /** The script for cad-suite version 7 handed over as `key`, with `params` replacing any parameter. */
+  const handOff = (w: ReturnType<typeof setUp>, params: Record<string, string> = {}) =>
+    runScript(
+      { product: 'cad-suite', users: 'users:', usersObject: key, usersSha256: sha256, version: '7', ...params },
+      w.state,
+      { 'cad-suite': command(w.out) },
+      w.env,
+    );
+
+  it('reads the object, checks its sha256 and gives the command the list as a file only', () => {
+    const w = setUp(body);
+    const result = handOff(w);
+    expect(result.status, result.stderr).toBe(0);
+    expect(readFileSync(w.out, 'utf8')).toBe(`${body}unset\n`);
+    expect(readFileSync(join(w.state, 'cad-suite.version'), 'utf8')).toBe('7\n');
+    expect(result.stdout).toContain('applied cad-suite version 7 (3 users)');
+  });
+
+  it('refuses an object whose sha256 differs, before the product command runs', () => {
+    const w = setUp(`${body}mallory\n`);
+    const result = handOff(w);
+    expect(result.status).toBe(5);
+    expect(result.stderr).toContain(`not ${sha256}: refused`);
+    expect(existsSync(w.out)).toBe(false);
+    expect(existsSync(join(w.state, 'cad-suite.version'))).toBe(false);
+  });
+
+  it('fails, naming the object, when the object cannot be read', () => {
+    const w = setUp(body);
+    const missing = `user-lists/cad-suite/8-${sha256}`;
+    const result = handOff(w, { usersObject: missing, version: '8' });
+    expect(result.status).toBe(4);
+    expect(result.stderr).toContain(`could not read s3://${USER_LISTS.bucket}/${missing}`);
+    expect(existsSync(w.out)).toBe(false);
+  });
+
+  it('refuses an object together with a non-empty users value, or without a sha256', () => {
+    const w = setUp(body);
+    for (const params of [{ users: 'users:dave' }, { usersSha256: '' }] as Record<string, string>[]) {
+      const result = handOff(w, params);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain('usersObject needs');
+    }
+    expect(existsSync(w.out)).toBe(false);
+  });
+
+  it('accepts only keys under the list prefix for a configured product, and only a hex sha256', () => {
+    const doc = buildSyncDocument({
+      products: [{ name: 'cad-suite', command: 'true' }],
+      userIdPattern: USER_ID,
+      userLists: USER_LISTS,
+      executionTimeoutSeconds: 60,
+    }) as { parameters: Record<string, { allowedPattern: string; default?: string }> };
+    const object = new RegExp(doc.parameters.usersObject.allowedPattern);
+    const digest = new RegExp(doc.parameters.usersSha256.allowedPattern);
+    expect(object.test(key)).toBe(true);
+    expect(object.test('')).toBe(true);
+    for (const bad of [`user-lists/sim-tool/7-${sha256}`, `other/cad-suite/7-${sha256}`, `${key}/../x`, `${key};id`]) {
+      expect(object.test(bad), bad).toBe(false);
+    }
+    expect(digest.test(sha256)).toBe(true);
+    expect(digest.test(sha256.toUpperCase())).toBe(false);
+    expect(doc.parameters.usersObject.default).toBe('');
+    expect(doc.parameters.usersSha256.default).toBe('');
   });
 });

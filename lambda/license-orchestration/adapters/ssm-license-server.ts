@@ -1,7 +1,7 @@
 // The license server through SSM Run Command: SendCommand with the project's document, then
 // GetCommandInvocation until the invocation on the one license-server instance ends.
 import { GetCommandInvocationCommand, SendCommandCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import type { CommandOutcome, LicenseServer } from '../core/sync';
+import type { CommandOutcome, LicenseServer, SyncRequest } from '../core/sync';
 
 export interface SsmLicenseServerOptions {
   readonly documentName: string;
@@ -41,12 +41,21 @@ export class SsmLicenseServer implements LicenseServer {
     this.now = options.now ?? Date.now;
   }
 
-  async send(request: { product: string; users: string; version: number }): Promise<string> {
+  async send(request: SyncRequest): Promise<string> {
+    const parameters: Record<string, string[]> = {
+      product: [request.product],
+      users: [request.users],
+      version: [String(request.version)],
+    };
+    if (request.usersObject) {
+      parameters.usersObject = [request.usersObject.key];
+      parameters.usersSha256 = [request.usersObject.sha256];
+    }
     const { Command } = await this.client.send(
       new SendCommandCommand({
         DocumentName: this.options.documentName,
         InstanceIds: [this.options.instanceId],
-        Parameters: { product: [request.product], users: [request.users], version: [String(request.version)] },
+        Parameters: parameters,
         TimeoutSeconds: this.options.deliveryTimeoutSeconds ?? 60,
         Comment: `license-orchestration: ${request.product} version ${request.version}`.slice(0, 100),
       }),

@@ -3,12 +3,18 @@
 // variables (interpolationType ENV_VAR gives SSM_<name>); the script never contains {{ }}, so no
 // parameter value is ever pasted into a shell line. The per-product commands come from config
 // (operators' text), never from events, and are carried base64-encoded, so they are data to the
-// script until their own bash runs them.
+// script until their own bash runs them. A list too long for the users parameter is handed over
+// as an S3 object (KMS-encrypted) that the script reads with the AWS CLI through the instance's
+// role and checks against a sha256 given as a parameter before the product command sees it.
 
 /** Prefix of the users parameter, so an empty list is a non-empty value (`users:`). */
 export const USERS_PREFIX = 'users:';
-/** Largest users parameter (bytes) the sync sends; a longer list fails the sync loudly instead of being cut. */
+/** Largest users parameter (bytes) the sync sends; a longer list is handed over as an S3 object. */
 export const MAX_USERS_PARAMETER_LENGTH = 32_000;
+/** Key prefix of handed-over user lists in the user-list bucket (the only prefix either side may use). */
+export const USER_LISTS_PREFIX = 'user-lists/';
+const VERSION_DIGITS = 15;
+const SHA256_HEX_LENGTH = 64;
 /**
  * SSM's limit on a document's content together with the parameters given at run time (CreateDocument:
  * 64 KB, including the content specified for input parameters at runtime).
@@ -26,8 +32,15 @@ export interface SyncDocumentProduct {
   readonly command: string;
 }
 
+/** Where handed-over user lists are read from (baked into the script, never a parameter). */
+export interface UserListLocation {
+  readonly bucket: string;
+  readonly region: string;
+}
+
 export interface SyncDocumentOptions {
   readonly products: readonly SyncDocumentProduct[];
+  readonly userLists: UserListLocation;
   /** The user-ID pattern (`^...$`, matched against a whole ID). */
   readonly userIdPattern: string;
   /** Execution timeout of the script on the server. */
@@ -48,7 +61,26 @@ export function usersParameterPattern(userIdPattern: string): string {
   return `^${USERS_PREFIX}((${id})(,(${id}))*)?$`;
 }
 
-export const VERSION_PARAMETER_PATTERN = '^[0-9]{1,15}$';
+export const VERSION_PARAMETER_PATTERN = `^[0-9]{1,${VERSION_DIGITS}}$`;
+export const USERS_SHA256_PARAMETER_PATTERN = `^([0-9a-f]{${SHA256_HEX_LENGTH}})?$`;
+
+/** Key of a handed-over list: per product and version, named by its content's sha256. */
+export function userListKey(product: string, version: number, sha256: string): string {
+  return `${USER_LISTS_PREFIX}${product}/${version}-${sha256}`;
+}
+
+export function usersObjectParameterPattern(products: readonly { name: string }[]): string {
+  const names = products.map((p) => p.name).join('|');
+  return `^(${USER_LISTS_PREFIX}(${names})/[0-9]{1,${VERSION_DIGITS}}-[0-9a-f]{${SHA256_HEX_LENGTH}})?$`;
+}
+
+/** A handed-over list's content: the sorted user IDs, one per line (what LICENSE_USERS_FILE holds). */
+export function encodeUserListObject(users: readonly string[]): string {
+  return [...users]
+    .sort()
+    .map((u) => `${u}\n`)
+    .join('');
+}
 
 /** The users parameter value for a list of user IDs (sorted, so equal lists give equal values). */
 export function encodeUsers(users: readonly string[]): string {
@@ -61,7 +93,7 @@ export function decodeUsers(value: string): string[] {
   return list === '' ? [] : list.split(',');
 }
 
-/** Single-quotes a string for a POSIX shell `case` pattern (config text only). */
+/** Single-quotes a string for a POSIX shell (config and stack values only). */
 function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
@@ -75,7 +107,9 @@ export function encodeCommand(command: string): string {
 }
 
 /** The script's lines. Everything variable is read from SSM_* environment variables, quoted. */
-export function syncScript(products: readonly SyncDocumentProduct[]): string[] {
+export function syncScript(products: readonly SyncDocumentProduct[], userLists: UserListLocation): string[] {
+  const bucket = shellQuote(userLists.bucket);
+  const region = shellQuote(userLists.region);
   return [
     'set -eu',
     'if [ -z "${SSM_product:-}" ] || [ -z "${SSM_users:-}" ] || [ -z "${SSM_version:-}" ]; then',
@@ -97,8 +131,27 @@ export function syncScript(products: readonly SyncDocumentProduct[]): string[] {
     'fi',
     'LICENSE_USERS_FILE=$(mktemp)',
     `trap 'rm -f "$LICENSE_USERS_FILE"' EXIT`,
-    `LICENSE_USERS=\${SSM_users#${USERS_PREFIX}}`,
-    'if [ -n "$LICENSE_USERS" ]; then printf \'%s\\n\' "$LICENSE_USERS" | tr \',\' \'\\n\' > "$LICENSE_USERS_FILE"; fi',
+    'if [ -n "${SSM_usersObject:-}" ]; then',
+    `  if [ "$SSM_users" != '${USERS_PREFIX}' ] || [ -z "\${SSM_usersSha256:-}" ]; then`,
+    `    echo "license-orchestration: usersObject needs users '${USERS_PREFIX}' and usersSha256" >&2`,
+    '    exit 2',
+    '  fi',
+    '  # Read through the instance profile; the object is KMS-encrypted and decrypted by S3.',
+    `  if ! aws s3api get-object --region ${region} --bucket ${bucket} --key "$SSM_usersObject" "$LICENSE_USERS_FILE" > /dev/null; then`,
+    `    echo "license-orchestration: could not read s3://"${bucket}"/$SSM_usersObject with the AWS CLI" >&2`,
+    '    exit 4',
+    '  fi',
+    '  actual_sha256=$(sha256sum "$LICENSE_USERS_FILE" | cut -d " " -f 1)',
+    '  if [ "$actual_sha256" != "$SSM_usersSha256" ]; then',
+    '    echo "license-orchestration: $SSM_usersObject has sha256 $actual_sha256, not $SSM_usersSha256: refused" >&2',
+    '    exit 5',
+    '  fi',
+    '  # Too long for one environment variable: a command that reads it fails (bash -u) instead of seeing a cut list.',
+    '  unset LICENSE_USERS',
+    'else',
+    `  LICENSE_USERS=\${SSM_users#${USERS_PREFIX}}`,
+    '  if [ -n "$LICENSE_USERS" ]; then printf \'%s\\n\' "$LICENSE_USERS" | tr \',\' \'\\n\' > "$LICENSE_USERS_FILE"; fi',
+    'fi',
     'LICENSE_PRODUCT=$SSM_product',
     'LICENSE_VERSION=$SSM_version',
     'export LICENSE_PRODUCT LICENSE_USERS LICENSE_USERS_FILE LICENSE_VERSION',
@@ -133,7 +186,9 @@ export function documentBytes(content: Record<string, unknown>): number {
  */
 export function parameterRoomBytes(content: Record<string, unknown>, products: readonly { name: string }[]): number {
   const longestProduct = Math.max(...products.map((p) => Buffer.byteLength(p.name, 'utf8')));
-  const largestParameters = MAX_USERS_PARAMETER_LENGTH + longestProduct + 15 + PARAMETER_FRAMING_BYTES;
+  // A handed-over list sends an empty users value with a key and a sha256 (a few hundred bytes), so
+  // a full users parameter is the largest case.
+  const largestParameters = MAX_USERS_PARAMETER_LENGTH + longestProduct + VERSION_DIGITS + PARAMETER_FRAMING_BYTES;
   return MAX_DOCUMENT_AND_PARAMETERS_BYTES - documentBytes(content) - largestParameters;
 }
 
@@ -157,6 +212,20 @@ export function buildSyncDocument(options: SyncDocumentOptions): Record<string, 
         allowedPattern: usersParameterPattern(options.userIdPattern),
         interpolationType: 'ENV_VAR',
       },
+      usersObject: {
+        type: 'String',
+        description: `Key of the S3 object holding the list (one user per line) when it is too long for "users" (then "${USERS_PREFIX}"); empty otherwise.`,
+        default: '',
+        allowedPattern: usersObjectParameterPattern(options.products),
+        interpolationType: 'ENV_VAR',
+      },
+      usersSha256: {
+        type: 'String',
+        description: 'sha256 (hex) of the usersObject content; the list is refused when the object differs.',
+        default: '',
+        allowedPattern: USERS_SHA256_PARAMETER_PATTERN,
+        interpolationType: 'ENV_VAR',
+      },
       version: {
         type: 'String',
         description: 'Version of the list; an older version than the last applied one is skipped.',
@@ -171,7 +240,7 @@ export function buildSyncDocument(options: SyncDocumentOptions): Record<string, 
         precondition: { StringEquals: ['platformType', 'Linux'] },
         inputs: {
           timeoutSeconds: String(options.executionTimeoutSeconds),
-          runCommand: syncScript(options.products),
+          runCommand: syncScript(options.products, options.userLists),
         },
       },
     ],

@@ -2,8 +2,18 @@
 // user list to the license server, wait for the result, and record the applied version only on
 // success. The desired version is read before the user list, so a change that lands after the
 // read raises the desired version again and is picked up by the next cycle: nothing is missed,
-// at worst a list is sent twice. One cycle sends at most one command per product.
-import { encodeUsers, MAX_USERS_PARAMETER_LENGTH } from './sync-document';
+// at worst a list is sent twice. One cycle sends at most one command per product. A list too long
+// for the command's users parameter is handed over as an S3 object named by its sha256, deleted
+// once the command succeeded; after a failure it is kept (the command may still be running on
+// the server when the sync stops waiting) and the bucket's lifecycle rule expires it.
+import { createHash } from 'node:crypto';
+import {
+  encodeUserListObject,
+  encodeUsers,
+  MAX_USERS_PARAMETER_LENGTH,
+  USERS_PREFIX,
+  userListKey,
+} from './sync-document';
 
 /** The single message group of the sync's FIFO queue: FIFO delivers one batch of a group at a time. */
 export const SYNC_MESSAGE_GROUP = 'license-sync';
@@ -48,10 +58,31 @@ export interface CommandOutcome {
   readonly detail?: string;
 }
 
+/** A list handed over as an object, as the store wrote it. */
+export interface StoredUserList {
+  readonly key: string;
+  /** The object version written (the bucket is versioned), so the delete removes exactly it. */
+  readonly versionId?: string;
+}
+
+/** Where lists too long for the users parameter are handed to the license server. */
+export interface UserListStore {
+  put(list: { readonly key: string; readonly body: string; readonly sha256: string }): Promise<StoredUserList>;
+  remove(list: StoredUserList): Promise<void>;
+}
+
+export interface SyncRequest {
+  readonly product: string;
+  /** `users:` and the list, or only `users:` when the list is handed over as `usersObject`. */
+  readonly users: string;
+  readonly version: number;
+  readonly usersObject?: { readonly key: string; readonly sha256: string };
+}
+
 /** The license server, reached through SSM Run Command. */
 export interface LicenseServer {
   /** Sends the command; returns its ID. */
-  send(request: { readonly product: string; readonly users: string; readonly version: number }): Promise<string>;
+  send(request: SyncRequest): Promise<string>;
   /** Waits for the command to end, up to `deadlineMs` (then `TimedOut`). */
   wait(commandId: string, deadlineMs: number): Promise<CommandOutcome>;
 }
@@ -84,6 +115,10 @@ export interface ProductReport {
   /** From the first pending change to the recorded success. */
   readonly latencyMs?: number;
   readonly error?: string;
+  /** The handed-over list's key, when the list went by S3. */
+  readonly usersObject?: string;
+  /** Why a handed-over list could not be deleted after success (the lifecycle rule expires it). */
+  readonly cleanupError?: string;
   /** User IDs in the ledger that fail the pattern (never sent). */
   readonly invalidUsers: readonly string[];
 }
@@ -102,6 +137,8 @@ export interface SyncDeps {
   readonly store: SyncStore;
   readonly server: LicenseServer;
   readonly clock: Clock;
+  /** Without it, a list longer than the users parameter fails the sync. */
+  readonly userLists?: UserListStore;
 }
 
 async function syncProduct(
@@ -137,23 +174,46 @@ async function syncProduct(
   const users = encodeUsers(valid);
   // SSM counts bytes (its 64 KB covers the document and the run-time parameters).
   const usersBytes = Buffer.byteLength(users, 'utf8');
+  let request: SyncRequest = { product: state.product, users, version: state.desiredVersion };
+  let stored: StoredUserList | undefined;
   if (usersBytes > MAX_USERS_PARAMETER_LENGTH) {
-    return fail(
-      `the user list is ${usersBytes} bytes, more than the ${MAX_USERS_PARAMETER_LENGTH} one command carries`,
-    );
+    if (!deps.userLists) {
+      return fail(
+        `the user list is ${usersBytes} bytes, more than the ${MAX_USERS_PARAMETER_LENGTH} one command carries, and no user-list bucket is configured`,
+      );
+    }
+    const body = encodeUserListObject(valid);
+    const sha256 = createHash('sha256').update(body, 'utf8').digest('hex');
+    const key = userListKey(state.product, state.desiredVersion, sha256);
+    try {
+      stored = await deps.userLists.put({ key, body, sha256 });
+    } catch (e) {
+      return fail(`writing the user list to S3 (${key}) failed: ${(e as Error).message}`);
+    }
+    request = { ...request, users: USERS_PREFIX, usersObject: { key, sha256 } };
   }
+  const handedOver = stored ? { usersObject: stored.key } : {};
   let commandId: string;
   try {
-    commandId = await deps.server.send({ product: state.product, users, version: state.desiredVersion });
+    commandId = await deps.server.send(request);
   } catch (e) {
-    return fail(`SendCommand failed: ${(e as Error).message}`);
+    return { ...(await fail(`SendCommand failed: ${(e as Error).message}`)), ...handedOver };
   }
   const outcome = await deps.server.wait(commandId, deps.clock.now() + settings.commandTimeoutMs);
   if (outcome.status !== 'Success') {
-    return fail(
+    const report = await fail(
       `command ${commandId} ended ${outcome.status}${outcome.detail ? `: ${outcome.detail}` : ''}`,
       commandId,
     );
+    return { ...report, ...handedOver };
+  }
+  let cleanupError: string | undefined;
+  if (stored && deps.userLists) {
+    try {
+      await deps.userLists.remove(stored);
+    } catch (e) {
+      cleanupError = (e as Error).message;
+    }
   }
   const atMs = deps.clock.now();
   const pendingSinceMs = state.pendingSinceMs ?? atMs;
@@ -164,7 +224,14 @@ async function syncProduct(
     atMs,
     pendingSinceMs,
   });
-  return { ...base, action: 'synced', commandId, latencyMs: Math.max(0, atMs - pendingSinceMs) };
+  return {
+    ...base,
+    action: 'synced',
+    commandId,
+    latencyMs: Math.max(0, atMs - pendingSinceMs),
+    ...handedOver,
+    ...(cleanupError ? { cleanupError } : {}),
+  };
 }
 
 /** One cycle: every product is looked at once; due products are synced in parallel. */

@@ -1,6 +1,7 @@
 // License server: single-flight sync, triggered through a FIFO queue (by change detection and by
 // the safety-net schedule). Message bodies are only wake-up calls: every run looks at every product.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -8,8 +9,16 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { createLogger, createMetrics } from '../../shared/powertools';
 import { METRIC } from '../core/metrics';
-import { type Clock, type LicenseServer, runSync, type SyncReport, type SyncStore } from '../core/sync';
+import {
+  type Clock,
+  type LicenseServer,
+  runSync,
+  type SyncReport,
+  type SyncStore,
+  type UserListStore,
+} from '../core/sync';
 import { DynamoDbLedger } from '../adapters/dynamodb-ledger';
+import { S3UserLists } from '../adapters/s3-user-lists';
 import { SsmLicenseServer } from '../adapters/ssm-license-server';
 import { ENV, lazy, positiveInt, productsFrom, required, userIdFrom } from '../settings';
 import { emitWithDimension } from '../telemetry';
@@ -18,6 +27,7 @@ export interface SyncHandlerDeps {
   readonly store: SyncStore;
   readonly server: LicenseServer;
   readonly clock: Clock;
+  readonly userLists?: UserListStore;
   readonly products: readonly { name: string; seats: number }[];
   readonly userId: RegExp;
   readonly commandTimeoutMs: number;
@@ -35,7 +45,7 @@ export function createSyncHandler(deps: SyncHandlerDeps): (event: SQSEvent, cont
   return async (event, context) => {
     const remaining = context?.getRemainingTimeInMillis?.() ?? 5 * 60_000;
     const report = await runSync(
-      { store: deps.store, server: deps.server, clock: deps.clock },
+      { store: deps.store, server: deps.server, clock: deps.clock, userLists: deps.userLists },
       {
         products: deps.products,
         userId: deps.userId,
@@ -62,7 +72,15 @@ export function createSyncHandler(deps: SyncHandlerDeps): (event: SQSEvent, cont
               version: p.desiredVersion,
               users: p.users,
               commandId: p.commandId,
+              usersObject: p.usersObject,
             });
+            if (p.cleanupError) {
+              logger.warn('handed-over user list not deleted; the bucket lifecycle rule expires it', {
+                product: p.product,
+                usersObject: p.usersObject,
+                error: p.cleanupError,
+              });
+            }
           } else if (p.action === 'failed') {
             failures++;
             if (p.commandId) emitWithDimension(metrics, METRIC.commandsSent, { name: 'product', value: p.product }, 1);
@@ -70,6 +88,7 @@ export function createSyncHandler(deps: SyncHandlerDeps): (event: SQSEvent, cont
               product: p.product,
               version: p.desiredVersion,
               commandId: p.commandId,
+              usersObject: p.usersObject,
               error: p.error,
             });
           }
@@ -113,10 +132,15 @@ export const handler = lazy(() => {
     instanceId: required(env, ENV.licenseServerInstanceId),
     pollIntervalMs: positiveInt(env, ENV.pollIntervalMs, 1000),
   });
+  const userLists = new S3UserLists(new S3Client({}), {
+    bucket: required(env, ENV.userListsBucket),
+    keyArn: required(env, ENV.userListsKeyArn),
+  });
   return createSyncHandler({
     store: ledger,
     server,
     clock: { now: Date.now },
+    userLists,
     products: productsFrom(env),
     userId: userIdFrom(env),
     commandTimeoutMs,

@@ -1,6 +1,7 @@
 // A small SSM endpoint speaking the service's wire protocol (AWS JSON 1.1), for what moto cannot
 // do: moto reports every command as Success at once, so command failures, time-outs and the
-// "invocation does not exist yet" window right after SendCommand are served from here.
+// "invocation does not exist yet" window right after SendCommand are served from here. Given a
+// `run` function, SendCommand runs the command (the document's script) and its result is served.
 import { createServer, type Server } from 'node:http';
 import { freePort } from '../../helpers/moto-global-setup';
 
@@ -21,7 +22,12 @@ export interface FakeSsm {
   close(): Promise<void>;
 }
 
-export async function startFakeSsm(): Promise<FakeSsm> {
+export interface FakeSsmOptions {
+  /** Runs each SendCommand request and returns how its invocation ends. */
+  readonly run?: (request: Record<string, unknown>) => Promise<ScriptedInvocation>;
+}
+
+export async function startFakeSsm(options: FakeSsmOptions = {}): Promise<FakeSsm> {
   const port = await freePort();
   const state: {
     sent: Record<string, unknown>[];
@@ -37,7 +43,7 @@ export async function startFakeSsm(): Promise<FakeSsm> {
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
+    req.on('end', async () => {
       const target = String(req.headers['x-amz-target'] ?? '');
       const input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
       const reply = (status: number, payload: unknown) => {
@@ -47,6 +53,7 @@ export async function startFakeSsm(): Promise<FakeSsm> {
       if (target === 'AmazonSSM.SendCommand') {
         state.sent.push(input);
         const id = `cmd-${state.sent.length}`;
+        if (options.run) state.script[state.sent.length - 1] = await options.run(input);
         reply(200, {
           Command: { CommandId: id, DocumentName: input.DocumentName, Status: 'Pending', Parameters: input.Parameters },
         });

@@ -1,5 +1,6 @@
 // The license server's AWS resources as the stacks define them, created in a local peer (moto):
-// the ledger table with its stream, the sync document, the bus with a rule to an SQS queue (moto
+// the ledger table with its stream, the sync document, the user-list bucket under its KMS key
+// (versioned, SSE-KMS by default), the bus with a rule to an SQS queue (moto
 // never invokes Lambda targets, so the queue stands in for the ledger function), and queues.
 // Used by the integration tests and the simulator. Every client honours AWS_ENDPOINT_URL.
 import {
@@ -21,6 +22,12 @@ import {
   PutRuleCommand,
   PutTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
+import {
+  CreateBucketCommand,
+  PutBucketEncryptionCommand,
+  PutBucketVersioningCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { CreateDocumentCommand, SSMClient } from '@aws-sdk/client-ssm';
 import {
   CreateQueueCommand,
@@ -33,7 +40,11 @@ import {
 import type { DynamoDBRecord } from 'aws-lambda';
 import { WORKBENCH_DETAIL_TYPE, WORKBENCH_EVENT_SOURCE } from '../../../lambda/license-orchestration/core/contract';
 import { HOLDING_SK_PREFIX } from '../../../lambda/license-orchestration/core/keys';
-import { buildSyncDocument, type SyncDocumentProduct } from '../../../lambda/license-orchestration/core/sync-document';
+import {
+  buildSyncDocument,
+  type SyncDocumentProduct,
+  type UserListLocation,
+} from '../../../lambda/license-orchestration/core/sync-document';
 
 /** The ledger table exactly as LicenseLedger defines it (keys, billing, stream view). */
 export async function createLedgerTable(client: DynamoDBClient, tableName: string): Promise<string> {
@@ -107,13 +118,32 @@ export async function createSyncDocument(
   name: string,
   products: readonly SyncDocumentProduct[],
   userIdPattern: string,
+  userLists: UserListLocation,
 ): Promise<void> {
   await client.send(
     new CreateDocumentCommand({
       Name: name,
       DocumentType: 'Command',
       DocumentFormat: 'JSON',
-      Content: JSON.stringify(buildSyncDocument({ products, userIdPattern, executionTimeoutSeconds: 120 })),
+      Content: JSON.stringify(buildSyncDocument({ products, userIdPattern, userLists, executionTimeoutSeconds: 120 })),
+    }),
+  );
+}
+
+/**
+ * The user-list bucket as UserListBucket defines it: versioned, SSE-KMS by default. moto records
+ * the key on each object but neither checks that it exists nor encrypts, so any key ARN will do.
+ */
+export async function createUserListBucket(bucket: string, keyArn: string): Promise<void> {
+  const s3 = new S3Client({});
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+  await s3.send(
+    new PutBucketEncryptionCommand({
+      Bucket: bucket,
+      ServerSideEncryptionConfiguration: {
+        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyArn } }],
+      },
     }),
   );
 }
@@ -184,4 +214,4 @@ export async function createBusToQueue(
   return { busArn: EventBusArn as string, queueUrl: queue.url };
 }
 
-export { DynamoDBClient, EventBridgeClient, SQSClient, SSMClient };
+export { DynamoDBClient, EventBridgeClient, S3Client, SQSClient, SSMClient };
