@@ -46,6 +46,8 @@ const DOCUMENT = buildSyncDocument({
   mainSteps: { inputs: { runCommand: string[] } }[];
 };
 const SCRIPT = join(work, 'sync-document.sh');
+/** The AWS CLI the project installs (requirements-dev.txt), ahead of any on the machine. */
+const VENV_BIN = join(__dirname, '..', '..', '.venv', 'bin');
 writeFileSync(SCRIPT, DOCUMENT.mainSteps[0].inputs.runCommand.join('\n'));
 
 /** 64-character user IDs, distinct per product. */
@@ -60,7 +62,11 @@ async function runDocument(request: Record<string, unknown>): Promise<ScriptedIn
   const parameters: Record<string, string> = {};
   for (const [name, spec] of Object.entries(DOCUMENT.parameters)) parameters[name] = given[name]?.[0] ?? spec.default!;
   await beforeRun?.(parameters);
-  const env: NodeJS.ProcessEnv = { ...process.env, LICENSE_ORCHESTRATION_STATE_DIR: join(work, 'state') };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
+    LICENSE_ORCHESTRATION_STATE_DIR: join(work, 'state'),
+  };
   for (const [name, value] of Object.entries(parameters)) env[`SSM_${name}`] = value;
   return new Promise((resolve) => {
     execFile('/bin/sh', [SCRIPT], { env, maxBuffer: 1 << 20 }, (error, _stdout, stderr) =>
@@ -84,8 +90,10 @@ let sync: () => ReturnType<typeof runSync>;
 
 beforeAll(async () => {
   await new Promise<void>((resolve, reject) =>
-    execFile('aws', ['--version'], (error) =>
-      error ? reject(new Error('these tests run the document with the AWS CLI: put `aws` on PATH')) : resolve(),
+    execFile(join(VENV_BIN, 'aws'), ['--version'], (error) =>
+      error
+        ? reject(new Error('these tests run the document with the AWS CLI: run bash scripts/python-env.sh'))
+        : resolve(),
     ),
   );
   await createUserListBucket(BUCKET, KEY_ARN);
