@@ -5,8 +5,6 @@
 // memory ledger's holding changes as DynamoDB stream records), change detection and the sync
 // (woken once per event that changed a user list), whose Run Commands are recorded and succeed
 // at once, as moto's do. simulator-moto.ts runs the same over moto's wire protocol.
-import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { LicenseOrchestrationConfig } from '../../config/schema/license-orchestration';
 import { createLogger, createMetrics } from '../../lambda/shared/powertools';
@@ -109,10 +107,7 @@ export function describeLedgerOutcome(outcome: LedgerResult): string {
 const SYNC_QUEUE_ARN = 'arn:aws:sqs:local:000000000000:license-sync.fifo';
 
 /** Runs a simulation in this process, with nothing but memory behind the handlers. */
-export async function simulateInProcess(
-  input: SimulationInput,
-  telemetry: { logger: Logger; metrics: Metrics } = { logger: createLogger(), metrics: createMetrics() },
-): Promise<SimulationResult> {
+export async function simulateInProcess(input: SimulationInput): Promise<SimulationResult> {
   const log = input.log ?? (() => undefined);
   const { config } = input;
   const userId = userIdMatcher(config.userIdPattern);
@@ -123,6 +118,8 @@ export async function simulateInProcess(
   const triggers: string[] = [];
   let rejected = 0;
   const reject = async () => void rejected++;
+  // One logger and metrics emitter for all four handlers, configured by POWERTOOLS_* as in Lambda.
+  const telemetry = { logger: createLogger(), metrics: createMetrics() };
 
   const publisher = createPublisherHandler({
     tagsOf: async (id) => tags.get(id),
