@@ -41,7 +41,8 @@ async function measure(
   const result = await run({
     ...input,
     log: (line) => {
-      if (start === undefined && line.startsWith('event 1:')) start = { wall: performance.now(), cpu: process.cpuUsage() };
+      if (start === undefined && line.startsWith('event 1:'))
+        start = { wall: performance.now(), cpu: process.cpuUsage() };
     },
   });
   if (!start) throw new Error('the simulation reported no event');
@@ -60,7 +61,9 @@ async function main(): Promise<number> {
   const { values } = parseArgs({ options: { 'moto-events': { type: 'string', default: '60' } } });
   const motoEvents = Number(values['moto-events']);
   if (!Number.isInteger(motoEvents) || motoEvents < 2) {
-    process.stderr.write(`simulate-throughput: --moto-events: expected an integer of at least 2, got ${values['moto-events']}\n`);
+    process.stderr.write(
+      `simulate-throughput: --moto-events: expected an integer of at least 2, got ${values['moto-events']}\n`,
+    );
     return 2;
   }
   if (!motoInstalled()) {

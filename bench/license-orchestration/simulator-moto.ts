@@ -161,7 +161,8 @@ export async function simulateOnMoto(input: SimulationInput): Promise<Simulation
     for (const c of page.Commands ?? []) {
       const product = c.Parameters?.product?.[0];
       const users = c.Parameters?.users?.[0];
-      if (product && users !== undefined) commands.push({ product, users, version: Number(c.Parameters?.version?.[0]) });
+      if (product && users !== undefined)
+        commands.push({ product, users, version: Number(c.Parameters?.version?.[0]) });
     }
   }
   const rejectedCount = (await drain(sqs, rejected.url)).length;

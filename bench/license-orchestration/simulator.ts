@@ -72,25 +72,23 @@ export function sqsEvent(
 ): SQSEvent {
   const now = String(Date.now());
   return {
-    Records: messages.map(
-      (m): SQSRecord => ({
-        messageId: m.MessageId ?? '',
-        receiptHandle: m.ReceiptHandle ?? '',
-        body: m.Body ?? '',
-        attributes: {
-          ApproximateReceiveCount: '1',
-          SentTimestamp: now,
-          SenderId: 'simulator',
-          ApproximateFirstReceiveTimestamp: now,
-          MessageGroupId: SYNC_MESSAGE_GROUP,
-        },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: arn,
-        awsRegion: arn.split(':')[3] ?? '',
-      }),
-    ),
+    Records: messages.map((m): SQSRecord => ({
+      messageId: m.MessageId ?? '',
+      receiptHandle: m.ReceiptHandle ?? '',
+      body: m.Body ?? '',
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: now,
+        SenderId: 'simulator',
+        ApproximateFirstReceiveTimestamp: now,
+        MessageGroupId: SYNC_MESSAGE_GROUP,
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: arn,
+      awsRegion: arn.split(':')[3] ?? '',
+    })),
   };
 }
 

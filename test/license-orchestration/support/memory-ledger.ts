@@ -114,7 +114,7 @@ export class MemoryLedger implements LedgerStore, SyncStore {
     else entry.instances.delete(instanceId);
     this.holdings.set(k, entry);
     const instancesAfter = [...entry.instances].sort();
-    if (instancesBefore.length === 0 !== (instancesAfter.length === 0)) {
+    if ((instancesBefore.length === 0) !== (instancesAfter.length === 0)) {
       const holders = this.holders.get(h.product) ?? [];
       const at = sortedIndex(holders, h.userId);
       if (instancesAfter.length > 0) holders.splice(at, 0, h.userId);
