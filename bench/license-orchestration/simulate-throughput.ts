@@ -55,7 +55,10 @@ async function measure(
   };
 }
 
-const rate = (events: number, seconds: number) => Math.round(events / seconds).toLocaleString('en-US');
+const rate = (events: number, seconds: number) => {
+  const perSecond = events / seconds;
+  return perSecond < 100 ? perSecond.toFixed(1) : Math.round(perSecond).toLocaleString('en-US');
+};
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { 'moto-events': { type: 'string', default: '60' } } });

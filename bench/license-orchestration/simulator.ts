@@ -106,8 +106,7 @@ const SYNC_QUEUE_ARN = 'arn:aws:sqs:local:000000000000:license-sync.fifo';
 
 /** Runs a simulation in this process, with nothing but memory behind the handlers. */
 export async function simulateInProcess(input: SimulationInput): Promise<SimulationResult> {
-  const log = input.log ?? (() => undefined);
-  const { config } = input;
+  const { config, log } = input;
   const userId = userIdMatcher(config.userIdPattern);
   const tags = new Map(input.instances.map((i) => [i.instanceId, i.tags]));
   const ledger = new MemoryLedger();
@@ -171,8 +170,12 @@ export async function simulateInProcess(input: SimulationInput): Promise<Simulat
 
   let streamRead = 0;
   for (const [n, event] of input.events.entries()) {
-    log(describeEvent(n, event, await publisher(event)));
-    for (const envelope of onBus.splice(0)) log(describeLedgerOutcome(await ledgerHandler(envelope)));
+    const published = await publisher(event);
+    log?.(describeEvent(n, event, published));
+    for (const envelope of onBus.splice(0)) {
+      const outcome = await ledgerHandler(envelope);
+      log?.(describeLedgerOutcome(outcome));
+    }
     const changes = ledger.stream.slice(streamRead);
     if (changes.length > 0) {
       const records = changes.map((c, i) => toStreamRecord(c, streamRead + i + 1));

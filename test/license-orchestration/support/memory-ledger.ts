@@ -53,23 +53,9 @@ export function toStreamRecord(change: HoldingChange, sequenceNumber: number): D
 
 const key = (product: string, userId: string) => `${product}\u0000${userId}`;
 
-/** Where `value` is or would go in `sorted` (the order of Array.prototype.sort). */
-function sortedIndex(sorted: readonly string[], value: string): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (sorted[mid] < value) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
-
 export class MemoryLedger implements LedgerStore, SyncStore {
   readonly instances = new Map<string, InstanceRecord>();
   readonly holdings = new Map<string, { product: string; userId: string; instances: Set<string> }>();
-  /** Users holding each product now, sorted (an index over `holdings`, so listing one product is cheap). */
-  private readonly holders = new Map<string, string[]>();
   readonly sync = new Map<string, { desired: number; applied: number; pendingSinceMs?: number }>();
   /** Every holding change, in commit order (the stream). */
   readonly stream: HoldingChange[] = [];
@@ -114,13 +100,6 @@ export class MemoryLedger implements LedgerStore, SyncStore {
     else entry.instances.delete(instanceId);
     this.holdings.set(k, entry);
     const instancesAfter = [...entry.instances].sort();
-    if ((instancesBefore.length === 0) !== (instancesAfter.length === 0)) {
-      const holders = this.holders.get(h.product) ?? [];
-      const at = sortedIndex(holders, h.userId);
-      if (instancesAfter.length > 0) holders.splice(at, 0, h.userId);
-      else holders.splice(at, 1);
-      this.holders.set(h.product, holders);
-    }
     this.stream.push({
       product: h.product,
       userId: h.userId,
@@ -165,7 +144,9 @@ export class MemoryLedger implements LedgerStore, SyncStore {
   }
 
   async listUsers(product: string): Promise<string[]> {
-    return [...(this.holders.get(product) ?? [])];
+    const users: string[] = [];
+    for (const h of this.holdings.values()) if (h.product === product && h.instances.size > 0) users.push(h.userId);
+    return users.sort();
   }
 
   async recordApplied(update: { product: string; version: number }): Promise<void> {
