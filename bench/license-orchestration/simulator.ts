@@ -102,8 +102,6 @@ export function describeLedgerOutcome(outcome: LedgerResult): string {
   return `  ledger: ${outcome.kind}${'reason' in outcome ? ` (${outcome.reason})` : ''}`;
 }
 
-const SYNC_QUEUE_ARN = 'arn:aws:sqs:local:000000000000:license-sync.fifo';
-
 /** Runs a simulation in this process, with nothing but memory behind the handlers. */
 export async function simulateInProcess(input: SimulationInput): Promise<SimulationResult> {
   const { config, log } = input;
@@ -168,6 +166,8 @@ export async function simulateInProcess(input: SimulationInput): Promise<Simulat
     ...telemetry,
   });
 
+  const { account, region } = config.licenseServer;
+  const syncQueueArn = `arn:aws:sqs:${region}:${account}:license-sync.fifo`;
   let streamRead = 0;
   for (const [n, event] of input.events.entries()) {
     const published = await publisher(event);
@@ -185,7 +185,7 @@ export async function simulateInProcess(input: SimulationInput): Promise<Simulat
     }
     if (triggers.length > 0) {
       const messages = triggers.splice(0).map((Body, i) => ({ MessageId: `trigger-${n}-${i}`, Body }));
-      await sync(sqsEvent(messages, SYNC_QUEUE_ARN));
+      await sync(sqsEvent(messages, syncQueueArn));
     }
   }
   return { lastSent: lastSentOf(commands, config.products), commands: commands.length, rejected };
