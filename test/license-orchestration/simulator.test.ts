@@ -76,6 +76,19 @@ describe('in-process simulator', () => {
 });
 
 describe('license:simulate without --moto', () => {
+  it('explains both modes in --help', async () => {
+    let stdout = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
+    const code = await main(['--help']);
+    vi.restoreAllMocks();
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /^usage: npm run license:simulate -- --instances <instances.json> --events <events.jsonl> \[--moto\]/,
+    );
+    expect(stdout).toContain('By default everything runs in this process');
+    expect(stdout).toMatch(/--moto {14}run against a local moto server instead/);
+  });
+
   it('prints the users on stdout and the summary on stderr, with nothing to set up', async () => {
     let stdout = '';
     let stderr = '';
