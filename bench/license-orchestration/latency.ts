@@ -29,7 +29,7 @@ import { createChangeDetectorHandler } from '../../lambda/license-orchestration/
 import { createSyncHandler } from '../../lambda/license-orchestration/handlers/sync';
 import { seededRandom } from '../../test/helpers/seeded-random';
 import { iso } from '../../test/license-orchestration/support/histories';
-import { MemoryLedger } from '../../test/license-orchestration/support/memory-ledger';
+import { MemoryLedger, toStreamRecord } from '../../test/license-orchestration/support/memory-ledger';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
@@ -174,22 +174,7 @@ async function simulateDeployment(events: readonly WorkbenchStateChangeV1[], see
       const before = memory.stream.length;
       const ok = await memory.commit(change);
       for (const c of memory.stream.slice(before)) {
-        const image = (held: boolean) => ({
-          pk: { S: `P#${c.product}` },
-          sk: { S: `U#${c.userId}` },
-          ...(held ? { instances: { SS: ['i'] } } : {}),
-        });
-        stream.push({
-          visibleAt: vt.now + lat('streamPropagation'),
-          record: {
-            dynamodb: {
-              SequenceNumber: String(++seq),
-              Keys: { pk: { S: `P#${c.product}` }, sk: { S: `U#${c.userId}` } },
-              OldImage: image(c.heldBefore),
-              NewImage: image(c.heldAfter),
-            },
-          },
-        });
+        stream.push({ visibleAt: vt.now + lat('streamPropagation'), record: toStreamRecord(c, ++seq) });
         if (c.heldBefore !== c.heldAfter) {
           transitions.push({ product: c.product, committedAt: vt.now, eventAt: change.record.eventTimeMs - BASE });
         }

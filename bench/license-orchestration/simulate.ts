@@ -1,25 +1,36 @@
-// npm run license:simulate -- --instances <instances.json> --events <events.jsonl> [--config <file>] [--verbose]
+// npm run license:simulate -- --instances <instances.json> --events <events.jsonl> [--moto] [--config <file>] [--verbose]
 // (or: npx tsx bench/license-orchestration/simulate.ts ...)
 //
-// Starts moto, runs the real handlers on the events in file order and prints one JSON object on
-// stdout: each product -> the sorted users last sent to the license server. Progress and handler
-// logs go to stderr.
+// Runs the real handlers on the events in file order, in process over memory (default) or against
+// a moto server it starts (--moto), and prints one JSON object on stdout: each product -> the
+// sorted users last sent to the license server. Progress and handler logs go to stderr.
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../../config/load';
-import { type SimulatedInstance, simulate, startMoto } from './simulator';
+import { type SimulatedInstance, type SimulationInput, type SimulationResult, simulateInProcess } from './simulator';
 
-const USAGE = `usage: npm run license:simulate -- --instances <instances.json> --events <events.jsonl> [--config <file>] [--verbose]
+const USAGE = `usage: npm run license:simulate -- --instances <instances.json> --events <events.jsonl> [--moto] [--config <file>] [--verbose]
 
-Runs the real license-orchestration handlers against a local moto server: each event in file order
-goes through the ledger, change detection and sync, and the result is printed on stdout as JSON
-(product -> users last sent to the license server).
+Runs the real license-orchestration handlers on each event in file order: the publisher, the
+ledger, change detection and the sync, and prints on stdout as JSON each product's users as last
+sent to the license server. By default everything runs in this process over in-memory stand-ins
+for EC2, EventBridge, DynamoDB, SQS and SSM (thousands of events a second, nothing to set up).
 
   --instances <file>  JSON array of {"instanceId", "tags"}: the workbench instances and their tags
-  --events <file>     EC2 state-change events (EventBridge envelopes), one JSON object per line
+  --events <file>     EC2 state-change events (EventBridge envelopes), one JSON object per line;
+                      every instance they name must be in --instances
+  --moto              run against a local moto server instead (every AWS call over the wire;
+                      a few events a second; needs "bash scripts/python-env.sh" once)
   --config <file>     deployment config whose licenseOrchestration section applies (default config/example.yaml)
-  --verbose           handler logs on stderr
-  -h, --help          this text`;
+  --verbose           per-event progress and handler logs on stderr
+  -h, --help          this text
+
+Example:
+  npm run license:simulate -- --instances bench/license-orchestration/fixtures/instances.json \
+    --events bench/license-orchestration/fixtures/events.jsonl
+  {"cad-suite":["carol"],"sim-tool":["alice","carol"]}
+
+Exit status: 0 done, 1 the simulation failed or moto is not set up, 2 bad arguments or input.`;
 
 /** Maximum size of an input file: far beyond any simulation, small enough to read at once. */
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
@@ -44,6 +55,8 @@ function describe(value: unknown): string {
   if (typeof value === 'string') return value.trim() === '' ? 'an empty string' : 'a string';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
+
+const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return !!value && typeof value === 'object' && !Array.isArray(value);
@@ -106,7 +119,12 @@ export function readInstances(path: string): SimulatedInstance[] {
   });
 }
 
-export function readEvents(path: string): Record<string, unknown>[] {
+/**
+ * The events file's events. An event naming a well-formed instance ID that `known` lacks is
+ * refused: the publisher could not read its tags (in AWS it would end in the publisher's
+ * failure queue).
+ */
+export function readEvents(path: string, known: ReadonlySet<string>): Record<string, unknown>[] {
   const expected = 'a file of EventBridge events, one JSON object per line';
   return readText('--events', path, expected)
     .split('\n')
@@ -123,6 +141,10 @@ export function readEvents(path: string): Record<string, unknown>[] {
       if (detail !== undefined && !isRecord(detail)) {
         fail(`--events: line ${n}: expected "detail" to be an object, got ${describe(detail)}`);
       }
+      const instanceId = detail?.['instance-id'];
+      if (typeof instanceId === 'string' && INSTANCE_ID.test(instanceId) && !known.has(instanceId)) {
+        fail(`--events: line ${n}: expected an instance listed in --instances, got ${instanceId}`);
+      }
       return event;
     });
 }
@@ -136,6 +158,7 @@ export function parseOptions(argv: readonly string[]) {
         instances: { type: 'string' },
         events: { type: 'string' },
         config: { type: 'string', default: 'config/example.yaml' },
+        moto: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -177,7 +200,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     config = loadSection(options.config);
     instances = readInstances(options.instances);
-    events = readEvents(options.events);
+    events = readEvents(options.events, new Set(instances.map((i) => i.instanceId)));
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     process.stderr.write(e.lines.map((line) => `license:simulate: ${line}`).join('\n') + ' (--help for usage)\n');
@@ -197,28 +220,39 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 
   const verbose = options.verbose || !!process.env.DEBUG;
-  const moto = await startMoto(config.licenseServer.region);
+  const input: SimulationInput = {
+    instances,
+    events,
+    config,
+    log: options.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined,
+  };
+  let run = simulateInProcess;
+  if (options.moto) {
+    // Loaded only when asked for: the in-process run needs nothing from .venv.
+    const moto = await import('./simulator-moto');
+    if (!moto.motoInstalled()) {
+      process.stderr.write(
+        `license:simulate: --moto needs moto: run "${moto.MOTO_SETUP}" once (or leave out --moto to run in process)\n`,
+      );
+      return 1;
+    }
+    run = moto.simulateWithMoto;
+  }
+  let result: SimulationResult;
   try {
-    const result = await simulate({
-      instances,
-      events,
-      config,
-      log: options.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined,
-    });
-    process.stderr.write(
-      `simulated ${events.length} events: ${result.commands} Run Commands, ${result.rejected} rejected\n`,
-    );
-    process.stdout.write(`${JSON.stringify(result.lastSent)}\n`);
-    return 0;
+    result = await run(input);
   } catch (e) {
     const err = e as Error;
     process.stderr.write(
       `license:simulate: the simulation failed: ${verbose ? (err.stack ?? err.message) : err.message.split('\n')[0]}\n`,
     );
     return 1;
-  } finally {
-    moto.stop();
   }
+  process.stderr.write(
+    `simulated ${events.length} events: ${result.commands} Run Commands, ${result.rejected} rejected (${options.moto ? 'moto' : 'in process'})\n`,
+  );
+  process.stdout.write(`${JSON.stringify(result.lastSent)}\n`);
+  return 0;
 }
 
 if (require.main === module) {

@@ -1,30 +1,26 @@
-// The local simulator: runs the real handlers in process, in file order, against moto. Each EC2
-// state-change event goes through the publisher, the bus (moto routes it by the ledger rule to an
-// SQS queue standing in for the ledger function), the ledger, the table stream (read from moto),
-// change detection and the sync (woken through the FIFO queue), which sends Run Commands to moto.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { CreateTagsCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
-import { ListCommandsCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+// The local simulator, in process: the deployed handlers (built by their create* factories, so
+// the same cores and handler code run) over in-memory adapters. Each EC2 state-change event goes
+// through the publisher (tags from the instances file), the bus (a direct call: the publisher
+// sends only what the ledger rule matches), the ledger (the memory ledger), the table stream (the
+// memory ledger's holding changes as DynamoDB stream records), change detection and the sync
+// (woken once per event that changed a user list), whose Run Commands are recorded and succeed
+// at once, as moto's do. simulator-moto.ts runs the same over moto's wire protocol.
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import type { LicenseOrchestrationConfig } from '../../config/schema';
-import { decodeUsers } from '../../lambda/license-orchestration/core/sync-document';
-import { ENV } from '../../lambda/license-orchestration/settings';
+import type { LicenseOrchestrationConfig } from '../../config/schema/license-orchestration';
+import { createLogger, createMetrics } from '../../lambda/shared/powertools';
 import {
-  createBusToQueue,
-  createLedgerTable,
-  createQueue,
-  createSyncDocument,
-  createUserListBucket,
-  drain,
-  DynamoDBClient,
-  EventBridgeClient,
-  SQSClient,
-  StreamReader,
-} from '../../test/license-orchestration/support/local-aws';
-import { freePort } from '../../test/helpers/moto-global-setup';
+  userIdMatcher,
+  WORKBENCH_DETAIL_TYPE,
+  WORKBENCH_EVENT_SOURCE,
+  type WorkbenchStateChangeV1,
+} from '../../lambda/license-orchestration/core/contract';
+import { decodeUsers } from '../../lambda/license-orchestration/core/sync-document';
+import { SYNC_MESSAGE_GROUP } from '../../lambda/license-orchestration/core/sync';
+import { createChangeDetectorHandler } from '../../lambda/license-orchestration/handlers/change-detector';
+import { createLedgerHandler, type LedgerResult } from '../../lambda/license-orchestration/handlers/ledger';
+import { createPublisherHandler } from '../../lambda/license-orchestration/handlers/publisher';
+import { createSyncHandler } from '../../lambda/license-orchestration/handlers/sync';
+import { MemoryLedger, toStreamRecord } from '../../test/license-orchestration/support/memory-ledger';
 
 export interface SimulatedInstance {
   readonly instanceId: string;
@@ -47,35 +43,34 @@ export interface SimulationResult {
   readonly rejected: number;
 }
 
-const MOTO = join(__dirname, '..', '..', '.venv', 'bin', 'moto_server');
-
-/** Starts moto on a free port and points this process's AWS SDK at it. */
-export async function startMoto(region: string): Promise<{ url: string; stop: () => void }> {
-  if (!existsSync(MOTO)) throw new Error(`${MOTO} is missing: run "bash scripts/python-env.sh" first`);
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(MOTO, ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/moto-api/`)).ok) break;
-    } catch {
-      // not up yet
-    }
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error('moto_server did not start');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: url,
-    AWS_ACCESS_KEY_ID: 'simulator',
-    AWS_SECRET_ACCESS_KEY: 'simulator',
-    AWS_REGION: region,
-    AWS_DEFAULT_REGION: region,
-  });
-  return { url, stop: () => child.kill('SIGTERM') };
+/** A Run Command as the sync sent it (the users parameter as sent: `users:` and the list). */
+export interface SentCommand {
+  readonly product: string;
+  readonly users: string;
+  readonly version: number;
 }
 
-function sqsEvent(messages: { MessageId?: string; ReceiptHandle?: string; Body?: string }[], arn: string): SQSEvent {
+/** What the license server got last, per configured product: the users of the highest version sent. */
+export function lastSentOf(
+  commands: readonly SentCommand[],
+  products: readonly { name: string }[],
+): Record<string, string[]> {
+  const last = new Map<string, SentCommand>();
+  for (const c of commands) if ((last.get(c.product)?.version ?? -1) < c.version) last.set(c.product, c);
+  return Object.fromEntries(
+    products.map((p) => {
+      const users = last.get(p.name)?.users;
+      return [p.name, users === undefined ? [] : decodeUsers(users).sort()];
+    }),
+  );
+}
+
+/** Sync-queue messages as the FIFO event source mapping hands them to the sync function. */
+export function sqsEvent(
+  messages: readonly { MessageId?: string; ReceiptHandle?: string; Body?: string }[],
+  arn: string,
+): SQSEvent {
+  const now = String(Date.now());
   return {
     Records: messages.map((m): SQSRecord => ({
       messageId: m.MessageId ?? '',
@@ -83,130 +78,115 @@ function sqsEvent(messages: { MessageId?: string; ReceiptHandle?: string; Body?:
       body: m.Body ?? '',
       attributes: {
         ApproximateReceiveCount: '1',
-        SentTimestamp: String(Date.now()),
+        SentTimestamp: now,
         SenderId: 'simulator',
-        ApproximateFirstReceiveTimestamp: String(Date.now()),
-        MessageGroupId: 'license-sync',
+        ApproximateFirstReceiveTimestamp: now,
+        MessageGroupId: SYNC_MESSAGE_GROUP,
       },
       messageAttributes: {},
       md5OfBody: '',
       eventSource: 'aws:sqs',
       eventSourceARN: arn,
-      awsRegion: process.env.AWS_REGION ?? 'us-east-1',
+      awsRegion: arn.split(':')[3] ?? '',
     })),
   };
 }
 
-/**
- * Runs a simulation against the moto that AWS_ENDPOINT_URL points to (see {@link startMoto}).
- * Handlers are loaded on first use, after the environment below is set.
- */
-export async function simulate(input: SimulationInput): Promise<SimulationResult> {
-  const log = input.log ?? (() => undefined);
-  const { config } = input;
-  const region = process.env.AWS_REGION ?? config.licenseServer.region;
-  const sqs = new SQSClient({});
-  const ec2 = new EC2Client({});
-  const ssm = new SSMClient({});
-  const { Account } = await new STSClient({}).send(new GetCallerIdentityCommand({}));
-  const account = Account as string;
+/** One progress line per event and per ledger outcome (the same in both modes). */
+export function describeEvent(n: number, event: unknown, published: string): string {
+  const detail = (event as { detail?: Record<string, unknown> } | null)?.detail;
+  return `event ${n + 1}: ${String(detail?.['instance-id'])} ${String(detail?.state)} -> ${published}`;
+}
 
-  // The license server's resources, as the stacks define them.
-  const streamArn = await createLedgerTable(new DynamoDBClient({}), 'license-ledger');
-  const userLists = { bucket: 'license-user-lists', region };
-  const userListsKeyArn = `arn:aws:kms:${region}:${account}:key/user-lists`;
-  await createUserListBucket(userLists.bucket, userListsKeyArn);
-  await createSyncDocument(ssm, 'license-sync', config.products, config.userIdPattern, userLists);
-  const { busArn, queueUrl: ledgerQueue } = await createBusToQueue(new EventBridgeClient({}), sqs, config.busName);
-  const rejected = await createQueue(sqs, 'rejected-events');
-  const syncQueue = await createQueue(sqs, 'sync-triggers', true);
-  const server = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1 }));
-  const serverId = server.Instances?.[0]?.InstanceId as string;
+export function describeLedgerOutcome(outcome: LedgerResult): string {
+  return `  ledger: ${outcome.kind}${'reason' in outcome ? ` (${outcome.reason})` : ''}`;
+}
 
-  // The workbench instances with their tags (moto chooses instance IDs: map the file's to them).
-  const ids = new Map<string, string>();
-  for (const instance of input.instances) {
-    const { Instances } = await ec2.send(
-      new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1 }),
-    );
-    const id = Instances?.[0]?.InstanceId as string;
-    const tags = Object.entries(instance.tags).map(([Key, Value]) => ({ Key, Value }));
-    if (tags.length > 0) await ec2.send(new CreateTagsCommand({ Resources: [id], Tags: tags }));
-    ids.set(instance.instanceId, id);
-  }
+/** Runs a simulation in this process, with nothing but memory behind the handlers. */
+export async function simulateInProcess(input: SimulationInput): Promise<SimulationResult> {
+  const { config, log } = input;
+  const userId = userIdMatcher(config.userIdPattern);
+  const tags = new Map(input.instances.map((i) => [i.instanceId, i.tags]));
+  const ledger = new MemoryLedger();
+  const commands: SentCommand[] = [];
+  const onBus: unknown[] = [];
+  const triggers: string[] = [];
+  let rejected = 0;
+  const reject = async () => void rejected++;
+  // One logger and metrics emitter for all four handlers, configured by POWERTOOLS_* as in Lambda.
+  const telemetry = { logger: createLogger(), metrics: createMetrics() };
 
-  Object.assign(process.env, {
-    [ENV.tableName]: 'license-ledger',
-    [ENV.busArn]: busArn,
-    [ENV.ownerTag]: config.tags.ownerId,
-    [ENV.typeTag]: config.tags.type,
-    [ENV.userIdPattern]: config.userIdPattern,
-    [ENV.rejectedQueueUrl]: rejected.url,
-    [ENV.workbenchTypes]: JSON.stringify(config.workbenchTypes),
-    [ENV.products]: JSON.stringify(config.products.map((p) => ({ name: p.name, seats: p.seats }))),
-    [ENV.syncQueueUrl]: syncQueue.url,
-    [ENV.documentName]: 'license-sync',
-    [ENV.licenseServerInstanceId]: serverId,
-    [ENV.userListsBucket]: userLists.bucket,
-    [ENV.userListsKeyArn]: userListsKeyArn,
-    [ENV.commandTimeoutSeconds]: String(config.sync.commandTimeoutSeconds),
-    [ENV.pollIntervalMs]: '20',
+  const publisher = createPublisherHandler({
+    tagsOf: async (id) => tags.get(id),
+    publish: async (detail: WorkbenchStateChangeV1) => {
+      // EventBridge's envelope: the account is the sender's, which for the publisher is the
+      // workbench account the EC2 event came from.
+      onBus.push({
+        version: '0',
+        id: `${detail.sourceEventId}-workbench`,
+        'detail-type': WORKBENCH_DETAIL_TYPE,
+        source: WORKBENCH_EVENT_SOURCE,
+        account: detail.account,
+        time: new Date().toISOString(),
+        region: config.licenseServer.region,
+        resources: [`arn:aws:ec2:${detail.region}:${detail.account}:instance/${detail.instanceId}`],
+        detail,
+      });
+    },
+    reject,
+    settings: { ownerTag: config.tags.ownerId, typeTag: config.tags.type, userId },
+    ...telemetry,
   });
-  const { handler: publisher } = await import('../../lambda/license-orchestration/handlers/publisher');
-  const { handler: ledger } = await import('../../lambda/license-orchestration/handlers/ledger');
-  const { handler: changeDetector } = await import('../../lambda/license-orchestration/handlers/change-detector');
-  const { handler: sync } = await import('../../lambda/license-orchestration/handlers/sync');
-  const stream = new StreamReader(streamArn);
+  const ledgerHandler = createLedgerHandler({
+    store: ledger,
+    reject,
+    catalog: config.workbenchTypes,
+    userId,
+    ...telemetry,
+  });
+  const changeDetector = createChangeDetectorHandler({
+    bump: async (product, nowMs) => ledger.bumpDesiredVersion(product, nowMs),
+    trigger: async (reason, products) => void triggers.push(JSON.stringify({ reason, products })),
+    now: Date.now,
+    ...telemetry,
+  });
+  const sync = createSyncHandler({
+    store: ledger,
+    server: {
+      send: async (request) => {
+        commands.push(request);
+        return `command-${commands.length}`;
+      },
+      wait: async () => ({ status: 'Success' }),
+    },
+    clock: { now: Date.now },
+    products: config.products.map((p) => ({ name: p.name, seats: p.seats })),
+    userId,
+    commandTimeoutMs: config.sync.commandTimeoutSeconds * 1000,
+    ...telemetry,
+  });
 
-  const runSyncFromQueue = async () => {
-    const triggers = await drain(sqs, syncQueue.url);
-    if (triggers.length > 0) await sync(sqsEvent(triggers, syncQueue.arn));
-  };
-
-  for (const [n, raw] of input.events.entries()) {
-    const event = JSON.parse(JSON.stringify(raw)) as {
-      account?: string;
-      resources?: string[];
-      detail?: Record<string, unknown>;
-    };
-    const fileId = event.detail?.['instance-id'];
-    const mapped = typeof fileId === 'string' ? ids.get(fileId) : undefined;
-    if (mapped && event.detail) {
-      event.detail['instance-id'] = mapped;
-      event.resources = (event.resources ?? []).map((r) => r.replace(fileId as string, mapped));
-    }
-    // moto holds every instance in one account: the event must come from it.
-    event.account = account;
+  const { account, region } = config.licenseServer;
+  const syncQueueArn = `arn:aws:sqs:${region}:${account}:license-sync.fifo`;
+  let streamRead = 0;
+  for (const [n, event] of input.events.entries()) {
     const published = await publisher(event);
-    log(`event ${n + 1}: ${String(fileId)} ${String(event.detail?.state)} -> ${published}`);
-    for (const message of await drain(sqs, ledgerQueue)) {
-      // moto's SQS target leaves out the envelope's account; AWS sets it to the sender's.
-      const envelope = { ...JSON.parse(message.Body as string), account };
-      const outcome = await ledger(envelope);
-      log(`  ledger: ${outcome.kind}${'reason' in outcome ? ` (${outcome.reason})` : ''}`);
+    log?.(describeEvent(n, event, published));
+    for (const envelope of onBus.splice(0)) {
+      const outcome = await ledgerHandler(envelope);
+      log?.(describeLedgerOutcome(outcome));
     }
-    const records = await stream.poll();
-    if (records.length > 0) {
+    const changes = ledger.stream.slice(streamRead);
+    if (changes.length > 0) {
+      const records = changes.map((c, i) => toStreamRecord(c, streamRead + i + 1));
+      streamRead += changes.length;
       const result = await changeDetector({ Records: records });
       if (result.batchItemFailures.length > 0) throw new Error(`change detection failed: ${JSON.stringify(result)}`);
     }
-    await runSyncFromQueue();
+    if (triggers.length > 0) {
+      const messages = triggers.splice(0).map((Body, i) => ({ MessageId: `trigger-${n}-${i}`, Body }));
+      await sync(sqsEvent(messages, syncQueueArn));
+    }
   }
-
-  // What the license server got last, per product: the highest version sent.
-  const { Commands } = await ssm.send(new ListCommandsCommand({}));
-  const last = new Map<string, { version: number; users: string[] }>();
-  for (const c of Commands ?? []) {
-    const product = c.Parameters?.product?.[0];
-    const version = Number(c.Parameters?.version?.[0]);
-    const users = c.Parameters?.users?.[0];
-    if (!product || users === undefined) continue;
-    if ((last.get(product)?.version ?? -1) < version) last.set(product, { version, users: decodeUsers(users) });
-  }
-  const lastSent = Object.fromEntries(
-    config.products.map((p) => [p.name, [...(last.get(p.name)?.users ?? [])].sort()]),
-  );
-  const rejectedCount = (await drain(sqs, rejected.url)).length;
-  void region;
-  return { lastSent, commands: Commands?.length ?? 0, rejected: rejectedCount };
+  return { lastSent: lastSentOf(commands, config.products), commands: commands.length, rejected };
 }

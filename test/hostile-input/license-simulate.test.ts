@@ -1,13 +1,24 @@
-// Hostile arguments and input files for `npm run license:simulate`: each is refused before moto
-// starts with one line naming the option, exit status 2, no stack trace, and no file written.
+// Hostile arguments and input files for `npm run license:simulate`: each is refused before any
+// simulation (or moto) starts with one line naming the option, exit status 2, no stack trace, and
+// no file written.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../bench/license-orchestration/simulate';
 import { REPO_ROOT } from '../helpers/app';
+import { ec2Event } from '../license-orchestration/support/events';
 
 const FIXTURES = join(REPO_ROOT, 'bench/license-orchestration/fixtures');
 const INSTANCES = join(FIXTURES, 'instances.json');
@@ -44,6 +55,11 @@ const cases: [string, () => string[], RegExp][] = [
   ['no arguments', () => [], /^--instances and --events are required/],
   ['an unknown option', () => ['--instance', INSTANCES, '--events', EVENTS], /^Unknown option '--instance'/],
   ['--instances without a value', () => ['--events', EVENTS, '--instances'], /--instances/],
+  [
+    '--moto with a value',
+    () => ['--instances', INSTANCES, '--events', EVENTS, '--moto=yes'],
+    /^Option '--moto' does not take an argument/,
+  ],
   [
     'a missing --instances file',
     () => ['--instances', join(dir, 'none.json'), '--events', EVENTS],
@@ -137,6 +153,11 @@ const cases: [string, () => string[], RegExp][] = [
   ],
   ['binary events', () => events(Buffer.from([0x7b, 0xc3, 0x28, 0x7d])), /^--events: .*not UTF-8 text/],
   [
+    'an event for an instance missing from --instances',
+    () => events(`${JSON.stringify(EVENT)}\n\n${JSON.stringify(ec2Event('i-0a000000000000009', 'running'))}\n`),
+    /^--events: line 3: expected an instance listed in --instances, got i-0a000000000000009$/,
+  ],
+  [
     'a missing --config file',
     () => ['--instances', INSTANCES, '--events', EVENTS, '--config', join(dir, 'none.yaml')],
     /^--config: .*cannot read the file/,
@@ -211,6 +232,7 @@ describe('license:simulate: hostile input files (as a user runs it)', () => {
     ],
     ['garbage instances', () => instances('\u0000garbage'), /--instances: .*not JSON/],
     ['a non-object event line', () => events('42\n'), /--events: line 1: expected a JSON object .*got a number/],
+    ['an unknown option with --moto', () => ['--moto', '--instance', INSTANCES], /Unknown option '--instance'/],
   ])('refuses %s with exit status 2 and one line', (_name, argv, message) => {
     dir = mkdtempSync(join(tmpdir(), 'license-simulate-cli-'));
     mkdirSync(join(dir, 'cwd'));
@@ -228,5 +250,37 @@ describe('license:simulate: hostile input files (as a user runs it)', () => {
     expect(result.stderr).not.toMatch(/\s+at \S+ \(/);
     expect(result.stderr).toMatch(message);
     expect(readdirSync(cwd)).toEqual([]);
+  });
+});
+
+describe('license:simulate --moto in a checkout without .venv (as right after npm ci)', () => {
+  it('says in one line what to run, exit status 1, and runs without --moto', () => {
+    // The simulator's files in a checkout of their own whose other folders are the repository's,
+    // so .venv (moto) is the one thing missing.
+    dir = mkdtempSync(join(tmpdir(), 'license-simulate-no-venv-'));
+    const bench = join(dir, 'bench/license-orchestration');
+    mkdirSync(bench, { recursive: true });
+    for (const f of ['simulate.ts', 'simulator.ts', 'simulator-moto.ts']) {
+      copyFileSync(join(REPO_ROOT, 'bench/license-orchestration', f), join(bench, f));
+    }
+    for (const d of ['config', 'lambda', 'test', 'node_modules']) symlinkSync(join(REPO_ROOT, d), join(dir, d));
+    const cli = (extra: string[]) =>
+      // tsx as npm run starts it (the CLI loads the moto run with a dynamic import).
+      spawnSync(join(REPO_ROOT, 'node_modules/.bin/tsx'), [join(bench, 'simulate.ts'), ...extra], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, DEBUG: '' },
+      });
+
+    const moto = cli(['--instances', INSTANCES, '--events', EVENTS, '--moto']);
+    expect(moto.status).toBe(1);
+    expect(moto.stdout).toBe('');
+    expect(moto.stderr).toBe(
+      'license:simulate: --moto needs moto: run "bash scripts/python-env.sh" once (or leave out --moto to run in process)\n',
+    );
+
+    const inProcess = cli(['--instances', INSTANCES, '--events', EVENTS]);
+    expect(inProcess.status, inProcess.stderr).toBe(0);
+    expect(JSON.parse(inProcess.stdout)).toEqual(JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')));
   });
 });

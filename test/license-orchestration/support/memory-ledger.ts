@@ -1,6 +1,9 @@
 // An in-memory ledger with the same conditional, all-or-nothing semantics as the DynamoDB adapter
 // (revision guard, newer-than guard, terminated is final, set-valued holdings). Used by the
-// property test and the benchmarks; the DynamoDB adapter itself is tested against moto.
+// property test, the benchmarks and the in-process simulator; the DynamoDB adapter itself is
+// tested against moto.
+import type { DynamoDBRecord } from 'aws-lambda';
+import { holdingKey } from '../../../lambda/license-orchestration/core/keys';
 import {
   type Holding,
   type InstanceRecord,
@@ -15,6 +18,37 @@ export interface HoldingChange {
   readonly userId: string;
   readonly heldBefore: boolean;
   readonly heldAfter: boolean;
+  /** Whether the write created the holding item (an emptied holding stays, without instances). */
+  readonly inserted: boolean;
+  /** The holding's instance set before and after the write (sorted). */
+  readonly instancesBefore: readonly string[];
+  readonly instancesAfter: readonly string[];
+}
+
+/**
+ * A holding change as the table's stream delivers it to change detection (NEW_AND_OLD_IMAGES; an
+ * empty string set is no attribute at all in DynamoDB). `sequenceNumber` orders the records.
+ */
+export function toStreamRecord(change: HoldingChange, sequenceNumber: number): DynamoDBRecord {
+  const { pk, sk } = holdingKey(change.product, change.userId);
+  const image = (instances: readonly string[]) => ({
+    pk: { S: pk },
+    sk: { S: sk },
+    product: { S: change.product },
+    userId: { S: change.userId },
+    ...(instances.length > 0 ? { instances: { SS: [...instances] } } : {}),
+  });
+  return {
+    eventName: change.inserted ? 'INSERT' : 'MODIFY',
+    eventSource: 'aws:dynamodb',
+    dynamodb: {
+      Keys: { pk: { S: pk }, sk: { S: sk } },
+      SequenceNumber: String(sequenceNumber),
+      ...(change.inserted ? {} : { OldImage: image(change.instancesBefore) }),
+      NewImage: image(change.instancesAfter),
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+    },
+  };
 }
 
 const key = (product: string, userId: string) => `${product}\u0000${userId}`;
@@ -59,13 +93,22 @@ export class MemoryLedger implements LedgerStore, SyncStore {
 
   private update(h: Holding, instanceId: string, action: 'add' | 'remove'): void {
     const k = key(h.product, h.userId);
-    const entry = this.holdings.get(k) ?? { product: h.product, userId: h.userId, instances: new Set<string>() };
-    const before = entry.instances.size > 0;
+    const stored = this.holdings.get(k);
+    const entry = stored ?? { product: h.product, userId: h.userId, instances: new Set<string>() };
+    const instancesBefore = [...entry.instances].sort();
     if (action === 'add') entry.instances.add(instanceId);
     else entry.instances.delete(instanceId);
     this.holdings.set(k, entry);
-    const after = entry.instances.size > 0;
-    this.stream.push({ product: h.product, userId: h.userId, heldBefore: before, heldAfter: after });
+    const instancesAfter = [...entry.instances].sort();
+    this.stream.push({
+      product: h.product,
+      userId: h.userId,
+      heldBefore: instancesBefore.length > 0,
+      heldAfter: instancesAfter.length > 0,
+      inserted: stored === undefined,
+      instancesBefore,
+      instancesAfter,
+    });
   }
 
   /** Users holding each product (sorted), products without users omitted. */
@@ -101,7 +144,9 @@ export class MemoryLedger implements LedgerStore, SyncStore {
   }
 
   async listUsers(product: string): Promise<string[]> {
-    return this.usersByProduct()[product] ?? [];
+    const users: string[] = [];
+    for (const h of this.holdings.values()) if (h.product === product && h.instances.size > 0) users.push(h.userId);
+    return users.sort();
   }
 
   async recordApplied(update: { product: string; version: number }): Promise<void> {
