@@ -85,21 +85,22 @@ export class NoEndpointAnsweredError extends Error {
   constructor(
     readonly operation: string,
     readonly attempts: readonly Attempt[],
-    endpoints: number,
+    endpoints: readonly ClusterEndpoint[],
     deadlineMs: number,
   ) {
-    // One line however many attempts: per Region, how often each outcome came.
-    const byRegion = new Map<string, Map<string, number>>();
-    for (const a of attempts) {
-      const counts = byRegion.get(a.region) ?? new Map<string, number>();
-      counts.set(a.outcome, (counts.get(a.outcome) ?? 0) + 1);
-      byRegion.set(a.region, counts);
-    }
-    const summary = [...byRegion]
-      .map(([region, counts]) => `${region} ${[...counts].map(([o, k]) => (k > 1 ? `${k}x ${o}` : o)).join('/')}`)
+    // One line however many attempts: per endpoint, how often each outcome came.
+    const summary = endpoints
+      .map((e) => {
+        const counts = new Map<string, number>();
+        for (const a of attempts.filter((x) => x.endpoint === e.endpoint)) {
+          counts.set(a.outcome, (counts.get(a.outcome) ?? 0) + 1);
+        }
+        const tally = [...counts].map(([outcome, k]) => (k > 1 ? `${k}x ${outcome}` : outcome)).join('/');
+        return `${e.region} ${tally || 'not tried'}`;
+      })
       .join(', ');
     super(
-      `none of the ${endpoints} cluster endpoints answered ${operation} within ${deadlineMs} ms (${attempts.length} attempts: ${summary})`,
+      `none of the ${endpoints.length} cluster endpoints answered ${operation} within ${deadlineMs} ms (${attempts.length} attempts: ${summary})`,
     );
     this.name = 'NoEndpointAnsweredError';
   }
@@ -242,7 +243,12 @@ export class ClusterConnection {
         // The others lost (or ran out of time): cancel them; their late answers are ignored.
         for (const [index, run] of running) {
           run.controller.abort();
-          attempt(index, cancelled, run.started, cancelled === 'timeout' ? 'no answer by the call deadline' : undefined);
+          attempt(
+            index,
+            cancelled,
+            run.started,
+            cancelled === 'timeout' ? 'no answer by the call deadline' : undefined,
+          );
         }
         running.clear();
         done();
@@ -316,7 +322,7 @@ export class ClusterConnection {
             reject(
               conflict && lastAnswer?.outcome === 'conflict'
                 ? new ArcRejectedError(conflict.name, conflict.message)
-                : new NoEndpointAnsweredError(operation, mine, n, callDeadlineMs),
+                : new NoEndpointAnsweredError(operation, mine, this.endpoints, callDeadlineMs),
             ),
           'timeout',
         );

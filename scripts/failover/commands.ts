@@ -238,7 +238,10 @@ async function flip(
     const states = await readStates(session);
     if (states.primary === want.primary && states.secondary === want.secondary) {
       if (refusal) {
-        progress(io, options)(`  a copy of the update was refused (${refusal.code}); the states read back confirm the change`);
+        progress(
+          io,
+          options,
+        )(`  a copy of the update was refused (${refusal.code}); the states read back confirm the change`);
       }
       return { states, updateMs: updated - started, confirmMs: Date.now() - updated };
     }
@@ -461,7 +464,9 @@ export async function runActivate(target: Side, options: CommonOptions, io: Io):
       }
       return EXIT.ok;
     }
-    const result = await withEndpointFallback(s, options, io, () => flip(s, target, options.overrideSafetyRules, io, options));
+    const result = await withEndpointFallback(s, options, io, () =>
+      flip(s, target, options.overrideSafetyRules, io, options),
+    );
     const elapsedMs = Date.now() - started;
     if (options.json) {
       io.out(
@@ -533,7 +538,9 @@ export async function runDrill(options: CommonOptions, io: Io): Promise<number> 
     }
     log(`drill: failing over ${from} -> ${to}`);
     t = Date.now();
-    const over = await withEndpointFallback(s, options, io, () => flip(s, to, options.overrideSafetyRules, io, options));
+    const over = await withEndpointFallback(s, options, io, () =>
+      flip(s, to, options.overrideSafetyRules, io, options),
+    );
     steps.push({ step: `fail over to ${to}`, ms: Date.now() - t, states: over.states });
     log(`drill: holding ${seconds(holdMs)} (safety rule wait period)`);
     await new Promise((r) => setTimeout(r, holdMs));
