@@ -1,9 +1,9 @@
 // Talks to an ARC cluster's data plane through its regional endpoints. ARC keeps at least three of
 // the five up; on a bad day an impaired Region takes more with it, and a dead endpoint may refuse
 // connections, accept them and never answer, answer slowly, or throttle. So every call is hedged:
-// sent to two endpoints at once, to one more whenever an attempt fails or a short hedge delay
-// passes without an answer; the first answer wins and the rest are cancelled. A dead endpoint then
-// costs at most one hedge delay instead of a whole attempt timeout. Every attempt is still bounded
+// sent to one endpoint (or `hedgeFanOut`), and to one more whenever an attempt fails or a short
+// hedge delay passes without an answer; the first answer wins and the rest are cancelled. A dead
+// endpoint then costs at most one hedge delay instead of a whole attempt timeout. Every attempt is still bounded
 // by its own timeout (doubled on each try of the same endpoint) and the whole call by a deadline.
 import {
   GetRoutingControlStateCommand,
@@ -12,6 +12,7 @@ import {
   Route53RecoveryClusterClient,
   UpdateRoutingControlStatesCommand,
 } from '@aws-sdk/client-route53-recovery-cluster';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { ClusterEndpoint } from '../../lambda/privatelink-failover/manifest';
 
@@ -39,7 +40,7 @@ export interface Attempt {
 export interface ClusterConnectionOptions {
   /** Timeout of the first attempt at an endpoint; each later try of it doubles it (up to 8 s). */
   readonly attemptTimeoutMs: number;
-  /** Endpoints asked at once at first (1: one at a time, each until it fails). @default 2 */
+  /** Endpoints asked at once before any hedge delay passes. @default 1 */
   readonly hedgeFanOut?: number;
   /** Time without an answer after which one more endpoint is asked (Infinity: never). @default 250 */
   readonly hedgeDelayMs?: number;
@@ -171,6 +172,8 @@ export class ClusterConnection {
     private readonly options: ClusterConnectionOptions,
   ) {
     if (endpoints.length === 0) throw new Error('no cluster endpoints to try');
+    // One credential chain for all endpoints, so hedged calls resolve credentials once.
+    const credentials = options.credentials ?? defaultProvider();
     this.clients = endpoints.map(
       (e) =>
         new Route53RecoveryClusterClient({
@@ -178,7 +181,7 @@ export class ClusterConnection {
           // A cluster endpoint is the cluster's own address, so it is always given explicitly; the
           // SDK's standard settings still supply credentials, and the other clients' endpoints.
           endpoint: e.endpoint,
-          credentials: options.credentials,
+          credentials,
           // One try per attempt: asking another endpoint beats retrying a sick one. Each attempt's
           // timeout (connect and answer) and its cancellation are its abort signal.
           maxAttempts: 1,
@@ -202,7 +205,7 @@ export class ClusterConnection {
     operation: string,
     fn: (client: Route53RecoveryClusterClient, signal: AbortSignal) => Promise<T>,
   ): Promise<T> {
-    const { attemptTimeoutMs, callDeadlineMs, hedgeFanOut = 2, hedgeDelayMs = 250 } = this.options;
+    const { attemptTimeoutMs, callDeadlineMs, hedgeFanOut = 1, hedgeDelayMs = 250 } = this.options;
     const rules = this.options.safetyRules ?? [];
     const n = this.clients.length;
     const deadline = Date.now() + callDeadlineMs;

@@ -40,6 +40,8 @@ export interface CommonOptions {
   readonly deadlineMs: number;
   /** Time without an answer after which one more cluster endpoint is asked. */
   readonly hedgeDelayMs: number;
+  /** Cluster endpoints asked at once before any hedge delay passes. */
+  readonly fanOut: number;
   /** Ask one cluster endpoint at a time (each until it fails) instead of hedging. */
   readonly noHedge: boolean;
   readonly dryRun: boolean;
@@ -123,7 +125,7 @@ function connect(
   return new ClusterConnection(endpoints, {
     attemptTimeoutMs: options.attemptTimeoutMs,
     callDeadlineMs: options.deadlineMs,
-    hedgeFanOut: options.noHedge ? 1 : 2,
+    hedgeFanOut: options.noHedge ? 1 : options.fanOut,
     hedgeDelayMs: options.noHedge ? Infinity : options.hedgeDelayMs,
     safetyRules: [manifest.safetyRules.atLeastOneOn, manifest.safetyRules.atMostOneOn],
     onAttempt: (a) => {
