@@ -41,12 +41,13 @@ Cluster endpoints (the first that applies):
 
   Every call is hedged: sent to one endpoint (the last one that answered; --fan-out for more at
   once), and to one more each time an attempt fails or --hedge-delay-ms passes without an
-  answer, up to all of them. The first answer wins; the other attempts are cancelled. So an endpoint that refuses
-  connections, accepts and never answers, answers slowly or throttles costs at most one hedge
-  delay. ARC keeps at least three of a cluster's five regional endpoints up, so on a bad day the
-  call still lands without the ARC control plane or any particular Region. An update sets
-  absolute states, so a second copy cannot change the outcome, but it may be refused (a safety
-  rule's wait period starts with the first copy): activate decides by reading the states back.
+  answer, up to all of them. The first answer wins; the other attempts are cancelled. So an
+  endpoint that refuses connections, accepts and never answers, answers slowly or throttles
+  costs at most one hedge delay. ARC keeps at least three of a cluster's five regional endpoints
+  up, so on a bad day the call still lands without the ARC control plane or any particular
+  Region. An update sets absolute states, so a second copy cannot change the outcome, but it may
+  be refused (a safety rule's wait period starts with the first copy): activate decides by
+  reading the states back.
 
 Options:
   --dry-run                      activate, drill: read the current states and show the planned

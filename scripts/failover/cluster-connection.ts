@@ -3,8 +3,9 @@
 // connections, accept them and never answer, answer slowly, or throttle. So every call is hedged:
 // sent to one endpoint (or `hedgeFanOut`), and to one more whenever an attempt fails or a short
 // hedge delay passes without an answer; the first answer wins and the rest are cancelled. A dead
-// endpoint then costs at most one hedge delay instead of a whole attempt timeout. Every attempt is still bounded
-// by its own timeout (doubled on each try of the same endpoint) and the whole call by a deadline.
+// endpoint then costs at most one hedge delay instead of a whole attempt timeout. Every attempt
+// is still bounded by its own timeout (doubled on each try of the same endpoint) and the whole
+// call by a deadline.
 import {
   GetRoutingControlStateCommand,
   ListRoutingControlsCommand,

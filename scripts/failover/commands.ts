@@ -210,8 +210,8 @@ interface FlipResult {
 }
 
 /**
- * One batch update (target On, the other Off), then reads both back until they match. The update
- * goes to several endpoints at once, and a copy may be refused only because another copy was
+ * One batch update (target On, the other Off), then reads both back until they match. A hedged
+ * update may reach several endpoints, and a copy may be refused only because another copy was
  * applied first (a safety rule's wait period starts with it): so a refusal is final only when the
  * states read back do not match. Which copy answered never decides the outcome.
  */
@@ -219,8 +219,7 @@ async function flip(
   session: Session,
   target: Side,
   overrides: readonly string[],
-  io: Io,
-  options: CommonOptions,
+  log: (line: string) => void,
 ): Promise<FlipResult> {
   const { routingControls } = session.manifest;
   const want: States = { [target]: 'On', [other(target)]: 'Off' } as States;
@@ -239,12 +238,7 @@ async function flip(
   for (let check = 0; ; check++) {
     const states = await readStates(session);
     if (states.primary === want.primary && states.secondary === want.secondary) {
-      if (refusal) {
-        progress(
-          io,
-          options,
-        )(`  a copy of the update was refused (${refusal.code}); the states read back confirm the change`);
-      }
+      if (refusal) log(`  a copy of the update was refused (${refusal.code}); the states read back confirm the change`);
       return { states, updateMs: updated - started, confirmMs: Date.now() - updated };
     }
     if (refusal) throw refusal;
@@ -467,7 +461,7 @@ export async function runActivate(target: Side, options: CommonOptions, io: Io):
       return EXIT.ok;
     }
     const result = await withEndpointFallback(s, options, io, () =>
-      flip(s, target, options.overrideSafetyRules, io, options),
+      flip(s, target, options.overrideSafetyRules, progress(io, options)),
     );
     const elapsedMs = Date.now() - started;
     if (options.json) {
@@ -540,9 +534,7 @@ export async function runDrill(options: CommonOptions, io: Io): Promise<number> 
     }
     log(`drill: failing over ${from} -> ${to}`);
     t = Date.now();
-    const over = await withEndpointFallback(s, options, io, () =>
-      flip(s, to, options.overrideSafetyRules, io, options),
-    );
+    const over = await withEndpointFallback(s, options, io, () => flip(s, to, options.overrideSafetyRules, log));
     steps.push({ step: `fail over to ${to}`, ms: Date.now() - t, states: over.states });
     log(`drill: holding ${seconds(holdMs)} (safety rule wait period)`);
     await new Promise((r) => setTimeout(r, holdMs));
@@ -550,7 +542,7 @@ export async function runDrill(options: CommonOptions, io: Io): Promise<number> 
     t = Date.now();
     let back: FlipResult;
     try {
-      back = await withEndpointFallback(s, options, io, () => flip(s, from, options.overrideSafetyRules, io, options));
+      back = await withEndpointFallback(s, options, io, () => flip(s, from, options.overrideSafetyRules, log));
     } catch (e) {
       io.err(
         `WARNING: failing back did not complete; the failover names still serve the ${to}. Run: npm run failover -- activate ${from}`,

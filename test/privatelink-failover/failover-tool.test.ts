@@ -74,6 +74,9 @@ describe('npm run failover', () => {
     manifest = writeJson(arc.manifest());
   }
 
+  /** `activate secondary` with the local ARC's manifest and further arguments. */
+  const activateSecondary = (...args: string[]) => run(['activate', 'secondary', '--manifest', manifest, ...args]);
+
   beforeEach(async () => {
     await startArc();
   });
@@ -96,7 +99,7 @@ describe('npm run failover', () => {
       '--cluster-endpoints <file>',
       'DescribeCluster',
       'Every call is hedged',
-      'activate decides by reading the states back',
+      'reading the states back',
       '--hedge-delay-ms <n>',
       '--no-hedge',
       'AWS_ENDPOINT_URL_<SERVICE>',
@@ -257,7 +260,7 @@ describe('npm run failover', () => {
   it('hedged: moves past endpoints that refuse connections at once, without waiting for the hedge delay', async () => {
     await arc.setModes({ 0: 'refuse', 1: 'refuse' });
     // A hedge delay longer than the test: only the failures can bring in more endpoints.
-    const r = await run(['activate', 'secondary', '--manifest', manifest, '--hedge-delay-ms', '600000', '--json']);
+    const r = await activateSecondary('--hedge-delay-ms', '600000', '--json');
     expect(r.code).toBe(0);
     // Each refusal brought in the next endpoint.
     expect(outcomes(r.json(), 'UpdateRoutingControlStates')).toEqual([
@@ -305,11 +308,7 @@ describe('npm run failover', () => {
   it('--fan-out 2: moves past slow, throttling and unavailable endpoints, cancelling the slow attempt', async () => {
     arc.endpoints[0]!.slowMs = 3000;
     await arc.setModes({ 0: 'slow', 1: 'throttle', 2: 'unavailable' });
-    const r = await run([
-      'activate',
-      'secondary',
-      '--manifest',
-      manifest,
+    const r = await activateSecondary(
       '--timeout-ms',
       '60000',
       '--hedge-delay-ms',
@@ -317,7 +316,7 @@ describe('npm run failover', () => {
       '--fan-out',
       '2',
       '--json',
-    ]);
+    );
     expect(r.code).toBe(0);
     expect(outcomes(r.json(), 'UpdateRoutingControlStates')).toEqual([
       'us-west-2 throttled',
@@ -333,7 +332,7 @@ describe('npm run failover', () => {
     // answer; then us-east-1 applies the same states and answers.
     arc.endpoints[0]!.holdUntil = arc.state.nextUpdate();
     arc.endpoints[1]!.answerDelayMs = 600_000;
-    const r = await run(['activate', 'secondary', '--manifest', manifest, '--json']);
+    const r = await activateSecondary('--json');
     expect(r.code).toBe(0);
     expect(arc.endpoints[0]!.calls[0]).toBe('UpdateRoutingControlStates');
     expect(arc.endpoints[1]!.calls[0]).toBe('UpdateRoutingControlStates');
@@ -350,7 +349,7 @@ describe('npm run failover', () => {
     await startArc({ waitPeriodMs: 60_000, initial: { primary: 'On', secondary: 'Off' } });
     arc.endpoints[0]!.answerDelayMs = 600_000;
     arc.endpoints[1]!.holdUntil = arc.state.nextUpdate();
-    const r = await run(['activate', 'secondary', '--manifest', manifest, '--json']);
+    const r = await activateSecondary('--json');
     expect(r.code, r.err).toBe(0);
     expect(outcomes(r.json(), 'UpdateRoutingControlStates')).toEqual(['us-west-2 rejected', 'us-east-1 cancelled']);
     expect(arc.state.updates).toHaveLength(1);
@@ -363,17 +362,7 @@ describe('npm run failover', () => {
 
   it('fails with exit status 1 and one line when no endpoint answers, without changing anything', async () => {
     await arc.setModes({ 0: 'refuse', 1: 'blackhole', 2: 'throttle', 3: 'unavailable', 4: 'refuse' });
-    const r = await run([
-      'activate',
-      'secondary',
-      '--manifest',
-      manifest,
-      '--timeout-ms',
-      '200',
-      '--deadline-ms',
-      '1500',
-      '--quiet',
-    ]);
+    const r = await activateSecondary('--timeout-ms', '200', '--deadline-ms', '1500', '--quiet');
     expect(r.code).toBe(1);
     expect(r.err.split('\n')).toHaveLength(1);
     expect(r.err).toMatch(
