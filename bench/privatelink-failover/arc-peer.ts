@@ -26,3 +26,6 @@ process.on('message', (request: PeerRequest) => {
     }
   })();
 });
+
+// The benchmark is gone (finished or failed): so is its peer.
+process.on('disconnect', () => process.exit(0));
