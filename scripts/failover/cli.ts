@@ -39,18 +39,28 @@ Cluster endpoints (the first that applies):
                                  https://<id>.route53-recovery-cluster.<region>.amazonaws.com/...
                                  in a known Region, or the tool stops before any request.
 
-  The endpoints are tried in turn, starting with the last one that answered. Each attempt has a
-  short timeout, so an endpoint that refuses connections, accepts and never answers, answers
-  slowly or throttles costs at most one timeout; after a full round the timeout doubles. ARC
-  keeps at least three of a cluster's five regional endpoints up, so on a bad day the call still
-  lands without the ARC control plane or any particular Region.
+  Every call is hedged: sent to one endpoint (the last one that answered; --fan-out for more at
+  once), and to one more each time an attempt fails or --hedge-delay-ms passes without an
+  answer, up to all of them. The first answer wins; the other attempts are cancelled. So an
+  endpoint that refuses connections, accepts and never answers, answers slowly or throttles
+  costs at most one hedge delay. ARC keeps at least three of a cluster's five regional endpoints
+  up, so on a bad day the call still lands without the ARC control plane or any particular
+  Region. An update sets absolute states, so a second copy cannot change the outcome, but it may
+  be refused (a safety rule's wait period starts with the first copy): activate decides by
+  reading the states back.
 
 Options:
   --dry-run                      activate, drill: read the current states and show the planned
                                  change and whether the safety rules would accept it; change nothing.
   --override-safety-rules <arns> Comma-separated safety rule ARNs to bypass (break glass, e.g. to
                                  turn both controls Off). The manifest lists the two rule ARNs.
-  --timeout-ms <n>               First-round timeout of one endpoint attempt. Default 1000
+  --timeout-ms <n>               Timeout of the first attempt at an endpoint; doubles on each
+                                 later try of the same endpoint. Default 1000
+  --hedge-delay-ms <n>           Time without an answer after which one more endpoint is asked.
+                                 Default 250
+  --fan-out <n>                  Endpoints asked at once before any hedge delay passes. Default 1;
+                                 5 asks all of them at once.
+  --no-hedge                     Ask one endpoint at a time, each until it fails or times out.
   --deadline-ms <n>              Budget of one call across all endpoints and rounds. Default 20000
   --hold-seconds <n>             drill: time spent failed over. Default: safety rule wait period + 1 s
   --resolve                      status: also resolve each failover name with this host's DNS (only
@@ -124,6 +134,9 @@ export async function main(argv: readonly string[], io: Io, env: NodeJS.ProcessE
         'override-safety-rules': { type: 'string' },
         'timeout-ms': { type: 'string' },
         'deadline-ms': { type: 'string' },
+        'hedge-delay-ms': { type: 'string' },
+        'fan-out': { type: 'string' },
+        'no-hedge': { type: 'boolean', default: false },
         'hold-seconds': { type: 'string' },
         resolve: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
@@ -149,6 +162,9 @@ export async function main(argv: readonly string[], io: Io, env: NodeJS.ProcessE
     if (hold !== undefined && !/^\d{1,6}(\.\d{1,3})?$/.test(hold)) {
       throw new UsageError(`--hold-seconds: expected a number of seconds, got ${JSON.stringify(hold)}`);
     }
+    if (v['no-hedge'] && v['fan-out'] !== undefined) {
+      throw new UsageError('--fan-out: not with --no-hedge, which asks one endpoint at a time');
+    }
     const overrides = list(v['override-safety-rules']);
     for (const arn of overrides) {
       if (!/^arn:aws[a-z-]*:route53-recovery-control::\d{12}:controlpanel\/.+\/safetyrule\/.+$/.test(arn)) {
@@ -168,6 +184,9 @@ export async function main(argv: readonly string[], io: Io, env: NodeJS.ProcessE
       allowLocalEndpoints: v['allow-local-endpoints'] ?? false,
       attemptTimeoutMs: positiveInt(v['timeout-ms'], '--timeout-ms', 1000),
       deadlineMs: positiveInt(v['deadline-ms'], '--deadline-ms', 20_000),
+      hedgeDelayMs: positiveInt(v['hedge-delay-ms'], '--hedge-delay-ms', 250),
+      fanOut: positiveInt(v['fan-out'], '--fan-out', 1),
+      noHedge: v['no-hedge'] ?? false,
       dryRun: v['dry-run'] ?? false,
       overrideSafetyRules: overrides,
       json: v.json ?? false,

@@ -1,8 +1,11 @@
-// Talks to an ARC cluster's data plane through its regional endpoints, trying them in turn with
-// short per-attempt timeouts until one answers. ARC keeps at least three of the five up; on a bad
-// day an impaired Region takes more with it, and a dead endpoint may refuse connections, accept
-// them and never answer, answer slowly, or throttle. Every attempt is bounded by its own timeout
-// (doubled on each new round, for a slow network) and the whole call by a deadline.
+// Talks to an ARC cluster's data plane through its regional endpoints. ARC keeps at least three of
+// the five up; on a bad day an impaired Region takes more with it, and a dead endpoint may refuse
+// connections, accept them and never answer, answer slowly, or throttle. So every call is hedged:
+// sent to one endpoint (or `hedgeFanOut`), and to one more whenever an attempt fails or a short
+// hedge delay passes without an answer; the first answer wins and the rest are cancelled. A dead
+// endpoint then costs at most one hedge delay instead of a whole attempt timeout. Every attempt
+// is still bounded by its own timeout (doubled on each try of the same endpoint) and the whole
+// call by a deadline.
 import {
   GetRoutingControlStateCommand,
   ListRoutingControlsCommand,
@@ -10,11 +13,21 @@ import {
   Route53RecoveryClusterClient,
   UpdateRoutingControlStatesCommand,
 } from '@aws-sdk/client-route53-recovery-cluster';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { ClusterEndpoint } from '../../lambda/privatelink-failover/manifest';
 
 export type AttemptOutcome =
-  'ok' | 'timeout' | 'refused' | 'network' | 'throttled' | 'unavailable' | 'conflict' | 'rejected';
+  | 'ok'
+  | 'timeout'
+  | 'refused'
+  | 'network'
+  | 'throttled'
+  | 'unavailable'
+  | 'conflict'
+  | 'rejected'
+  /** Another endpoint answered first. */
+  | 'cancelled';
 
 export interface Attempt {
   readonly operation: string;
@@ -26,8 +39,12 @@ export interface Attempt {
 }
 
 export interface ClusterConnectionOptions {
-  /** First-round timeout of one attempt; each later round doubles it (up to 8 s). */
+  /** Timeout of the first attempt at an endpoint; each later try of it doubles it (up to 8 s). */
   readonly attemptTimeoutMs: number;
+  /** Endpoints asked at once before any hedge delay passes. @default 1 */
+  readonly hedgeFanOut?: number;
+  /** Time without an answer after which one more endpoint is asked (Infinity: never). @default 250 */
+  readonly hedgeDelayMs?: number;
   /** Time budget of one logical call across all endpoints and rounds. */
   readonly callDeadlineMs: number;
   /** @default - the SDK's default credential chain (shared by all endpoints) */
@@ -70,9 +87,23 @@ export class NoEndpointAnsweredError extends Error {
   constructor(
     readonly operation: string,
     readonly attempts: readonly Attempt[],
+    endpoints: readonly ClusterEndpoint[],
+    deadlineMs: number,
   ) {
-    const summary = attempts.map((a) => `${a.region} ${a.outcome}`).join(', ');
-    super(`no cluster endpoint answered ${operation} (${attempts.length} attempts: ${summary})`);
+    // One line however many attempts: per endpoint, how often each outcome came.
+    const summary = endpoints
+      .map((e) => {
+        const counts = new Map<string, number>();
+        for (const a of attempts.filter((x) => x.endpoint === e.endpoint)) {
+          counts.set(a.outcome, (counts.get(a.outcome) ?? 0) + 1);
+        }
+        const tally = [...counts].map(([outcome, k]) => (k > 1 ? `${k}x ${outcome}` : outcome)).join('/');
+        return `${e.region} ${tally || 'not tried'}`;
+      })
+      .join(', ');
+    super(
+      `none of the ${endpoints.length} cluster endpoints answered ${operation} within ${deadlineMs} ms (${attempts.length} attempts: ${summary})`,
+    );
     this.name = 'NoEndpointAnsweredError';
   }
 }
@@ -142,6 +173,8 @@ export class ClusterConnection {
     private readonly options: ClusterConnectionOptions,
   ) {
     if (endpoints.length === 0) throw new Error('no cluster endpoints to try');
+    // One credential chain for all endpoints, so hedged calls resolve credentials once.
+    const credentials = options.credentials ?? defaultProvider();
     this.clients = endpoints.map(
       (e) =>
         new Route53RecoveryClusterClient({
@@ -149,9 +182,9 @@ export class ClusterConnection {
           // A cluster endpoint is the cluster's own address, so it is always given explicitly; the
           // SDK's standard settings still supply credentials, and the other clients' endpoints.
           endpoint: e.endpoint,
-          credentials: options.credentials,
-          // One try per endpoint: moving to the next endpoint beats retrying a sick one. Each
-          // attempt's timeout (connect and answer) is its abort signal, which grows per round.
+          credentials,
+          // One try per attempt: asking another endpoint beats retrying a sick one. Each attempt's
+          // timeout (connect and answer) and its cancellation are its abort signal.
           maxAttempts: 1,
         }),
     );
@@ -163,76 +196,144 @@ export class ClusterConnection {
   }
 
   /**
-   * Runs `fn` against the endpoints in turn (the last one that answered first) until one answers.
-   * A final refusal (safety rule, validation, access) is thrown at once as {@link ArcRejectedError}.
+   * Runs `fn` against several endpoints at once (hedged): first `hedgeFanOut` of them (the last
+   * one that answered first), then one more each time an attempt fails or `hedgeDelayMs` passes
+   * without an answer, up to all of them. The first answer wins and the other attempts are
+   * cancelled. A final refusal (safety rule, validation, access) is thrown at once as
+   * {@link ArcRejectedError}.
    */
-  async call<T>(
+  call<T>(
     operation: string,
     fn: (client: Route53RecoveryClusterClient, signal: AbortSignal) => Promise<T>,
   ): Promise<T> {
-    const deadline = Date.now() + this.options.callDeadlineMs;
-    const mine: Attempt[] = [];
+    const { attemptTimeoutMs, callDeadlineMs, hedgeFanOut = 1, hedgeDelayMs = 250 } = this.options;
     const rules = this.options.safetyRules ?? [];
+    const n = this.clients.length;
+    const deadline = Date.now() + callDeadlineMs;
+    // Endpoint indexes, the preferred one first; tries and earliest next start per endpoint.
+    const order = Array.from({ length: n }, (_, i) => (this.preferred + i) % n);
+    const tries = new Array<number>(n).fill(0);
+    const readyAt = new Array<number>(n).fill(0);
+    const running = new Map<number, { controller: AbortController; started: number }>();
+    const mine: Attempt[] = [];
+    let wanted = Math.min(Math.max(1, hedgeFanOut), n);
     let conflict: Error | undefined;
-    let timeout = this.options.attemptTimeoutMs;
-    for (let round = 0; Date.now() < deadline; round++) {
-      for (let i = 0; i < this.clients.length && Date.now() < deadline; i++) {
-        const index = (this.preferred + i) % this.clients.length;
+    let settled = false;
+    const timers = new Set<NodeJS.Timeout>();
+    const later = (ms: number, f: () => void) => {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        f();
+      }, ms);
+      timers.add(t);
+    };
+
+    return new Promise<T>((resolve, reject) => {
+      const attempt = (index: number, outcome: AttemptOutcome, started: number, detail?: string) => {
         const endpoint = this.endpoints[index]!;
-        const controller = new AbortController();
-        const budget = Math.max(1, Math.min(timeout, deadline - Date.now()));
-        const timer = setTimeout(() => controller.abort(), budget);
-        const started = Date.now();
-        try {
-          const result = await fn(this.clients[index]!, controller.signal);
-          this.record(mine, {
-            operation,
-            endpoint: endpoint.endpoint,
-            region: endpoint.region,
-            outcome: 'ok',
-            ms: Date.now() - started,
-          });
-          this.preferred = index;
-          return result;
-        } catch (e) {
-          const { outcome, detail } = controller.signal.aborted
-            ? { outcome: 'timeout' as const, detail: `no answer within ${budget} ms` }
-            : classify(e, rules);
-          this.record(mine, {
-            operation,
-            endpoint: endpoint.endpoint,
-            region: endpoint.region,
-            outcome,
-            ms: Date.now() - started,
-            detail,
-          });
-          if (outcome === 'rejected') {
-            this.preferred = index;
-            throw new ArcRejectedError(
-              (e as Error).name,
-              (e as Error).message,
-              rulesNamedIn((e as Error).message, rules),
-            );
-          }
-          // The endpoint answered, so the cluster is reachable: let the conflicting change finish.
-          if (outcome === 'conflict') {
-            this.preferred = index;
-            conflict = e as Error;
-            await new Promise((r) => setTimeout(r, Math.min(250, Math.max(0, deadline - Date.now()))));
-          }
-        } finally {
-          clearTimeout(timer);
+        this.record(mine, {
+          operation,
+          endpoint: endpoint.endpoint,
+          region: endpoint.region,
+          outcome,
+          ms: Date.now() - started,
+          ...(detail ? { detail } : {}),
+        });
+      };
+      const finish = (done: () => void, cancelled: 'cancelled' | 'timeout' = 'cancelled') => {
+        settled = true;
+        for (const t of timers) clearTimeout(t);
+        timers.clear();
+        // The others lost (or ran out of time): cancel them; their late answers are ignored.
+        for (const [index, run] of running) {
+          run.controller.abort();
+          attempt(
+            index,
+            cancelled,
+            run.started,
+            cancelled === 'timeout' ? 'no answer by the call deadline' : undefined,
+          );
         }
-      }
-      timeout = Math.min(timeout * 2, 8000);
-      // A short pause before the next round, so throttling endpoints can recover.
-      const pause = Math.min(200 * (round + 1), Math.max(0, deadline - Date.now()));
-      if (pause > 0) await new Promise((r) => setTimeout(r, pause));
-    }
-    if (conflict && mine.at(-1)?.outcome === 'conflict') {
-      throw new ArcRejectedError(conflict.name, conflict.message);
-    }
-    throw new NoEndpointAnsweredError(operation, mine);
+        running.clear();
+        done();
+      };
+      const start = (index: number) => {
+        const controller = new AbortController();
+        const started = Date.now();
+        const budget = Math.max(1, Math.min(attemptTimeoutMs * 2 ** tries[index]!, 8000, deadline - started));
+        tries[index]!++;
+        running.set(index, { controller, started });
+        const timer = setTimeout(() => controller.abort(), budget);
+        fn(this.clients[index]!, controller.signal).then(
+          (result) => {
+            clearTimeout(timer);
+            if (settled) return;
+            running.delete(index);
+            attempt(index, 'ok', started);
+            this.preferred = index;
+            finish(() => resolve(result));
+          },
+          (e: unknown) => {
+            clearTimeout(timer);
+            if (settled) return;
+            running.delete(index);
+            const { outcome, detail } = controller.signal.aborted
+              ? { outcome: 'timeout' as const, detail: `no answer within ${budget} ms` }
+              : classify(e, rules);
+            attempt(index, outcome, started, detail);
+            if (outcome === 'rejected') {
+              this.preferred = index;
+              const error = e as Error;
+              finish(() => reject(new ArcRejectedError(error.name, error.message, rulesNamedIn(error.message, rules))));
+              return;
+            }
+            // A conflict means the cluster is reachable: give the conflicting change a moment.
+            // Otherwise a short pause that grows with each try, so a throttling endpoint can recover.
+            if (outcome === 'conflict') {
+              this.preferred = index;
+              conflict = e as Error;
+            }
+            readyAt[index] = Date.now() + (outcome === 'conflict' ? 250 : 200 * tries[index]!);
+            fill();
+          },
+        );
+      };
+      // Keeps `wanted` attempts running: the endpoint tried least often (preferred order) that is ready.
+      const fill = () => {
+        while (!settled && running.size < wanted) {
+          const now = Date.now();
+          const idle = order.filter((i) => !running.has(i));
+          const ready = idle.filter((i) => readyAt[i]! <= now);
+          if (ready.length === 0) {
+            if (idle.length > 0) later(Math.min(...idle.map((i) => readyAt[i]!)) - now, fill);
+            return;
+          }
+          start(ready.reduce((best, i) => (tries[i]! < tries[best]! ? i : best)));
+        }
+      };
+      const hedge = () => {
+        if (wanted >= n || !Number.isFinite(hedgeDelayMs)) return;
+        later(hedgeDelayMs, () => {
+          wanted++;
+          fill();
+          hedge();
+        });
+      };
+      later(Math.max(0, deadline - Date.now()), () => {
+        const lastAnswer = mine.filter((a) => a.outcome !== 'timeout').at(-1);
+        finish(
+          () =>
+            reject(
+              conflict && lastAnswer?.outcome === 'conflict'
+                ? new ArcRejectedError(conflict.name, conflict.message)
+                : new NoEndpointAnsweredError(operation, mine, this.endpoints, callDeadlineMs),
+            ),
+          'timeout',
+        );
+      });
+      fill();
+      hedge();
+    });
   }
 
   private record(mine: Attempt[], attempt: Attempt): void {

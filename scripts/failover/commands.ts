@@ -38,6 +38,12 @@ export interface CommonOptions {
   readonly allowLocalEndpoints?: boolean;
   readonly attemptTimeoutMs: number;
   readonly deadlineMs: number;
+  /** Time without an answer after which one more cluster endpoint is asked. */
+  readonly hedgeDelayMs: number;
+  /** Cluster endpoints asked at once before any hedge delay passes. */
+  readonly fanOut: number;
+  /** Ask one cluster endpoint at a time (each until it fails) instead of hedging. */
+  readonly noHedge: boolean;
   readonly dryRun: boolean;
   readonly overrideSafetyRules: readonly string[];
   readonly json: boolean;
@@ -119,9 +125,12 @@ function connect(
   return new ClusterConnection(endpoints, {
     attemptTimeoutMs: options.attemptTimeoutMs,
     callDeadlineMs: options.deadlineMs,
+    hedgeFanOut: options.noHedge ? 1 : options.fanOut,
+    hedgeDelayMs: options.noHedge ? Infinity : options.hedgeDelayMs,
     safetyRules: [manifest.safetyRules.atLeastOneOn, manifest.safetyRules.atMostOneOn],
     onAttempt: (a) => {
-      if (a.outcome !== 'ok')
+      // A cancelled attempt lost to another endpoint's answer: nothing went wrong.
+      if (a.outcome !== 'ok' && a.outcome !== 'cancelled')
         log(`  ${a.operation}: ${a.region} ${a.outcome} after ${a.ms} ms${a.detail ? ` (${a.detail})` : ''}`);
     },
   });
@@ -200,21 +209,39 @@ interface FlipResult {
   readonly confirmMs: number;
 }
 
-/** One batch update (target On, the other Off), then reads both back until they match. */
-async function flip(session: Session, target: Side, overrides: readonly string[]): Promise<FlipResult> {
+/**
+ * One batch update (target On, the other Off), then reads both back until they match. A hedged
+ * update may reach several endpoints, and a copy may be refused only because another copy was
+ * applied first (a safety rule's wait period starts with it): so a refusal is final only when the
+ * states read back do not match. Which copy answered never decides the outcome.
+ */
+async function flip(
+  session: Session,
+  target: Side,
+  overrides: readonly string[],
+  log: (line: string) => void,
+): Promise<FlipResult> {
   const { routingControls } = session.manifest;
   const want: States = { [target]: 'On', [other(target)]: 'Off' } as States;
   const started = Date.now();
-  await session.connection.updateStates(
-    SIDES.map((s) => ({ arn: routingControls[s].arn, state: want[s] })),
-    overrides,
-  );
+  let refusal: ArcRejectedError | undefined;
+  try {
+    await session.connection.updateStates(
+      SIDES.map((s) => ({ arn: routingControls[s].arn, state: want[s] })),
+      overrides,
+    );
+  } catch (e) {
+    if (!(e instanceof ArcRejectedError)) throw e;
+    refusal = e;
+  }
   const updated = Date.now();
   for (let check = 0; ; check++) {
     const states = await readStates(session);
     if (states.primary === want.primary && states.secondary === want.secondary) {
+      if (refusal) log(`  a copy of the update was refused (${refusal.code}); the states read back confirm the change`);
       return { states, updateMs: updated - started, confirmMs: Date.now() - updated };
     }
+    if (refusal) throw refusal;
     if (check >= 4) {
       throw new VerificationError(
         `the update was accepted but the states read back are primary ${states.primary}, secondary ${states.secondary}`,
@@ -271,8 +298,7 @@ function fail(
     code = EXIT.rejected;
     message = `ARC refused the request (${e.code}): ${error.message}`;
   } else if (e instanceof NoEndpointAnsweredError) {
-    message +=
-      '\nNo change can be confirmed. Check network access to the cluster endpoints, then repeat: the request is safe to repeat.';
+    message = `${error.message}; no change can be confirmed: check network access to the cluster endpoints, then repeat (the request is safe to repeat)`;
   }
   if (options.json) io.out(JSON.stringify({ command, ok: false, error: message, ...extra }, null, 2));
   else io.err(`FAILED: ${message}`);
@@ -434,7 +460,9 @@ export async function runActivate(target: Side, options: CommonOptions, io: Io):
       }
       return EXIT.ok;
     }
-    const result = await withEndpointFallback(s, options, io, () => flip(s, target, options.overrideSafetyRules));
+    const result = await withEndpointFallback(s, options, io, () =>
+      flip(s, target, options.overrideSafetyRules, progress(io, options)),
+    );
     const elapsedMs = Date.now() - started;
     if (options.json) {
       io.out(
@@ -506,7 +534,7 @@ export async function runDrill(options: CommonOptions, io: Io): Promise<number> 
     }
     log(`drill: failing over ${from} -> ${to}`);
     t = Date.now();
-    const over = await withEndpointFallback(s, options, io, () => flip(s, to, options.overrideSafetyRules));
+    const over = await withEndpointFallback(s, options, io, () => flip(s, to, options.overrideSafetyRules, log));
     steps.push({ step: `fail over to ${to}`, ms: Date.now() - t, states: over.states });
     log(`drill: holding ${seconds(holdMs)} (safety rule wait period)`);
     await new Promise((r) => setTimeout(r, holdMs));
@@ -514,7 +542,7 @@ export async function runDrill(options: CommonOptions, io: Io): Promise<number> 
     t = Date.now();
     let back: FlipResult;
     try {
-      back = await withEndpointFallback(s, options, io, () => flip(s, from, options.overrideSafetyRules));
+      back = await withEndpointFallback(s, options, io, () => flip(s, from, options.overrideSafetyRules, log));
     } catch (e) {
       io.err(
         `WARNING: failing back did not complete; the failover names still serve the ${to}. Run: npm run failover -- activate ${from}`,

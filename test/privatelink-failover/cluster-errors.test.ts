@@ -87,3 +87,36 @@ describe("ARC data-plane errors, as AWS's model declares them", () => {
     }
   });
 });
+
+// Hedged updates rest on what an update means in AWS's model: each entry names a routing control
+// and the absolute state to set it to (no toggle), and the answer says nothing about the states,
+// so a second copy cannot change the outcome and only reading the states back confirms it.
+describe("ARC data-plane updates, as AWS's model declares them", () => {
+  /** A structure schema of the SDK's shipped model: member names and how many are required. */
+  function structure(name: string): { members: string[]; required: number } {
+    const schema = (cluster as unknown as Record<string, unknown[]>)[`${name}$`]!;
+    return { members: schema[4] as string[], required: (schema[6] as number | undefined) ?? 0 };
+  }
+
+  it('sets absolute states: every entry names a control and On or Off, both required', () => {
+    expect(structure('UpdateRoutingControlStateEntry')).toEqual({
+      members: ['RoutingControlArn', 'RoutingControlState'],
+      required: 2,
+    });
+    expect(Object.values(cluster.RoutingControlState).sort()).toEqual(['Off', 'On']);
+  });
+
+  it('answers an update with nothing about the states; a read answers with the state', () => {
+    expect(structure('UpdateRoutingControlStatesResponse')).toEqual({ members: [], required: 0 });
+    expect(structure('GetRoutingControlStateResponse').members).toContain('RoutingControlState');
+    expect(structure('RoutingControl').members).toContain('RoutingControlState');
+  });
+
+  it('documents five redundant regional endpoints for the same cluster', () => {
+    const dts = readFileSync(
+      join(REPO_ROOT, 'node_modules/@aws-sdk/client-route53-recovery-cluster/dist-types/index.d.ts'),
+      'utf8',
+    ).replace(/\s+/g, ' ');
+    expect(dts).toContain('A cluster provides a set of five redundant Regional endpoints');
+  });
+});

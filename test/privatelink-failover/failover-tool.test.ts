@@ -2,11 +2,11 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../scripts/failover/cli';
 import { REPO_ROOT } from '../helpers/app';
 import { freePort } from '../helpers/moto-global-setup';
-import { LocalArc, type LocalArcOptions } from './support/arc-local';
+import { CLUSTER_REGIONS, LocalArc, type LocalArcOptions } from './support/arc-local';
 import type { Json } from './support/stacks';
 
 // The failover tool, run in-process exactly as `npm run failover` runs it, with the real SDK
@@ -34,6 +34,13 @@ async function run(argv: string[], strict = false) {
     ms: Date.now() - started,
     json: () => JSON.parse(out.join('\n')),
   };
+}
+
+/** `operation region outcome` of each attempt in a JSON result, in the order they ended. */
+function outcomes(result: Json, operation?: string): string[] {
+  return result.attempts
+    .filter((a: Json) => operation === undefined || a.operation === operation)
+    .map((a: Json) => `${operation === undefined ? `${a.operation} ` : ''}${a.region} ${a.outcome}`);
 }
 
 /** Endpoints on ports nobody listens on: connections are refused. */
@@ -67,6 +74,9 @@ describe('npm run failover', () => {
     manifest = writeJson(arc.manifest());
   }
 
+  /** `activate secondary` with the local ARC's manifest and further arguments. */
+  const activateSecondary = (...args: string[]) => run(['activate', 'secondary', '--manifest', manifest, ...args]);
+
   beforeEach(async () => {
     await startArc();
   });
@@ -88,7 +98,10 @@ describe('npm run failover', () => {
       '--override-safety-rules',
       '--cluster-endpoints <file>',
       'DescribeCluster',
-      'tried in turn',
+      'Every call is hedged',
+      'reading the states back',
+      '--hedge-delay-ms <n>',
+      '--no-hedge',
       'AWS_ENDPOINT_URL_<SERVICE>',
       'Both Off (as new controls start) and both On serve the primary',
       'Exit status',
@@ -104,6 +117,8 @@ describe('npm run failover', () => {
     expect((await run(['status', '--timeout-ms', '0'])).err).toContain(
       '--timeout-ms: expected a positive whole number',
     );
+    expect((await run(['status', '--hedge-delay-ms', '-1'])).code).toBe(2);
+    expect((await run(['status', '--fan-out', '2', '--no-hedge'])).err).toMatch(/^--fan-out: not with --no-hedge/);
     expect((await run(['status', '--bogus'])).code).toBe(2);
     expect((await run(['activate', 'primary', '--override-safety-rules', 'not-an-arn'])).err).toContain(
       'is not a safety rule ARN',
@@ -203,29 +218,28 @@ describe('npm run failover', () => {
       states: { primary: 'Off', secondary: 'On' },
       serving: 'secondary',
     });
-    expect(arc.state.updates).toEqual([
-      {
+    // Every copy that reached an endpoint carried the whole flip (hedged: up to one per endpoint).
+    expect(arc.state.updates.length).toBeGreaterThanOrEqual(1);
+    for (const update of arc.state.updates) {
+      expect(update).toEqual({
         entries: [
           { arn: arc.controlArns.primary, state: 'Off' },
           { arn: arc.controlArns.secondary, state: 'On' },
         ],
         overridden: [],
-      },
-    ]);
-    expect(arc.endpoints[0]!.calls).toEqual([
-      'UpdateRoutingControlStates',
-      'GetRoutingControlState',
-      'GetRoutingControlState',
-    ]);
+      });
+    }
+    const operations = new Set(arc.endpoints.flatMap((e) => e.calls));
+    expect(operations).toEqual(new Set(['UpdateRoutingControlStates', 'GetRoutingControlState']));
     const text = await run(['activate', 'primary', '--manifest', manifest]);
     expect(text.out).toMatch(/^ACTIVATED primary \(us-east-1\) in \d+\.\d\d s/);
     expect(text.out).toContain('Confirmed: primary (us-east-1) On, secondary (us-west-2) Off');
     expect(arc.states()).toEqual({ primary: 'On', secondary: 'Off' });
   });
 
-  it('moves past endpoints that refuse connections', async () => {
+  it('--no-hedge: tries one endpoint at a time, moving past endpoints that refuse connections', async () => {
     await arc.setModes({ 0: 'refuse', 1: 'refuse' });
-    const r = await run(['activate', 'secondary', '--manifest', manifest, '--json']);
+    const r = await run(['activate', 'secondary', '--manifest', manifest, '--no-hedge', '--json']);
     expect(r.code).toBe(0);
     const attempts = r.json().attempts.filter((a: Json) => a.operation === 'UpdateRoutingControlStates');
     expect(attempts.map((a: Json) => `${a.region} ${a.outcome}`)).toEqual([
@@ -243,53 +257,117 @@ describe('npm run failover', () => {
     expect(arc.states()).toEqual({ primary: 'Off', secondary: 'On' });
   });
 
-  it('finishes within 5 s with three of five endpoints black-holed', async () => {
-    await arc.setModes({ 0: 'blackhole', 1: 'blackhole', 2: 'blackhole' });
-    const r = await run(['activate', 'secondary', '--manifest', manifest, '--json']);
+  it('hedged: moves past endpoints that refuse connections at once, without waiting for the hedge delay', async () => {
+    await arc.setModes({ 0: 'refuse', 1: 'refuse' });
+    // A hedge delay longer than the test: only the failures can bring in more endpoints.
+    const r = await activateSecondary('--hedge-delay-ms', '600000', '--json');
     expect(r.code).toBe(0);
-    expect(r.ms).toBeLessThan(5000);
-    const outcomes = r.json().attempts.map((a: Json) => `${a.operation} ${a.region} ${a.outcome}`);
-    expect(outcomes).toEqual([
-      'UpdateRoutingControlStates us-east-1 timeout',
-      'UpdateRoutingControlStates us-west-2 timeout',
-      'UpdateRoutingControlStates eu-west-1 timeout',
-      'UpdateRoutingControlStates ap-southeast-2 ok',
-      'GetRoutingControlState ap-southeast-2 ok',
-      'GetRoutingControlState ap-southeast-2 ok',
+    // Each refusal brought in the next endpoint.
+    expect(outcomes(r.json(), 'UpdateRoutingControlStates')).toEqual([
+      'us-east-1 refused',
+      'us-west-2 refused',
+      'eu-west-1 ok',
     ]);
-    expect(r.err).toContain('UpdateRoutingControlStates: us-east-1 timeout');
+    expect(arc.states()).toEqual({ primary: 'Off', secondary: 'On' });
   });
 
-  it('treats a slow endpoint as a timeout and a throttling one as busy, and moves on', async () => {
+  // The attempt timeout is longer than the test: only hedging can bring in the live endpoints, so
+  // no attempt may end in a timeout; the black-holed attempts are cancelled, and their servers see it.
+  for (const command of ['activate', 'status', 'drill']) {
+    it(`${command}: three black-holed endpoints cost a hedge delay each, not an attempt timeout`, async () => {
+      await startArc({ initial: { primary: 'On', secondary: 'Off' } });
+      await arc.setModes({ 0: 'blackhole', 1: 'blackhole', 2: 'blackhole' });
+      const args =
+        command === 'activate'
+          ? ['activate', 'secondary']
+          : command === 'drill'
+            ? ['drill', '--hold-seconds', '0']
+            : ['status'];
+      const r = await run([...args, '--manifest', manifest, '--timeout-ms', '600000', '--json']);
+      expect(r.code, r.err).toBe(0);
+      const all = outcomes(r.json());
+      expect(all.filter((o) => o.endsWith(' timeout'))).toEqual([]);
+      // Each black-holed endpoint was asked (the first call goes through them in order) and cancelled.
+      const blackHoled = ['us-east-1', 'us-west-2', 'eu-west-1'];
+      const first = {
+        activate: 'UpdateRoutingControlStates',
+        status: 'ListRoutingControls',
+        drill: 'GetRoutingControlState',
+      }[command]!;
+      const firstCall = outcomes(r.json(), first);
+      for (const region of blackHoled) expect(firstCall).toContain(`${region} cancelled`);
+      expect(all.filter((o) => blackHoled.some((b) => o.includes(` ${b} `)) && !o.endsWith(' cancelled'))).toEqual([]);
+      expect(firstCall[0]).toMatch(/^(ap-southeast-2|ap-northeast-1) ok$/);
+      await vi.waitFor(() => {
+        for (const e of arc.endpoints.slice(0, 3)) expect(e.aborted, e.region).toContain(first);
+      });
+    });
+  }
+
+  it('--fan-out 2: moves past slow, throttling and unavailable endpoints, cancelling the slow attempt', async () => {
     arc.endpoints[0]!.slowMs = 3000;
     await arc.setModes({ 0: 'slow', 1: 'throttle', 2: 'unavailable' });
-    const r = await run(['activate', 'secondary', '--manifest', manifest, '--timeout-ms', '500', '--json']);
+    const r = await activateSecondary(
+      '--timeout-ms',
+      '60000',
+      '--hedge-delay-ms',
+      '600000',
+      '--fan-out',
+      '2',
+      '--json',
+    );
     expect(r.code).toBe(0);
-    expect(r.ms).toBeLessThan(3000);
-    expect(
-      r
-        .json()
-        .attempts.slice(0, 4)
-        .map((a: Json) => a.outcome),
-    ).toEqual(['timeout', 'throttled', 'unavailable', 'ok']);
+    expect(outcomes(r.json(), 'UpdateRoutingControlStates')).toEqual([
+      'us-west-2 throttled',
+      'eu-west-1 unavailable',
+      'ap-southeast-2 ok',
+      'us-east-1 cancelled',
+    ]);
+    await vi.waitFor(() => expect(arc.endpoints[0]!.aborted).toEqual(['UpdateRoutingControlStates']));
   });
 
-  it('fails with exit status 1 when no endpoint answers, without changing anything', async () => {
+  it('hedged: both endpoints receive the update; the first answer wins and the other copy is cancelled', async () => {
+    // Two copies at once (and no hedge delay within the test): us-west-2 applies its copy first
+    // but holds the answer; us-east-1, held until then, applies the same states and answers.
+    arc.endpoints[0]!.holdUntil = arc.state.nextUpdate();
+    arc.endpoints[1]!.answerDelayMs = 600_000;
+    const r = await activateSecondary('--fan-out', '2', '--hedge-delay-ms', '600000', '--json');
+    expect(r.code).toBe(0);
+    expect(arc.endpoints[0]!.calls[0]).toBe('UpdateRoutingControlStates');
+    expect(arc.endpoints[1]!.calls[0]).toBe('UpdateRoutingControlStates');
+    expect(arc.state.updates).toHaveLength(2);
+    expect(arc.state.updates[1]).toEqual(arc.state.updates[0]);
+    expect(outcomes(r.json(), 'UpdateRoutingControlStates')).toEqual(['us-east-1 ok', 'us-west-2 cancelled']);
+    await vi.waitFor(() => expect(arc.endpoints[1]!.aborted).toContain('UpdateRoutingControlStates'));
+    expect(r.json()).toMatchObject({ ok: true, states: { primary: 'Off', secondary: 'On' } });
+  });
+
+  it('hedged: a copy refused because another copy was applied first still succeeds, decided by reading back', async () => {
+    // The wait period starts with the first copy applied (us-east-1, whose answer is held back),
+    // so the second copy (us-west-2, held until then) is refused, and that refusal answers first.
+    await startArc({ waitPeriodMs: 60_000, initial: { primary: 'On', secondary: 'Off' } });
+    arc.endpoints[0]!.answerDelayMs = 600_000;
+    arc.endpoints[1]!.holdUntil = arc.state.nextUpdate();
+    const r = await activateSecondary('--fan-out', '2', '--hedge-delay-ms', '600000', '--json');
+    expect(r.code, r.err).toBe(0);
+    expect(outcomes(r.json(), 'UpdateRoutingControlStates')).toEqual(['us-west-2 rejected', 'us-east-1 cancelled']);
+    expect(arc.state.updates).toHaveLength(1);
+    expect(r.json()).toMatchObject({ ok: true, states: { primary: 'Off', secondary: 'On' }, serving: 'secondary' });
+    expect(r.err).toContain(
+      'a copy of the update was refused (ConflictException); the states read back confirm the change',
+    );
+    await vi.waitFor(() => expect(arc.endpoints[0]!.aborted).toContain('UpdateRoutingControlStates'));
+  });
+
+  it('fails with exit status 1 and one line when no endpoint answers, without changing anything', async () => {
     await arc.setModes({ 0: 'refuse', 1: 'blackhole', 2: 'throttle', 3: 'unavailable', 4: 'refuse' });
-    const r = await run([
-      'activate',
-      'secondary',
-      '--manifest',
-      manifest,
-      '--timeout-ms',
-      '200',
-      '--deadline-ms',
-      '1500',
-    ]);
+    const r = await activateSecondary('--timeout-ms', '200', '--deadline-ms', '1500', '--quiet');
     expect(r.code).toBe(1);
-    expect(r.err).toContain('FAILED: NoEndpointAnsweredError: no cluster endpoint answered UpdateRoutingControlStates');
-    expect(r.err).toContain('the request is safe to repeat');
-    expect(r.ms).toBeLessThan(4000);
+    expect(r.err.split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(
+      /^FAILED: none of the 5 cluster endpoints answered UpdateRoutingControlStates within 1500 ms \(\d+ attempts: us-east-1 [^,]*refused[^,]*, us-west-2 [^,]*timeout[^,]*, eu-west-1 [^,]*throttled[^,]*, ap-southeast-2 [^,]*unavailable[^,]*, ap-northeast-1 [^,]*refused[^,]*\); no change can be confirmed: check network access to the cluster endpoints, then repeat \(the request is safe to repeat\)$/,
+    );
+    expect(r.out).toBe('');
     expect(arc.states()).toEqual({ primary: 'Off', secondary: 'Off' });
   });
 
@@ -367,7 +445,8 @@ describe('npm run failover', () => {
     });
     const r = await run(['activate', 'secondary', '--manifest', dead, '--cluster-endpoints', file, '--json']);
     expect(r.code).toBe(0);
-    expect(r.json()).toMatchObject({ endpointSource: 'file', endpoint: { region: 'us-east-1' } });
+    expect(r.json().endpointSource).toBe('file');
+    expect(CLUSTER_REGIONS).toContain(r.json().endpoint.region);
   });
 
   it('falls back to DescribeCluster when no published endpoint answers', async () => {
@@ -410,7 +489,9 @@ describe('npm run failover', () => {
       ['fail back to primary', { primary: 'On', secondary: 'Off' }],
     ]);
     for (const s of j.steps) expect(s.ms).toBeGreaterThanOrEqual(0);
-    expect(arc.state.updates).toHaveLength(2);
+    // Hedged copies may apply each flip more than once; the changes themselves come in order.
+    const secondaryOn = arc.state.updates.map((u) => u.entries.find((e) => e.arn === arc.controlArns.secondary)!.state);
+    expect(secondaryOn.filter((state, i) => state !== secondaryOn[i - 1])).toEqual(['On', 'Off']);
     const text = await run(['drill', '--manifest', manifest, '--hold-seconds', '0']);
     expect(text.out).toContain('DRILL PASSED: primary -> secondary -> primary');
   });

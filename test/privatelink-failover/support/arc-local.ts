@@ -7,7 +7,10 @@
 //   - the control plane's DescribeCluster (`route53-recovery-control-config`, REST JSON).
 // Several endpoint servers share one cluster state, like the five regional endpoints of a real
 // cluster, and each can be made to misbehave: refuse connections, accept and never answer
-// (black hole), answer slowly, throttle, or report itself unavailable.
+// (black hole), answer slowly, throttle, or report itself unavailable. Each endpoint records the
+// requests whose client went away before the answer (a cancelled hedge), can hold requests until
+// a promise settles (to order copies of one call across endpoints), and can apply a request at
+// once but hold back its answer.
 //
 // Safety rule semantics modelled (as ARC documents them): a batch update is applied atomically;
 // every assertion rule on the touched controls, except the overridden ones, must hold for the
@@ -66,6 +69,7 @@ export class LocalClusterState {
   refusalType: 'ConflictException' | 'ValidationException' = 'ConflictException';
   /** Answers this many updates with a ConflictException that names no rule first. */
   conflictsToAnswer = 0;
+  private updateWaiters: (() => void)[] = [];
 
   constructor(
     readonly clusterArn: string,
@@ -127,6 +131,12 @@ export class LocalClusterState {
       control.state = e.state;
     }
     this.updates.push({ entries, overridden: [...overridden] });
+    for (const resolve of this.updateWaiters.splice(0)) resolve();
+  }
+
+  /** Settles when the next update is applied. */
+  nextUpdate(): Promise<void> {
+    return new Promise((resolve) => this.updateWaiters.push(resolve));
   }
 }
 
@@ -200,6 +210,12 @@ export class LocalClusterEndpoint extends LocalHttpServer {
   slowMs = 3000;
   /** Operations this endpoint answered or swallowed, in order. */
   readonly calls: string[] = [];
+  /** Operations whose client closed the connection before the answer was sent. */
+  readonly aborted: string[] = [];
+  /** Requests wait for this before they are served. */
+  holdUntil?: Promise<unknown>;
+  /** Requests are served at once, but their answer is sent this much later. */
+  answerDelayMs = 0;
 
   constructor(
     readonly region: string,
@@ -224,8 +240,12 @@ export class LocalClusterEndpoint extends LocalHttpServer {
     const target = String(req.headers['x-amz-target'] ?? '');
     const op = target.replace(/^ToggleCustomerAPI\./, '');
     this.calls.push(op);
+    res.on('close', () => {
+      if (!res.writableEnded) this.aborted.push(op);
+    });
     const json = 'application/x-amz-json-1.0';
     if (this.mode === 'blackhole') return; // accept, read, never answer
+    await this.holdUntil;
     if (this.mode === 'slow') await new Promise((r) => setTimeout(r, this.slowMs));
     if (this.mode === 'throttle') {
       return sendJson(
@@ -249,11 +269,19 @@ export class LocalClusterEndpoint extends LocalHttpServer {
       if (!target.startsWith('ToggleCustomerAPI.'))
         throw new ApiError('UnknownOperationException', `unknown target ${target}`, 400);
       const input = JSON.parse(body || '{}') as Record<string, unknown>;
-      sendJson(res, 200, this.operate(op, input), json);
+      const output = this.operate(op, input);
+      await this.answerLater();
+      if (!res.destroyed) sendJson(res, 200, output, json);
     } catch (e) {
       const error = e instanceof ApiError ? e : new ApiError('ValidationException', (e as Error).message, 400);
-      sendJson(res, error.status, { __type: error.type, message: error.message }, json, error.type);
+      await this.answerLater();
+      if (!res.destroyed) sendJson(res, error.status, { __type: error.type, message: error.message }, json, error.type);
     }
+  }
+
+  private async answerLater(): Promise<void> {
+    // Unreferenced: a held answer must not keep the process alive once its client is gone.
+    if (this.answerDelayMs > 0) await new Promise((r) => setTimeout(r, this.answerDelayMs).unref());
   }
 
   private operate(op: string, input: Record<string, unknown>): unknown {
