@@ -5,6 +5,7 @@ import alerting.contract.Alert;
 import alerting.contract.Condition;
 import alerting.contract.Json;
 import alerting.contract.Monitor;
+import alerting.contract.Telemetry;
 import alerting.job.RecordTypes;
 import alerting.job.TelemetryRecord;
 
@@ -32,7 +33,7 @@ import java.util.stream.Collectors;
  * computes the window values ({@code P95} is {@link NearestRankP95}); the windows of all monitors
  * are unioned and an unbounded OVER window per monitor and group runs the {@code for} logic
  * ({@link AlertTransitions}). Events at or behind the watermark are dropped before the windows,
- * as the job sends them to its late output.
+ * as the job (allowed lateness 0) sends them to its late output.
  *
  * <p>Monitors are fixed when the query is planned (the DataStream job reads them from a topic at
  * run time). Only threshold conditions, and window sizes that are multiples of the slide (what
@@ -59,7 +60,7 @@ public final class SqlAlertJob {
         tEnv.createTemporarySystemFunction("P95", NearestRankP95.class);
         tEnv.createTemporarySystemFunction("ALERT_TRANSITIONS", AlertTransitions.class);
 
-        DataStream<alerting.contract.Telemetry> parsed =
+        DataStream<Telemetry> parsed =
                 telemetry.filter(r -> r.telemetry != null).name("skip-malformed")
                         .map(r -> r.telemetry, RecordTypes.TELEMETRY).name("telemetry");
         tEnv.createTemporaryView(
