@@ -45,14 +45,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ol>
  *   <li>Throughput: a fixed number of generated telemetry events (JSON text, parsed by the job
  *       like Kafka records) as fast as possible; reports events/s/core = events / job runtime /
- *       parallelism. JSON generation runs on the same cores and is included.
+ *       parallelism. JSON generation runs on the same cores and is included. The same events
+ *       and monitors then run through the Flink SQL peer ({@link SqlAlertJob}, same parser) in the
+ *       same JVM, and the ratio ours/SQL is reported.
  *   <li>Latency: half of the measured maximum rate with event time = wall clock; groups
  *       alternate between breaching and clear every 10 s; for every alert, emission time minus
  *       the end of the window that decided it (i.e. the latency beyond the {@code for} period).
  * </ol>
  *
- * Run: {@code mvn -q -f flink/pom.xml -Pbench verify} (options: {@code -Dbench.args="--events
- * 6000000 --latency-seconds 60"}).
+ * Run: {@code mvn -q -f flink/pom.xml -Pbench test-compile exec:exec@bench} (options: {@code
+ * -Dbench.args="--events 6000000 --latency-seconds 60"}).
  */
 public final class AlertBenchmark {
     static final int ENTITIES = 10_000;
@@ -89,10 +91,22 @@ public final class AlertBenchmark {
                 "alert job benchmark: MiniCluster parallelism %d on %d cores, %d entities, %d groups, %d monitors%n",
                 PARALLELISM, cores, ENTITIES, POOLS, MONITORS);
 
-        double perSecond = throughput(events);
-        double perCore = perSecond / PARALLELISM;
-        System.out.printf("throughput (wall clock): %,d events in the job's runtime -> %,.0f events/s, %,.0f events/s/core%n",
-                events, perSecond, perCore);
+        List<Monitor> monitors = throughputMonitors();
+        Throughput ours =
+                throughput("DataStream job", events, (env, telemetry) -> wire(env, telemetry, monitors, new CountingSink()));
+        Throughput sql =
+                throughput(
+                        "Flink SQL peer",
+                        events,
+                        (env, telemetry) -> SqlAlertJob.build(env, telemetry, monitors).sinkTo(new CountingSink()).name("alerts"));
+        System.out.printf(
+                "ratio ours/SQL: %.2fx events/s/core (wall clock), %.2fx per CPU second; alerts: ours %,d, SQL %,d (%s)%n",
+                ours.perCore / sql.perCore,
+                ours.perCpuSecond / sql.perCpuSecond,
+                ours.alerts,
+                sql.alerts,
+                ours.alerts == sql.alerts ? "same" : "DIFFERENT");
+        double perSecond = ours.perCore * PARALLELISM;
 
         if (latencySeconds > 0) {
             latency(perSecond / 2, latencySeconds);
@@ -101,7 +115,7 @@ public final class AlertBenchmark {
 
     // ------------------------------------------------------------------ throughput
 
-    static double throughput(long events) throws Exception {
+    static List<Monitor> throughputMonitors() {
         List<Monitor> monitors = new ArrayList<>();
         String[] metrics = {"networkLatencyMs", "cpuQueueLength", "memoryUsedPct", "frameRate"};
         Aggregation[] aggs = {Aggregation.AVG, Aggregation.P95, Aggregation.MAX, Aggregation.MIN, Aggregation.SUM, Aggregation.COUNT};
@@ -112,6 +126,18 @@ public final class AlertBenchmark {
             m.forMs = 120_000;
             monitors.add(m);
         }
+        return monitors;
+    }
+
+    /** Attaches an alerting graph and its sink to the generated telemetry. */
+    interface Graph {
+        void wire(StreamExecutionEnvironment env, DataStream<TelemetryRecord> telemetry) throws Exception;
+    }
+
+    record Throughput(double perCore, double perCpuSecond, long alerts) {}
+
+    /** The generated events through {@code graph} as fast as possible; same source and parser for every graph. */
+    static Throughput throughput(String name, long events, Graph graph) throws Exception {
         StreamExecutionEnvironment env = environment(JobConfig.defaults().with(JobConfig.OUT_OF_ORDERNESS, "PT0S"));
         DataGeneratorSource<String> source =
                 new DataGeneratorSource<>(new HistoricEvents(events), events, Types.STRING);
@@ -119,18 +145,21 @@ public final class AlertBenchmark {
                 env.fromSource(source, org.apache.flink.api.common.eventtime.WatermarkStrategy.noWatermarks(), "generated-telemetry")
                         .map(Parsers::telemetry, RecordTypes.TELEMETRY_RECORD)
                         .assignTimestampsAndWatermarks(Watermarks.telemetry(0, 0));
-        wire(env, telemetry, monitors, new CountingSink());
+        graph.wire(env, telemetry);
         ALERTS.set(0);
         LATE.set(0);
         long cpuBefore = processCpuNanos();
         JobExecutionResult r = env.execute("alert-benchmark-throughput");
         double cpuSeconds = (processCpuNanos() - cpuBefore) / 1e9;
         long ms = r.getNetRuntime();
-        System.out.printf("throughput run: %.1f s, %,d alerts, %,d late events%n", ms / 1000.0, ALERTS.get(), LATE.get());
+        double perCore = events * 1000.0 / ms / PARALLELISM;
         // The build machine is shared: CPU time actually consumed is the contention-proof measure.
-        System.out.printf("throughput per CPU second consumed (all threads: generation, job, GC, JIT): %,.0f events/s/core%n",
-                events / cpuSeconds);
-        return events * 1000.0 / ms;
+        double perCpuSecond = events / cpuSeconds;
+        System.out.printf(
+                "throughput, %s: %,d events in %.1f s -> %,.0f events/s/core (wall clock), %,.0f events per CPU second"
+                        + " (all threads: generation, job, GC, JIT); %,d alerts, %,d late events%n",
+                name, events, ms / 1000.0, perCore, perCpuSecond, ALERTS.get(), LATE.get());
+        return new Throughput(perCore, perCpuSecond, ALERTS.get());
     }
 
     /** Event i of a replay: every entity reports once per 30 s of event time; splits advance together. */
