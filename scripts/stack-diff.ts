@@ -95,6 +95,9 @@ function main(): void {
   const cdkBin = join(root, 'node_modules', '.bin', 'cdk');
   if (!existsSync(cdkBin)) fail('node_modules is missing: run npm ci first');
   const config = values.config ? resolve(values.config) : undefined;
+  if (values.summary && !existsSync(dirname(resolve(values.summary)))) {
+    fail(`--summary: directory ${dirname(resolve(values.summary))} does not exist`);
+  }
   const bundling = !values['no-bundling'];
 
   // Both sides are synthesized at the same path: asset hashes and source maps depend on where the

@@ -234,3 +234,72 @@ describe('deploy waves', () => {
     expect(early).toEqual([]);
   });
 });
+
+describe("the README's deploy role", () => {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(
+    readme.indexOf('## CI (GitHub Actions)'),
+    readme.indexOf('\n## ', readme.indexOf('## CI (GitHub Actions)') + 1),
+  );
+  interface Statement {
+    Effect: string;
+    Action: string;
+    Resource?: string | string[];
+    Principal?: { Federated?: string };
+    Condition?: Record<string, Record<string, string>>;
+  }
+  // The placeholders as a user fills them in.
+  const policies = [...section.matchAll(/```json\n([\s\S]*?)```/g)].map(
+    (m) =>
+      JSON.parse(m[1].replace(/<[a-z ]*account>/g, '123456789012').replace('<owner>/<repo>', 'octo-org/platform')) as {
+        Statement: Statement[];
+      },
+  );
+  const sar = iamDefinition();
+  /** Regular expression of an ARN pattern of the Service Authorization Reference. */
+  const arnPattern = (arn: string) =>
+    new RegExp(
+      `^${arn
+        .split(/\$\{[^}]+\}/)
+        .map((part) => part.replace(/[.+?^${}()|[\]\\*]/g, '\\$&'))
+        .join('.+')}$`,
+    );
+  /** The resource types of `service` whose ARN pattern matches `arn`. */
+  const resourceTypes = (service: string, arn: string) =>
+    Object.values(
+      (sar[service] as unknown as { resources: Record<string, { resource: string; arn: string }> }).resources,
+    )
+      .filter((r) => arnPattern(r.arn).test(arn))
+      .map((r) => r.resource);
+
+  it('has a trust policy and a permissions policy', () => {
+    expect(policies.map((p) => p.Statement.map((s) => s.Action))).toEqual([
+      ['sts:AssumeRoleWithWebIdentity'],
+      ['sts:AssumeRole'],
+    ]);
+  });
+
+  it('trusts the IAM OIDC provider of GitHub for one repository and environment, with the STS audience', () => {
+    const [trust] = policies[0].Statement;
+    const [service, action] = trust.Action.split(':');
+    expect(Object.keys(sar[service].privileges)).toContain(action);
+    expect(resourceTypes('iam', trust.Principal?.Federated ?? '')).toEqual(['oidc-provider']);
+    expect(trust.Condition?.StringEquals).toEqual({
+      'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+      'token.actions.githubusercontent.com:sub': 'repo:octo-org/platform:environment:production',
+    });
+  });
+
+  it('may only assume roles, by ARNs of the role type that sts:AssumeRole accepts', () => {
+    const [assume] = policies[1].Statement;
+    const accepted = Object.keys(sar.sts.privileges.AssumeRole.resource_types);
+    const resources = [assume.Resource ?? []].flat();
+    expect(resources.length).toBe(2);
+    for (const arn of resources) {
+      expect({ arn, types: resourceTypes('iam', arn).filter((t) => accepted.includes(t)) }).toEqual({
+        arn,
+        types: ['role'],
+      });
+    }
+  });
+});
