@@ -122,13 +122,19 @@ function main(): void {
     }
     copyWorkingTree(root, tree);
     synthAt('the working tree', join(work, 'head.out'));
+    // The diff goes to stdout, and a copy is kept for the Markdown summary. The copy is taken
+    // synchronously, so it is whole when diffAssemblies returns; tables keep the terminal's width.
     const text: string[] = [];
-    const out = new Writable({
-      write(chunk: Buffer | string, _encoding, done) {
-        text.push(chunk.toString());
-        process.stdout.write(chunk, done);
-      },
-    });
+    const out = Object.assign(
+      new Writable({
+        write(chunk: Buffer | string, _encoding, done) {
+          text.push(chunk.toString());
+          process.stdout.write(chunk);
+          done();
+        },
+      }),
+      { columns: process.stdout.columns },
+    );
     const summary = diffAssemblies(join(work, 'base.out'), join(work, 'head.out'), out);
     if (values.summary) {
       appendFileSync(

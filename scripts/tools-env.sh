@@ -10,9 +10,9 @@ if [ -x "$bin/actionlint" ] && [ "$("$bin/actionlint" -version | head -n 1)" = "
   exit 0
 fi
 if ! command -v go >/dev/null 2>&1; then
-  echo "error: Go is needed to install actionlint $ACTIONLINT_VERSION into .tools/bin (install Go 1.24 or newer)" >&2
+  echo "error: Go is needed to install actionlint $ACTIONLINT_VERSION into .tools/bin (install Go 1.25 or newer)" >&2
   exit 2
 fi
 echo "Installing actionlint $ACTIONLINT_VERSION into .tools/bin..."
 mkdir -p "$bin"
-GOBIN="$bin" GOFLAGS=-mod=readonly go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
+GOBIN="$bin" go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
