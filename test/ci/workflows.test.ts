@@ -1,4 +1,3 @@
-import { cx_api as cxapi } from 'aws-cdk-lib';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,8 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../config/load';
-import { buildPlatform } from '../../lib/platform';
-import { REPO_ROOT, testApp } from '../helpers/app';
+import { planConfig, waves } from '../../scripts/deploy/plan';
+import { REPO_ROOT } from '../helpers/app';
 import { iamDefinition, inputMember, serviceModel } from '../shared/aws-service-models';
 
 // The GitHub Actions workflows under .github/: linted by actionlint (with shellcheck on every run:
@@ -22,9 +21,12 @@ interface Step {
   readonly uses?: string;
   readonly run?: string;
   readonly with?: Record<string, unknown>;
+  readonly env?: Record<string, unknown>;
 }
 interface Job {
   readonly uses?: string;
+  readonly needs?: string | string[];
+  readonly if?: string;
   readonly environment?: string;
   readonly permissions?: Record<string, string>;
   readonly steps?: Step[];
@@ -144,9 +146,9 @@ describe('GitHub Actions workflows', () => {
   });
 
   it('find a missing script, a misspelt npm command and a binary npx would download', () => {
-    const script = 'npm ci\nnpm test\nnpm run synth -- -c x=y\nnpm run deploy\nnpm tset\nnpx cdk ls\nnpx cowsay hi';
+    const script = 'npm ci\nnpm test\nnpm run synth -- -c x=y\nnpm run deplyo\nnpm tset\nnpx cdk ls\nnpx cowsay hi';
     expect(npmCommandProblems(script, PACKAGE.scripts, BINS)).toEqual([
-      'npm run deploy: no such script in package.json',
+      'npm run deplyo: no such script in package.json',
       'npm tset: neither a package.json script run with "npm run" nor an npm command',
       'npx cowsay: not a binary of node_modules/.bin',
     ]);
@@ -192,46 +194,29 @@ describe('GitHub Actions workflows', () => {
 });
 
 describe('deploy waves', () => {
-  const waves = Object.values(workflow('deploy.yml').jobs ?? {})
-    .filter((j) => j.uses === './.github/workflows/deploy-wave.yml')
-    .map((j) => ({ wave: Number(j.with?.wave), patterns: String(j.with?.stacks).split(/\s+/) }));
-  const glob = (pattern: string) =>
-    new RegExp(
-      `^${pattern
-        .split('*')
-        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-        .join('.*')}$`,
-    );
-  const waveOf = (name: string) => waves.filter((w) => w.patterns.some((p) => glob(p).test(name))).map((w) => w.wave);
+  const deploy = workflow('deploy.yml');
+  const waveJobs = Object.entries(deploy.jobs ?? {}).filter(
+    ([, j]) => j.uses === './.github/workflows/deploy-wave.yml',
+  );
+  const planStep = deploy.jobs?.plan?.steps?.find((s) => s.run?.includes('npm run deploy -- plan'));
 
-  const app = testApp();
-  buildPlatform(app, loadConfig(join(REPO_ROOT, 'config', 'example.yaml')));
-  // Dependencies between stacks are settled at synth (constructs in one stack that depend on
-  // another's), so they are read from the cloud assembly.
-  const stacks = app.synth().stacks.map((s) => ({
-    stackName: s.stackName,
-    dependencies: s.dependencies.filter((d) => d instanceof cxapi.CloudFormationStackArtifact).map((d) => d.stackName),
-  }));
-
-  it('are numbered from 1 in order', () => {
-    expect(waves.map((w) => w.wave)).toEqual(waves.map((_, i) => i + 1));
+  it("has one job per wave, each after the one before and skipped past the plan's last wave", () => {
+    expect(waveJobs.length).toBeGreaterThan(0);
+    waveJobs.forEach(([id, job], i) => {
+      expect({ id, wave: job.with?.wave, needs: job.needs, if: job.if }).toEqual({
+        id: `wave-${i + 1}`,
+        wave: i + 1,
+        needs: i === 0 ? 'plan' : ['plan', `wave-${i}`],
+        if: `fromJSON(needs.plan.outputs.waves) >= ${i + 1}`,
+      });
+    });
+    // The plan job refuses a config with more waves than there are jobs.
+    expect(planStep?.env?.WAVE_JOBS).toBe(waveJobs.length);
   });
 
-  it('deploy every stack of the example config in exactly one wave', () => {
-    expect(stacks.length).toBeGreaterThan(5);
-    expect(stacks.map((s) => ({ stack: s.stackName, waves: waveOf(s.stackName) }))).toEqual(
-      stacks.map((s) => ({ stack: s.stackName, waves: [expect.any(Number)] })),
-    );
-  });
-
-  it('deploy no stack before a stack it depends on', () => {
-    expect(stacks.some((s) => s.dependencies.length > 0)).toBe(true);
-    const early = stacks.flatMap((s) =>
-      s.dependencies
-        .filter((d) => waveOf(d)[0] > waveOf(s.stackName)[0])
-        .map((d) => `${s.stackName} (wave ${waveOf(s.stackName)[0]}) needs ${d} (wave ${waveOf(d)[0]})`),
-    );
-    expect(early).toEqual([]);
+  it('has enough wave jobs for every wave of the example config', () => {
+    const plan = planConfig(loadConfig(join(REPO_ROOT, 'config', 'example.yaml')));
+    expect(waves(plan).length).toBeLessThanOrEqual(waveJobs.length);
   });
 });
 
@@ -275,7 +260,7 @@ describe("the README's deploy role", () => {
   it('has a trust policy and a permissions policy', () => {
     expect(policies.map((p) => p.Statement.map((s) => s.Action))).toEqual([
       ['sts:AssumeRoleWithWebIdentity'],
-      ['sts:AssumeRole'],
+      ['sts:AssumeRole', 'ssm:GetParameter', 'cloudformation:DescribeStacks'],
     ]);
   });
 
@@ -290,16 +275,22 @@ describe("the README's deploy role", () => {
     });
   });
 
-  it('may only assume roles, by ARNs of the role type that sts:AssumeRole accepts', () => {
-    const [assume] = policies[1].Statement;
-    const accepted = Object.keys(sar.sts.privileges.AssumeRole.resource_types);
-    const resources = [assume.Resource ?? []].flat();
-    expect(resources.length).toBe(2);
-    for (const arn of resources) {
-      expect({ arn, types: resourceTypes('iam', arn).filter((t) => accepted.includes(t)) }).toEqual({
-        arn,
-        types: ['role'],
-      });
+  it('grants only actions AWS knows, on ARNs of resource types those actions accept', () => {
+    const grants = policies[1].Statement.flatMap((statement) =>
+      [statement.Action].flat().flatMap((action) => [statement.Resource ?? []].flat().map((arn) => ({ action, arn }))),
+    );
+    expect(grants.map((g) => g.action)).toEqual([
+      'sts:AssumeRole',
+      'sts:AssumeRole',
+      'sts:AssumeRole',
+      'ssm:GetParameter',
+      'cloudformation:DescribeStacks',
+    ]);
+    for (const { action, arn } of grants) {
+      const [service, name] = action.split(':');
+      const accepted = Object.keys(sar[service].privileges[name]?.resource_types ?? {});
+      const types = resourceTypes(service, arn).filter((t) => accepted.includes(t));
+      expect({ action, arn, accepted: types.length > 0 }).toEqual({ action, arn, accepted: true });
     }
   });
 });
