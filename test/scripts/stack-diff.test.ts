@@ -107,16 +107,16 @@ describe('npm run diff', () => {
     expect(result.stdout).toMatch(
       /Stack probe-b-tools-eu-west-1[^\n]*\n!! SECURITY-RELEVANT CHANGES \(IAM, KMS and resource policies\)/,
     );
-    expect(result.stdout).toMatch(/ {3}AWS::IAM::Role probe-b-tools-eu-west-1\/Reader\/Resource: added \(IAM\)\n/);
+    expect(result.stdout).toMatch(/ {3}AWS::IAM::Role \/probe-b-tools-eu-west-1\/Reader\/Resource: added \(IAM\)\n/);
     expect(result.stdout).toContain('222222222222');
     expect(result.stdout).toMatch(
       /Stack probe-c-tools-eu-west-1: changed\n!! SECURITY-RELEVANT CHANGES \(IAM, KMS and resource policies\)/,
     );
     expect(result.stdout).toMatch(
-      / {3}AWS::KMS::Key probe-c-tools-eu-west-1\/ExtraKey\/Resource: added \(KMS, resource policies\)\n/,
+      / {3}AWS::KMS::Key \/probe-c-tools-eu-west-1\/ExtraKey\/Resource: added \(KMS, resource policies\)\n/,
     );
     expect(result.stdout).toMatch(
-      / {3}AWS::SQS::QueuePolicy probe-c-tools-eu-west-1\/Dlq\/\S+: modified \(resource policies\)\n/,
+      / {3}AWS::SQS::QueuePolicy \/probe-c-tools-eu-west-1\/Dlq\/\S+: modified \(resource policies\)\n/,
     );
     expect(result.stdout).toMatch(
       /2 changed, 1 added, 0 removed, \d+ unchanged; security-relevant changes in: probe-b-tools-eu-west-1, probe-c-tools-eu-west-1/,
@@ -127,17 +127,17 @@ describe('npm run diff', () => {
     expect(summary).toMatch(/\n2 changed, 1 added, 0 removed, \d+ unchanged stacks\.\n/);
     expect(summary).toContain('### Security-relevant changes in 2 stacks');
     expect(summary).toContain(
-      '| probe-b-tools-eu-west-1 | probe-b-tools-eu-west-1/Reader/Resource | AWS::IAM::Role | added | IAM |',
+      '| probe-b-tools-eu-west-1 | /probe-b-tools-eu-west-1/Reader/Resource | AWS::IAM::Role | added | IAM |',
     );
     expect(summary).toContain(
-      '| probe-c-tools-eu-west-1 | probe-c-tools-eu-west-1/ExtraKey/Resource | AWS::KMS::Key | added | KMS, resource policies |',
+      '| probe-c-tools-eu-west-1 | /probe-c-tools-eu-west-1/ExtraKey/Resource | AWS::KMS::Key | added | KMS, resource policies |',
     );
     expect(summary).toMatch(
       /<details><summary>Full diff<\/summary>\n\n```text\n[\s\S]*MessageRetentionPeriod[\s\S]*```\n/,
     );
     // Terminal colours stay out of the summary.
     expect(summary).not.toContain('\u001b[');
-  }, 180_000);
+  }, 360_000);
 
   it('exits 1 with --fail-on-change when something changed, and reports removed stacks', () => {
     const result = runDiff(repo, '--base', 'HEAD~1', '--no-bundling', '--fail-on-change');
@@ -152,7 +152,7 @@ describe('npm run diff', () => {
     } finally {
       git(repo, 'checkout', '--quiet', 'main');
     }
-  }, 240_000);
+  }, 600_000);
 
   it('exits 1 with --fail-on-security only when a change is security-relevant', () => {
     const security = runDiff(repo, '--base', 'HEAD~1', '--no-bundling', '--fail-on-security');
@@ -178,13 +178,13 @@ describe('npm run diff', () => {
     } finally {
       git(repo, 'checkout', '--quiet', 'main');
     }
-  }, 240_000);
+  }, 600_000);
 
   it('exits 0 with --fail-on-change and --fail-on-security when nothing changed', () => {
     const result = runDiff(repo, '--base', 'HEAD', '--no-bundling', '--fail-on-change', '--fail-on-security');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/0 changed, 0 added, 0 removed, \d+ unchanged/);
-  }, 180_000);
+  }, 360_000);
 
   it('rejects a summary file in a directory that does not exist, before synthesizing', () => {
     const result = runDiff(repo, '--base', 'HEAD', '--summary', join(repo, 'no-such-dir', 'summary.md'));
