@@ -1,27 +1,40 @@
 // npm run diff -- --base <git-ref>: the CloudFormation diff of every stack between a git ref and
 // the working tree, offline. See --help.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { diffAssemblies, hasChanges } from './lib/assembly-diff';
+import { Writable } from 'node:stream';
+import { diffAssemblies, hasChanges, markdownSummary } from './lib/assembly-diff';
 
 const HELP = `Usage: npm run diff -- --base <git-ref> [options]
 
 Synthesizes the CDK app at <git-ref> (in a temporary git worktree) and then the working tree (HEAD
-in CI, copied to the same temporary path so asset hashes compare), then prints, stack by stack, the CloudFormation diff that 'cdk diff' would show, with IAM
-and security group changes called out. Needs no AWS credentials.
+in CI, copied to the same temporary path so asset hashes compare), then prints, stack by stack, the
+CloudFormation diff that 'cdk diff' would show, with security-relevant changes called out (IAM,
+security groups, KMS keys and key properties, resource policies). Needs no AWS credentials.
 
 Options:
   --base <git-ref>     what to compare against (branch, tag, commit, HEAD~1, origin/main...)
   --config <path>      deployment config for both sides (default: the app's default, config/example.yaml)
   --fail-on-change     exit 1 when any stack changed, was added or was removed
+  --fail-on-security   exit 1 when any change is security-relevant
+  --summary <file>     also append the diff as Markdown to <file> (in GitHub Actions: "$GITHUB_STEP_SUMMARY")
   --no-bundling        skip Lambda bundling (faster; Lambda code changes then do not show)
   -h, --help           this text
 
-Exit codes: 0 no change (or changes without --fail-on-change), 1 changes with --fail-on-change,
-2 usage or synth error.`;
+Exit codes: 0 no change (or changes the options above allow), 1 changes that --fail-on-change or
+--fail-on-security refuse, 2 usage or synth error.`;
 
 /** A problem the user can fix; reported without a stack trace, exit code 2. */
 class CliError extends Error {}
@@ -54,6 +67,8 @@ function main(): void {
       base: { type: 'string' },
       config: { type: 'string' },
       'fail-on-change': { type: 'boolean', default: false },
+      'fail-on-security': { type: 'boolean', default: false },
+      summary: { type: 'string' },
       'no-bundling': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -80,6 +95,9 @@ function main(): void {
   const cdkBin = join(root, 'node_modules', '.bin', 'cdk');
   if (!existsSync(cdkBin)) fail('node_modules is missing: run npm ci first');
   const config = values.config ? resolve(values.config) : undefined;
+  if (values.summary && !existsSync(dirname(resolve(values.summary)))) {
+    fail(`--summary: directory ${dirname(resolve(values.summary))} does not exist`);
+  }
   const bundling = !values['no-bundling'];
 
   // Both sides are synthesized at the same path: asset hashes and source maps depend on where the
@@ -104,8 +122,33 @@ function main(): void {
     }
     copyWorkingTree(root, tree);
     synthAt('the working tree', join(work, 'head.out'));
-    const summary = diffAssemblies(join(work, 'base.out'), join(work, 'head.out'), process.stdout);
+    // The diff goes to stdout, and a copy is kept for the Markdown summary. The copy is taken
+    // synchronously, so it is whole when diffAssemblies returns; tables keep the terminal's width.
+    const text: string[] = [];
+    const out = Object.assign(
+      new Writable({
+        write(chunk: Buffer | string, _encoding, done) {
+          text.push(chunk.toString());
+          process.stdout.write(chunk);
+          done();
+        },
+      }),
+      { columns: process.stdout.columns },
+    );
+    const summary = diffAssemblies(join(work, 'base.out'), join(work, 'head.out'), out);
+    if (values.summary) {
+      appendFileSync(
+        values.summary,
+        markdownSummary(summary, text.join(''), `${values.base} (${baseCommit.slice(0, 12)})`),
+      );
+    }
     if (values['fail-on-change'] && hasChanges(summary)) process.exitCode = 1;
+    if (values['fail-on-security'] && summary.securityRelevant.length > 0) {
+      process.stderr.write(
+        `security-relevant changes in: ${summary.securityRelevant.join(', ')} (--fail-on-security)\n`,
+      );
+      process.exitCode = 1;
+    }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -9,6 +9,9 @@ step() { printf '\n=== %s\n' "$*"; }
 step "Python test tools (.venv)"
 bash scripts/python-env.sh
 
+step "Command-line tools (.tools/bin: actionlint)"
+bash scripts/tools-env.sh
+
 step "Chromium (the SMS report's browser rendering test)"
 # Debian's chromium, driven by playwright-core at /usr/bin/chromium; installed when missing.
 if [ ! -x /usr/bin/chromium ]; then

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -58,49 +58,91 @@ describe('npm run diff', () => {
       copyFileSync(join(REPO_ROOT, file), join(repo, file));
     }
     symlinkSync(join(REPO_ROOT, 'node_modules'), join(repo, 'node_modules'), 'dir');
-    appendFileSync(
-      join(repo, 'bin/app.ts'),
-      probeStack('a', "new shared.DeadLetterQueue(probe, 'Dlq', { alarmTopic: probe.alarmTopic });"),
-    );
+    const app = readFileSync(join(repo, 'bin/app.ts'), 'utf8');
+    const dlq = (options = '') =>
+      `const dlq = new shared.DeadLetterQueue(probe, 'Dlq', { alarmTopic: probe.alarmTopic${options} });`;
+    writeFileSync(join(repo, 'bin/app.ts'), app + probeStack('a', dlq()) + probeStack('c', dlq()));
     git(repo, 'init', '--quiet', '--initial-branch=main');
     git(repo, 'add', '.');
     git(repo, 'commit', '--quiet', '-m', 'base');
-    appendFileSync(
+    writeFileSync(
       join(repo, 'bin/app.ts'),
-      probeStack(
-        'b',
-        `new shared.DeadLetterQueue(probe, 'Dlq', { alarmTopic: probe.alarmTopic });
-         const iam = require('aws-cdk-lib/aws-iam');
-         new iam.Role(probe, 'Reader', { assumedBy: new iam.AccountPrincipal('222222222222') });`,
-      ).replace("role: 'b'", "role: 'b'"),
+      app +
+        // probe-a: a different retention on its queue, nothing security-relevant.
+        probeStack('a', dlq(", retentionPeriod: require('aws-cdk-lib').Duration.days(7)")) +
+        // probe-c: another account may send to its queue (a queue policy change), and a new KMS key.
+        probeStack(
+          'c',
+          `${dlq()}
+           const iam = require('aws-cdk-lib/aws-iam');
+           dlq.queue.addToResourcePolicy(new iam.PolicyStatement({
+             principals: [new iam.AccountPrincipal('333333333333')],
+             actions: ['sqs:SendMessage'],
+             resources: [dlq.queue.queueArn],
+           }));
+           new (require('aws-cdk-lib/aws-kms').Key)(probe, 'ExtraKey', { enableKeyRotation: true });`,
+        ) +
+        // probe-b: a new stack with a role another account may assume.
+        probeStack(
+          'b',
+          `${dlq()}
+           const iam = require('aws-cdk-lib/aws-iam');
+           new iam.Role(probe, 'Reader', { assumedBy: new iam.AccountPrincipal('222222222222') });`,
+        ),
     );
-    // Change the first stack too: a different retention on its queue.
-    const edited = execFileSync('sed', [
-      '-i',
-      "0,/'Dlq', { alarmTopic: probe.alarmTopic }/s//'Dlq', { alarmTopic: probe.alarmTopic, retentionPeriod: require('aws-cdk-lib').Duration.days(7) }/",
-      join(repo, 'bin/app.ts'),
-    ]);
-    expect(edited).toBeDefined();
     git(repo, 'commit', '--quiet', '-am', 'change');
   }, 120_000);
 
-  it('shows the changed stack, the added stack and calls out IAM changes', () => {
-    const result = runDiff(repo, '--base', 'HEAD~1', '--no-bundling');
+  it('shows the changed and added stacks, calls out security-relevant changes and writes a Markdown summary', () => {
+    const summaryFile = join(repo, '..', 'summary.md');
+    writeFileSync(summaryFile, '# Earlier summary\n');
+    const result = runDiff(repo, '--base', 'HEAD~1', '--no-bundling', '--summary', summaryFile);
     expect(result.stderr).not.toMatch(/error:/);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('Stack probe-a-tools-eu-west-1: changed');
     expect(result.stdout).toMatch(/MessageRetentionPeriod[\s\S]*1209600[\s\S]*604800/);
+    // A retention change is not security-relevant.
+    expect(result.stdout).not.toMatch(/Stack probe-a-tools-eu-west-1[^\n]*\n!!/);
     expect(result.stdout).toContain('Stack probe-b-tools-eu-west-1: ADDED (new stack)');
-    expect(result.stdout).toMatch(/Stack probe-b-tools-eu-west-1[^\n]*\n!! SECURITY-RELEVANT CHANGES \(IAM\)/);
+    expect(result.stdout).toMatch(
+      /Stack probe-b-tools-eu-west-1[^\n]*\n!! SECURITY-RELEVANT CHANGES \(IAM, KMS and resource policies\)/,
+    );
+    expect(result.stdout).toMatch(/ {3}AWS::IAM::Role \/probe-b-tools-eu-west-1\/Reader\/Resource: added \(IAM\)\n/);
     expect(result.stdout).toContain('222222222222');
     expect(result.stdout).toMatch(
-      /1 changed, 1 added, 0 removed, \d+ unchanged; security-relevant changes in: probe-b-tools-eu-west-1/,
+      /Stack probe-c-tools-eu-west-1: changed\n!! SECURITY-RELEVANT CHANGES \(IAM, KMS and resource policies\)/,
     );
-  }, 180_000);
+    expect(result.stdout).toMatch(
+      / {3}AWS::KMS::Key \/probe-c-tools-eu-west-1\/ExtraKey\/Resource: added \(KMS, resource policies\)\n/,
+    );
+    expect(result.stdout).toMatch(
+      / {3}AWS::SQS::QueuePolicy \/probe-c-tools-eu-west-1\/Dlq\/\S+: modified \(resource policies\)\n/,
+    );
+    expect(result.stdout).toMatch(
+      /2 changed, 1 added, 0 removed, \d+ unchanged; security-relevant changes in: probe-b-tools-eu-west-1, probe-c-tools-eu-west-1/,
+    );
+
+    const summary = readFileSync(summaryFile, 'utf8');
+    expect(summary).toMatch(/^# Earlier summary\n## Stack diff against HEAD~1 \([0-9a-f]{12}\)\n/);
+    expect(summary).toMatch(/\n2 changed, 1 added, 0 removed, \d+ unchanged stacks\.\n/);
+    expect(summary).toContain('### Security-relevant changes in 2 stacks');
+    expect(summary).toContain(
+      '| probe-b-tools-eu-west-1 | /probe-b-tools-eu-west-1/Reader/Resource | AWS::IAM::Role | added | IAM |',
+    );
+    expect(summary).toContain(
+      '| probe-c-tools-eu-west-1 | /probe-c-tools-eu-west-1/ExtraKey/Resource | AWS::KMS::Key | added | KMS, resource policies |',
+    );
+    expect(summary).toMatch(
+      /<details><summary>Full diff<\/summary>\n\n```text\n[\s\S]*MessageRetentionPeriod[\s\S]*```\n/,
+    );
+    // Terminal colours stay out of the summary.
+    expect(summary).not.toContain('\u001b[');
+  }, 360_000);
 
   it('exits 1 with --fail-on-change when something changed, and reports removed stacks', () => {
     const result = runDiff(repo, '--base', 'HEAD~1', '--no-bundling', '--fail-on-change');
     expect(result.status).toBe(1);
+    expect(result.stderr).not.toContain('--fail-on-security');
     // Reversed, the added stack is a removed one.
     git(repo, 'checkout', '--quiet', 'HEAD~1');
     try {
@@ -110,13 +152,45 @@ describe('npm run diff', () => {
     } finally {
       git(repo, 'checkout', '--quiet', 'main');
     }
-  }, 240_000);
+  }, 600_000);
 
-  it('exits 0 with --fail-on-change when nothing changed', () => {
-    const result = runDiff(repo, '--base', 'HEAD', '--no-bundling', '--fail-on-change');
+  it('exits 1 with --fail-on-security only when a change is security-relevant', () => {
+    const security = runDiff(repo, '--base', 'HEAD~1', '--no-bundling', '--fail-on-security');
+    expect(security.status).toBe(1);
+    expect(security.stderr).toContain(
+      'security-relevant changes in: probe-b-tools-eu-west-1, probe-c-tools-eu-west-1 (--fail-on-security)',
+    );
+    // On a branch that changes only probe-a's retention, the same check passes.
+    git(repo, 'checkout', '--quiet', '-b', 'retention-only', 'HEAD~1');
+    try {
+      writeFileSync(
+        join(repo, 'bin/app.ts'),
+        readFileSync(join(repo, 'bin/app.ts'), 'utf8').replace(
+          "const dlq = new shared.DeadLetterQueue(probe, 'Dlq', { alarmTopic: probe.alarmTopic });",
+          "const dlq = new shared.DeadLetterQueue(probe, 'Dlq', { alarmTopic: probe.alarmTopic, retentionPeriod: require('aws-cdk-lib').Duration.days(3) });",
+        ),
+      );
+      git(repo, 'commit', '--quiet', '-am', 'retention only');
+      const other = runDiff(repo, '--base', 'main~1', '--no-bundling', '--fail-on-security');
+      expect(other.stderr).not.toMatch(/error:|security-relevant/);
+      expect(other.status).toBe(0);
+      expect(other.stdout).toMatch(/1 changed, 0 added, 0 removed, \d+ unchanged\n/);
+    } finally {
+      git(repo, 'checkout', '--quiet', 'main');
+    }
+  }, 600_000);
+
+  it('exits 0 with --fail-on-change and --fail-on-security when nothing changed', () => {
+    const result = runDiff(repo, '--base', 'HEAD', '--no-bundling', '--fail-on-change', '--fail-on-security');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/0 changed, 0 added, 0 removed, \d+ unchanged/);
-  }, 180_000);
+  }, 360_000);
+
+  it('rejects a summary file in a directory that does not exist, before synthesizing', () => {
+    const result = runDiff(repo, '--base', 'HEAD', '--summary', join(repo, 'no-such-dir', 'summary.md'));
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^error: --summary: directory .*no-such-dir does not exist\n$/);
+  });
 
   it('rejects an unknown ref with a clear error', () => {
     const result = runDiff(repo, '--base', 'no-such-branch');
