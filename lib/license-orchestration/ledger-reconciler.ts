@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -14,8 +14,21 @@ import { grantTableKey, HANDLER_ENTRY } from './contracts';
 export interface LedgerReconcilerProps {
   readonly table: dynamodb.ITable;
   readonly tableKey: kms.IKey;
-  /** Every workbench account and Region to list. */
+  /** Every listed workbench account and Region. */
   readonly scopes: readonly { readonly account: string; readonly region: string }[];
+  /**
+   * Also list the accounts and Regions where this StackSet has deployed the workbench stack, read
+   * through a role in its administrator account.
+   * @default - only `scopes`
+   */
+  readonly stackSet?: {
+    readonly name: string;
+    /** Where the StackSet is administered. */
+    readonly region: string;
+    readonly callAs: 'SELF' | 'DELEGATED_ADMIN';
+    readonly adminAccount: string;
+    readonly listerRoleName: string;
+  };
   /** Name of the read-only role in each workbench account. */
   readonly readerRoleName: string;
   /** Physical name of this function's role: the reader roles trust exactly this role. */
@@ -47,6 +60,9 @@ export class LedgerReconciler extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const stackSet = props.stackSet;
+    const listerRoleArn =
+      stackSet && `arn:${stack.partition}:iam::${stackSet.adminAccount}:role/${stackSet.listerRoleName}`;
     this.function = new StandardFunction(this, 'Reconciler', {
       entry: HANDLER_ENTRY.reconciler,
       serviceName: SERVICES.reconciler,
@@ -62,7 +78,15 @@ export class LedgerReconciler extends Construct {
       environment: {
         [ENV.tableName]: props.table.tableName,
         // Not JSON: checkov takes '"account": <12 digits>' for a secret.
-        [ENV.workbenchScopes]: formatScopes(props.scopes),
+        ...(props.scopes.length > 0 ? { [ENV.workbenchScopes]: formatScopes(props.scopes) } : {}),
+        ...(stackSet
+          ? {
+              [ENV.stackSetName]: stackSet.name,
+              [ENV.stackSetRegion]: stackSet.region,
+              [ENV.stackSetCallAs]: stackSet.callAs,
+              [ENV.stackSetListerRoleArn]: listerRoleArn,
+            }
+          : {}),
         [ENV.readerRoleName]: props.readerRoleName,
         [ENV.ownerTag]: props.ownerTag,
         [ENV.typeTag]: props.typeTag,
@@ -83,15 +107,28 @@ export class LedgerReconciler extends Construct {
       'dynamodb:ConditionCheckItem',
     );
     grantTableKey(props.tableKey, role);
-    const accounts = [...new Set(props.scopes.map((s) => s.account))].sort();
-    new iam.Policy(this, 'AssumeReaderRoles', {
+    // With a StackSet the accounts are only known at run time: any account's reader role (each
+    // one's trust policy admits only this role).
+    const accounts = stackSet ? ['*'] : [...new Set(props.scopes.map((s) => s.account))].sort();
+    const assume = new iam.Policy(this, 'AssumeReaderRoles', {
       statements: [
         new iam.PolicyStatement({
           actions: ['sts:AssumeRole'],
-          resources: accounts.map((a) => `arn:${stack.partition}:iam::${a}:role/${props.readerRoleName}`),
+          resources: [
+            ...accounts.map((a) => `arn:${stack.partition}:iam::${a}:role/${props.readerRoleName}`),
+            ...(listerRoleArn ? [listerRoleArn] : []),
+          ],
         }),
       ],
-    }).attachToRole(role);
+    });
+    assume.attachToRole(role);
+    if (stackSet) {
+      Validations.of(assume).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${props.readerRoleName}]`,
+        reason:
+          "The StackSet deploys the reader role to accounts that join its OUs later; each reader role's trust policy admits only this function's role.",
+      });
+    }
 
     this.scheduleDeadLetterQueue = new DeadLetterQueue(this, 'ScheduleDlq', {
       alarmTopic: props.alarmTopic,

@@ -4,6 +4,7 @@ export * from './compliance';
 export * from './dead-letter-queue';
 export * from './platform-stack';
 export * from './stack-naming';
+export * from './stack-set';
 export * from './standard-function';
 export * from './tagging';
 export * from './template-validation';
