@@ -110,21 +110,19 @@ export class LedgerReconciler extends Construct {
     // With a StackSet the accounts are only known at run time: any account's reader role (each
     // one's trust policy admits only this role).
     const accounts = stackSet ? ['*'] : [...new Set(props.scopes.map((s) => s.account))].sort();
+    const readerRoleArn = (account: string) => `arn:${stack.partition}:iam::${account}:role/${props.readerRoleName}`;
     const assume = new iam.Policy(this, 'AssumeReaderRoles', {
       statements: [
         new iam.PolicyStatement({
           actions: ['sts:AssumeRole'],
-          resources: [
-            ...accounts.map((a) => `arn:${stack.partition}:iam::${a}:role/${props.readerRoleName}`),
-            ...(listerRoleArn ? [listerRoleArn] : []),
-          ],
+          resources: [...accounts.map(readerRoleArn), ...(listerRoleArn ? [listerRoleArn] : [])],
         }),
       ],
     });
     assume.attachToRole(role);
     if (stackSet) {
       Validations.of(assume).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${props.readerRoleName}]`,
+        id: `AwsSolutions-IAM5[Resource::${stack.resolve(readerRoleArn('*'))}]`,
         reason:
           "The StackSet deploys the reader role to accounts that join its OUs later; each reader role's trust policy admits only this function's role.",
       });

@@ -106,8 +106,7 @@ export class WorkbenchCodeBucketStack extends PlatformStack {
         'cdk-validator-cfnguard::s3_bucket_logging_enabled_check',
         'cdk-validator-cfnguard::s3_event_notifications_enabled_check',
         'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check',
-        'cdk-validator-cfnguard::s3_bucket_default_lock_enabled_check',
-        'cdk-validator-cfnguard::s3_bucket_kms_encryption_check',
+        'cdk-validator-cfnguard::s3_bucket_default_encryption_kms_check',
       ],
       'Versioned Lambda code bucket written only by the CDK publishing role; SSE-S3 because member accounts of the organization read it (no key policy to open); nothing consumes new objects.',
     );
@@ -210,13 +209,11 @@ export class WorkbenchStackSetStack extends PlatformStack {
       }),
       maxSessionDuration: Duration.hours(1),
     });
+    // StackSets of a delegated administrator live in the management account, whose ID the config
+    // does not hold; the StackSet ID suffix is chosen by CloudFormation.
+    const stackSetArn = `arn:${this.partition}:cloudformation:${this.region}:*:stackset/${settings.name}:*`;
     const statements = [
-      new iam.PolicyStatement({
-        actions: ['cloudformation:ListStackInstances'],
-        // StackSets of a delegated administrator live in the management account, whose ID the
-        // config does not hold; the StackSet ID suffix is chosen by CloudFormation.
-        resources: [`arn:${this.partition}:cloudformation:${this.region}:*:stackset/${settings.name}:*`],
-      }),
+      new iam.PolicyStatement({ actions: ['cloudformation:ListStackInstances'], resources: [stackSetArn] }),
     ];
     if (settings.callAs === 'DELEGATED_ADMIN') {
       statements.push(
@@ -226,7 +223,7 @@ export class WorkbenchStackSetStack extends PlatformStack {
     const policy = new iam.Policy(this, 'ListStackInstances', { statements });
     policy.attachToRole(role);
     Validations.of(policy).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:${this.region}:*:stackset/${settings.name}:*]`,
+      id: `AwsSolutions-IAM5[Resource::${this.resolve(stackSetArn)}]`,
       reason:
         "One StackSet by name in this Region; its owner is the management account (not in the config) and its ID suffix is CloudFormation's.",
     });

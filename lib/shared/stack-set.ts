@@ -87,14 +87,12 @@ export class StackSetMemberSynthesizer extends StackSynthesizer {
     }
   }
 
-  /** The StackSet's TemplateURL (known once the app synthesizes). */
+  /**
+   * The StackSet's TemplateURL. Known once this stack has synthesized, which CDK does before the
+   * owner (children first); references are resolved earlier, when it is still undefined.
+   */
   public get templateUrl(): string {
-    return Lazy.string({
-      produce: () => {
-        if (this.url === undefined) throw new Error(`${this.boundStack.node.path}: template not synthesized yet`);
-        return this.url;
-      },
-    });
+    return Lazy.uncachedString({ produce: () => this.url });
   }
 
   public addFileAsset(asset: FileAssetSource): FileAssetLocation {
