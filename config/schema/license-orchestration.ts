@@ -84,7 +84,7 @@ const workbenchStackSet = z.strictObject({
    * (`callAs: DELEGATED_ADMIN`). It needs CDK bootstrapping in this Region and in every Region above.
    */
   admin: z.strictObject({ account: accountId, region }),
-  callAs: z.enum(['SELF', 'DELEGATED_ADMIN'], { message: 'expected SELF or DELEGATED_ADMIN' }),
+  callAs: z.enum(['SELF', 'DELEGATED_ADMIN']),
   /** Name of the StackSet (also part of the Lambda code bucket names). */
   name: z
     .string()
