@@ -231,4 +231,29 @@ describe('reconciler handler', () => {
     expect(total(t.emitted, 'Repairs', { kind: 'vanished' })).toBe(1);
     expect(total(t.emitted, 'ScopesFailed')).toBe(1);
   });
+
+  it('lists the StackSet scopes found at run time besides the configured ones, each once', async () => {
+    const observed: string[] = [];
+    const handler = createReconcilerHandler({
+      ledger: Object.assign(new MemoryLedger(), {
+        listInstances: async () => [],
+        listHoldings: async () => [],
+        applyHoldingFix: async () => true,
+      }),
+      observe: async (scopes) => {
+        observed.push(...scopes.map((s) => `${s.account}/${s.region}`));
+        return scopes.map((s) => ({ ...s, instances: [] }));
+      },
+      scopes: [{ account: '222222222222', region: 'eu-west-1' }],
+      discoverScopes: async () => [
+        { account: '222222222222', region: 'eu-west-1' },
+        { account: '555555555555', region: 'us-east-1' },
+      ],
+      settings: { ownerTag: 'owner', typeTag: 'type', userId: /^[a-z]+$/, catalog: CATALOG },
+      now: Date.now,
+      ...testTelemetry(),
+    });
+    expect(await handler()).toEqual({ repairs: {}, failedScopes: 0, skipped: 0 });
+    expect(observed).toEqual(['222222222222/eu-west-1', '555555555555/us-east-1']);
+  });
 });

@@ -30,10 +30,10 @@ async function organizations<T>(action: string, body: object): Promise<T> {
 }
 
 async function accountIn(parentId: string, name: string): Promise<string> {
-  const { CreateAccountStatus } = await organizations<{ CreateAccountStatus: { AccountId: string } }>(
-    'CreateAccount',
-    { AccountName: name, Email: `${name}@example.com` },
-  );
+  const { CreateAccountStatus } = await organizations<{ CreateAccountStatus: { AccountId: string } }>('CreateAccount', {
+    AccountName: name,
+    Email: `${name}@example.com`,
+  });
   const { Roots } = await organizations<{ Roots: { Id: string }[] }>('ListRoots', {});
   await organizations('MoveAccount', {
     AccountId: CreateAccountStatus.AccountId,

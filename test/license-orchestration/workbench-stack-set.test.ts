@@ -26,7 +26,40 @@ const SERVER = 'license-server-111111111111-eu-west-1';
 const CODE_PREFIX = `license-workbench-code-${ADMIN}`;
 const REGIONS = ['eu-west-1', 'us-east-1'];
 
-type Template = { Resources: Record<string, { Type: string; Properties?: any; Condition?: string }> };
+/** A template as JSON; properties are read loosely, as `Template.findResources` returns them. */
+type Template = {
+  Resources: Record<string, { Type: string; Properties: Props; Condition?: string }>;
+  Conditions?: Record<string, unknown>;
+};
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- template properties are arbitrary JSON
+type Props = Record<string, any>;
+interface Statement {
+  Sid?: string;
+  Effect: string;
+  Principal?: unknown;
+  Action: string | string[];
+  Resource?: unknown;
+  Condition?: unknown;
+}
+interface AssetManifest {
+  files: Record<string, { source: { path: string }; destinations: Record<string, Destination> }>;
+}
+interface Destination {
+  bucketName: string;
+  objectKey: string;
+  region: string;
+  assumeRoleArn: string;
+}
+/** The parts of the fixture's license section the config tests change. */
+interface Section {
+  organizationId?: string;
+  workbenchStackSet?: {
+    callAs: string;
+    retainStacksOnAccountRemoval: boolean;
+    organizationalUnitIds: string[];
+    operationPreferences: { maxConcurrentPercentage: number };
+  };
+}
 
 function synth(config = loadConfig(FIXTURE)): CloudAssembly {
   const app = testApp();
@@ -35,7 +68,7 @@ function synth(config = loadConfig(FIXTURE)): CloudAssembly {
   return app.synth();
 }
 
-function fixtureWith(change: (section: any) => void) {
+function fixtureWith(change: (section: Section) => void) {
   const data = parse(readFileSync(FIXTURE, 'utf8'));
   change(data.licenseOrchestration);
   return validateConfig(data);
@@ -79,11 +112,11 @@ describe('workbench StackSet mode', () => {
 
   it("takes its template from the owner's published assets (the member template, under 1 MB)", () => {
     const url = JSON.stringify(stackSet.Properties.TemplateURL);
-    const entry = Object.entries(ownerAssets.files).find(
-      ([, f]: [string, any]) => f.source.path === memberTemplateFile,
-    ) as [string, any];
+    const entry = Object.entries((ownerAssets as AssetManifest).files).find(
+      ([, f]) => f.source.path === memberTemplateFile,
+    );
     expect(entry).toBeDefined();
-    const destination = Object.values(entry[1].destinations)[0] as { objectKey: string; bucketName: string };
+    const destination = Object.values(entry![1].destinations)[0];
     expect(url).toContain(destination.objectKey);
     expect(url).toContain(`cdk-hnb659fds-assets-${ADMIN}-eu-west-1`);
     expect(readFileSync(join(assembly.directory, memberTemplateFile)).length).toBeLessThan(
@@ -96,7 +129,7 @@ describe('workbench StackSet mode', () => {
     expect(fn.Properties.Code.S3Bucket).toEqual({ 'Fn::Join': ['', [`${CODE_PREFIX}-`, { Ref: 'AWS::Region' }]] });
     const key: string = fn.Properties.Code.S3Key;
     const manifest = JSON.parse(readFileSync(join(assembly.directory, `${memberAssetsId}.json`), 'utf8'));
-    const destinations = Object.values(manifest.files).flatMap((f: any) => Object.values(f.destinations)) as any[];
+    const destinations = Object.values((manifest as AssetManifest).files).flatMap((f) => Object.values(f.destinations));
     expect(destinations.filter((d) => d.objectKey === key).map((d) => [d.bucketName, d.region])).toEqual(
       REGIONS.map((r) => [`${CODE_PREFIX}-${r}`, r]),
     );
@@ -111,39 +144,50 @@ describe('workbench StackSet mode', () => {
     );
   });
 
-  it.each(REGIONS)('lets the organization read the code bucket in %s, and only the CDK publisher write it', (region) => {
-    const code = assembly.getStackByName(`license-workbench-code-${ADMIN}-${region}`);
-    const template = code.template as Template;
-    expect(code.environment).toMatchObject({ account: ADMIN, region });
-    const [bucket] = resources(template, 'AWS::S3::Bucket');
-    expect(bucket.Properties).toMatchObject({
-      BucketName: `${CODE_PREFIX}-${region}`,
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-      PublicAccessBlockConfiguration: { BlockPublicPolicy: true, RestrictPublicBuckets: true },
-    });
-    const statements = resources(template, 'AWS::S3::BucketPolicy')[0].Properties.PolicyDocument.Statement;
-    const read = statements.find((s: any) => s.Sid === 'OrganizationReadsCode');
-    expect(read).toMatchObject({
-      Effect: 'Allow',
-      Principal: { AWS: '*' },
-      Action: ['s3:GetObject', 's3:GetObjectVersion'],
-      Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
-    });
-    const write = statements.find((s: any) => s.Sid === 'CdkPublishesCode');
-    expect(write.Principal).toEqual({
-      AWS: `arn:aws:iam::${ADMIN}:role/cdk-hnb659fds-file-publishing-role-${ADMIN}-${region}`,
-    });
-    expect(write.Action).toContain('s3:PutObject');
-  });
+  it.each(REGIONS)(
+    'lets the organization read the code bucket in %s, and only the CDK publisher write it',
+    (region) => {
+      const code = assembly.getStackByName(`license-workbench-code-${ADMIN}-${region}`);
+      const template = code.template as Template;
+      expect(code.environment).toMatchObject({ account: ADMIN, region });
+      const [bucket] = resources(template, 'AWS::S3::Bucket');
+      expect(bucket.Properties).toMatchObject({
+        BucketName: `${CODE_PREFIX}-${region}`,
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        PublicAccessBlockConfiguration: { BlockPublicPolicy: true, RestrictPublicBuckets: true },
+      });
+      const statements = resources(template, 'AWS::S3::BucketPolicy')[0].Properties.PolicyDocument.Statement;
+      const read = (statements as Statement[]).find((st) => st.Sid === 'OrganizationReadsCode');
+      expect(read).toMatchObject({
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: ['s3:GetObject', 's3:GetObjectVersion'],
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+      });
+      const write = (statements as Statement[]).find((st) => st.Sid === 'CdkPublishesCode')!;
+      expect(write.Principal).toEqual({
+        AWS: `arn:aws:iam::${ADMIN}:role/cdk-hnb659fds-file-publishing-role-${ADMIN}-${region}`,
+      });
+      expect(write.Action).toContain('s3:PutObject');
+    },
+  );
 
   it('creates the reader role only in the first Region (IAM is global), the publisher everywhere', () => {
     const conditioned = Object.values(member.Resources).filter((r) => r.Condition === 'ReaderRoleRegion');
     expect(conditioned.map((r) => r.Type).sort()).toEqual(['AWS::IAM::Policy', 'AWS::IAM::Role']);
-    expect((member as any).Conditions.ReaderRoleRegion).toEqual({ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'eu-west-1'] });
+    expect(member.Conditions?.ReaderRoleRegion).toEqual({
+      'Fn::Equals': [{ Ref: 'AWS::Region' }, 'eu-west-1'],
+    });
     const [fn] = resources(member, 'AWS::Lambda::Function');
-    expect(fn.Properties.Environment.Variables.LICENSE_BUS_ARN).toBe(
-      'arn:aws:events:eu-west-1:111111111111:event-bus/license-orchestration',
-    );
+    // The member has no Region of its own: the partition is the one it is deployed in.
+    expect(fn.Properties.Environment.Variables.LICENSE_BUS_ARN).toEqual({
+      'Fn::Join': [
+        '',
+        ['arn:', { Ref: 'AWS::Partition' }, ':events:eu-west-1:111111111111:event-bus/license-orchestration'],
+      ],
+    });
   });
 
   const server = assembly.getStackByName(SERVER).template as Template;
@@ -177,7 +221,7 @@ describe('workbench StackSet mode', () => {
     expect(reconciler.Properties.Environment.Variables.WORKBENCH_SCOPES).toBeUndefined();
     const assume = resources(server, 'AWS::IAM::Policy')
       .flatMap((p) => p.Properties.PolicyDocument.Statement)
-      .find((s: any) => s.Action === 'sts:AssumeRole');
+      .find((st: Statement) => st.Action === 'sts:AssumeRole')!;
     expect(assume.Resource).toEqual([
       'arn:aws:iam::*:role/license-orchestration-reader',
       `arn:aws:iam::${ADMIN}:role/license-workbench-instance-lister`,
@@ -204,8 +248,8 @@ describe('workbench StackSet mode', () => {
 
   it('takes callAs SELF and keeps stacks of leaving accounts when configured', () => {
     const config = fixtureWith((s) => {
-      s.workbenchStackSet.callAs = 'SELF';
-      s.workbenchStackSet.retainStacksOnAccountRemoval = true;
+      s.workbenchStackSet!.callAs = 'SELF';
+      s.workbenchStackSet!.retainStacksOnAccountRemoval = true;
     });
     const app = testApp();
     buildPlatform(app, config);
@@ -215,7 +259,7 @@ describe('workbench StackSet mode', () => {
       AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: true },
     });
     const actions = resources(template, 'AWS::IAM::Policy').flatMap((p) =>
-      p.Properties.PolicyDocument.Statement.map((s: any) => s.Action),
+      (p.Properties.PolicyDocument.Statement as Statement[]).map((st) => st.Action),
     );
     expect(actions).toEqual(['cloudformation:ListStackInstances']);
   });
@@ -257,7 +301,7 @@ describe('workbench StackSet mode', () => {
 });
 
 describe('workbench StackSet config', () => {
-  const problems = (change: (section: any) => void) => {
+  const problems = (change: (section: Section) => void) => {
     try {
       fixtureWith(change);
       return [];
@@ -279,9 +323,9 @@ describe('workbench StackSet config', () => {
     ]);
     expect(
       problems((s) => {
-        s.workbenchStackSet.organizationalUnitIds = ['r-ab12'];
-        s.workbenchStackSet.callAs = 'ADMIN';
-        s.workbenchStackSet.operationPreferences.maxConcurrentPercentage = 0;
+        s.workbenchStackSet!.organizationalUnitIds = ['r-ab12'];
+        s.workbenchStackSet!.callAs = 'ADMIN';
+        s.workbenchStackSet!.operationPreferences.maxConcurrentPercentage = 0;
       }),
     ).toEqual([
       '<inline>: licenseOrchestration.workbenchStackSet.organizationalUnitIds[0]: expected an organizational unit ID such as ou-ab12-cd34ef56, got "r-ab12"',
@@ -290,7 +334,7 @@ describe('workbench StackSet config', () => {
     ]);
     expect(
       problems((s) => {
-        s.workbenchStackSet.organizationalUnitIds = ['ou-ab12-11111111', 'ou-ab12-11111111'];
+        s.workbenchStackSet!.organizationalUnitIds = ['ou-ab12-11111111', 'ou-ab12-11111111'];
       }),
     ).toEqual([
       '<inline>: licenseOrchestration.workbenchStackSet.organizationalUnitIds: expected each value once, got an array of 2',
