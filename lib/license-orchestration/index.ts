@@ -124,11 +124,11 @@ export function addLicenseOrchestrationStacks(
     },
     readerRoleName: config.reconciliation.enabled ? config.reconciliation.readerRoleName : undefined,
   });
-  // The code must be in its buckets before the StackSet creates a function.
-  for (const code of workbenchCode)
+  for (const code of workbenchCode) {
     workbenchStackSet.addStackDependency(
       code,
       'the code must be in its buckets before the StackSet creates a function',
     );
+  }
   return { server: serverStack, workbenches, workbenchStackSet, workbenchCode };
 }
