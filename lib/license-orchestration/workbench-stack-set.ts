@@ -1,4 +1,4 @@
-import { Aws, CfnCondition, CfnResource, Duration, Fn, Validations } from 'aws-cdk-lib';
+import { Aws, CfnCondition, CfnResource, DefaultStackSynthesizer, Duration, Fn, Validations } from 'aws-cdk-lib';
 import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -84,7 +84,7 @@ export class WorkbenchCodeBucketStack extends PlatformStack {
         conditions: { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } },
       }),
     );
-    const qualifier = this.synthesizer.bootstrapQualifier ?? 'hnb659fds';
+    const qualifier = this.synthesizer.bootstrapQualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
     const publisher = new iam.ArnPrincipal(filePublishingRoleArn(account, region, qualifier, this.partition));
     this.bucket.addToResourcePolicy(
       new iam.PolicyStatement({
