@@ -20,10 +20,6 @@ export const ENV = {
   pollIntervalMs: 'COMMAND_POLL_INTERVAL_MS',
   workbenchScopes: 'WORKBENCH_SCOPES',
   readerRoleName: 'READER_ROLE_NAME',
-  stackSetName: 'WORKBENCH_STACK_SET_NAME',
-  stackSetRegion: 'WORKBENCH_STACK_SET_REGION',
-  stackSetCallAs: 'WORKBENCH_STACK_SET_CALL_AS',
-  stackSetListerRoleArn: 'WORKBENCH_STACK_SET_LISTER_ROLE_ARN',
   partition: 'AWS_PARTITION_NAME',
 } as const;
 
@@ -87,25 +83,6 @@ export function scopesFrom(env: Env): { account: string; region: string }[] {
         );
       return { account: m[1], region: m[2] };
     });
-}
-
-/** The workbench StackSet whose instances the reconciliation lists. */
-export function stackSetFrom(env: Env): {
-  name: string;
-  region: string;
-  callAs: 'SELF' | 'DELEGATED_ADMIN';
-  listerRoleArn: string;
-} {
-  const callAs = required(env, ENV.stackSetCallAs);
-  if (callAs !== 'SELF' && callAs !== 'DELEGATED_ADMIN') {
-    throw new Error(`environment variable ${ENV.stackSetCallAs}: expected SELF or DELEGATED_ADMIN, got ${callAs}`);
-  }
-  return {
-    name: required(env, ENV.stackSetName),
-    region: required(env, ENV.stackSetRegion),
-    callAs,
-    listerRoleArn: required(env, ENV.stackSetListerRoleArn),
-  };
 }
 
 /** The inverse of {@link scopesFrom}. */

@@ -8,6 +8,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICES } from '../../lambda/license-orchestration/core/metrics';
 import { ENV, formatScopes } from '../../lambda/license-orchestration/settings';
+import { STACK_SET_ENV } from '../../lambda/license-orchestration/stack-set-settings';
 import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
 import { grantTableKey, HANDLER_ENTRY } from './contracts';
 
@@ -81,10 +82,10 @@ export class LedgerReconciler extends Construct {
         ...(props.scopes.length > 0 ? { [ENV.workbenchScopes]: formatScopes(props.scopes) } : {}),
         ...(stackSet
           ? {
-              [ENV.stackSetName]: stackSet.name,
-              [ENV.stackSetRegion]: stackSet.region,
-              [ENV.stackSetCallAs]: stackSet.callAs,
-              [ENV.stackSetListerRoleArn]: listerRoleArn,
+              [STACK_SET_ENV.name]: stackSet.name,
+              [STACK_SET_ENV.region]: stackSet.region,
+              [STACK_SET_ENV.callAs]: stackSet.callAs,
+              [STACK_SET_ENV.listerRoleArn]: listerRoleArn,
             }
           : {}),
         [ENV.readerRoleName]: props.readerRoleName,

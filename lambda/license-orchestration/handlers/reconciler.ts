@@ -12,7 +12,8 @@ import { planHoldingFixes, planRepairs, type ReconcileSettings, type ScopeObserv
 import { DynamoDbLedger } from '../adapters/dynamodb-ledger';
 import { type WorkbenchScope, WorkbenchLister } from '../adapters/ec2';
 import { stackSetScopes } from '../adapters/stack-set-scopes';
-import { catalogFrom, ENV, lazy, required, scopesFrom, stackSetFrom, userIdFrom } from '../settings';
+import { catalogFrom, ENV, lazy, required, scopesFrom, userIdFrom } from '../settings';
+import { stackSetFrom } from '../stack-set-settings';
 import { emitWithDimension } from '../telemetry';
 
 export interface ReconcilerDeps {
@@ -93,6 +94,7 @@ export const handler = lazy(() => {
   const env = process.env;
   const ledger = new DynamoDbLedger(DynamoDBDocumentClient.from(new DynamoDBClient({})), required(env, ENV.tableName));
   const sts = new STSClient({});
+  const stackSet = stackSetFrom(env);
   const lister = new WorkbenchLister(sts, {
     roleName: required(env, ENV.readerRoleName),
     partition: env[ENV.partition] ?? 'aws',
@@ -102,7 +104,7 @@ export const handler = lazy(() => {
     observe: (scopes) => lister.observe(scopes),
     // Absent when every workbench account comes from the StackSet.
     scopes: env[ENV.workbenchScopes] ? scopesFrom(env) : [],
-    discoverScopes: env[ENV.stackSetName] ? () => stackSetScopes(sts, stackSetFrom(env)) : undefined,
+    discoverScopes: stackSet ? () => stackSetScopes(sts, stackSet) : undefined,
     settings: {
       ownerTag: required(env, ENV.ownerTag),
       typeTag: required(env, ENV.typeTag),
