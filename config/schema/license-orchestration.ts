@@ -63,6 +63,51 @@ const product = z.strictObject({
     }),
 });
 
+const organizationalUnitId = z.string().regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, {
+  message: 'expected an organizational unit ID such as ou-ab12-cd34ef56',
+});
+
+const percentage = (min: number) => z.number().int({ message: 'expected a whole percentage' }).min(min).max(100);
+
+/**
+ * The workbench stack deployed by a service-managed CloudFormation StackSet to every account of
+ * some organizational units, including accounts that join them later.
+ */
+const workbenchStackSet = z.strictObject({
+  /** Organizational units whose accounts (and those of their child OUs) get the workbench stack. */
+  organizationalUnitIds: z.array(organizationalUnitId).min(1),
+  /** Regions the workbench stack is deployed to in each of those accounts. */
+  regions: z.array(region).min(1),
+  /**
+   * Where the stack that owns the StackSet deploys: the organization's management account
+   * (`callAs: SELF`) or a member account registered as a StackSets delegated administrator
+   * (`callAs: DELEGATED_ADMIN`). It needs CDK bootstrapping in this Region and in every Region above.
+   */
+  admin: z.strictObject({ account: accountId, region }),
+  callAs: z.enum(['SELF', 'DELEGATED_ADMIN']),
+  /** Name of the StackSet (also part of the Lambda code bucket names). */
+  name: z
+    .string()
+    // Its code buckets are named <name>-code-<admin account>-<region>, at most 63 characters.
+    .regex(/^[a-z][a-z0-9-]{0,22}$/, {
+      message: 'expected a StackSet name of lowercase letters, digits and hyphens, at most 23, starting with a letter',
+    })
+    .default('license-workbench'),
+  /** Keep an account's stack (as a plain stack) when the account leaves the OUs, instead of deleting it. */
+  retainStacksOnAccountRemoval: z.boolean().default(false),
+  /** How fast a StackSet operation rolls out and how many failures stop it. */
+  operationPreferences: z
+    .strictObject({
+      /** Failed accounts per Region (as a percentage) after which the operation stops in that Region. */
+      failureTolerancePercentage: percentage(0).default(10),
+      /** Accounts deployed at once per Region, as a percentage. */
+      maxConcurrentPercentage: percentage(1).default(25),
+      /** Deploy the Regions one after another or all at once. */
+      regionConcurrencyType: z.enum(['SEQUENTIAL', 'PARALLEL']).default('PARALLEL'),
+    })
+    .default({ failureTolerancePercentage: 10, maxConcurrentPercentage: 25, regionConcurrencyType: 'PARALLEL' }),
+});
+
 /** The floating-license orchestration system. Absent: the system is not deployed. */
 export const licenseOrchestrationConfig = z
   .strictObject({
@@ -86,7 +131,13 @@ export const licenseOrchestrationConfig = z
           regions: z.array(region).min(1),
         }),
       )
-      .min(1),
+      .default([]),
+    /**
+     * Deploys the workbench stack through a service-managed StackSet to organizational units
+     * instead of (or besides) one stack per listed account; needs `organizationId`.
+     * @default - no StackSet
+     */
+    workbenchStackSet: workbenchStackSet.optional(),
     /**
      * When set, the bus accepts events from any account of this AWS Organization instead of only
      * the listed workbench accounts.
@@ -164,6 +215,33 @@ export const licenseOrchestrationConfig = z
           });
         }
       });
+    }
+    if (c.workbenchAccounts.length === 0 && !c.workbenchStackSet) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['workbenchAccounts'],
+        message: 'expected at least one workbench account (or a workbenchStackSet)',
+        input: c.workbenchAccounts,
+      });
+    }
+    if (c.workbenchStackSet && !c.organizationId) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['organizationId'],
+        message: 'expected the AWS Organizations ID when workbenchStackSet is set (the bus accepts its OUs by path)',
+        input: c.organizationId,
+      });
+    }
+    for (const key of ['organizationalUnitIds', 'regions'] as const) {
+      const list = c.workbenchStackSet?.[key] ?? [];
+      if (new Set(list).size !== list.length) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['workbenchStackSet', key],
+          message: 'expected each value once',
+          input: list,
+        });
+      }
     }
     const accounts = new Set<string>();
     c.workbenchAccounts.forEach((w, i) => {

@@ -5,6 +5,12 @@ import { type OperationsSettings, requireDeployInput } from '../shared';
 import { reconcilerRoleName } from './contracts';
 import { LicenseServerStack } from './license-server-stack';
 import { WorkbenchAccountStack } from './workbench-account-stack';
+import {
+  stackInstanceListerRoleName,
+  WorkbenchCodeBucketStack,
+  workbenchCodeBucketPrefix,
+  WorkbenchStackSetStack,
+} from './workbench-stack-set';
 
 export * from './change-detection';
 export * from './contracts';
@@ -18,16 +24,22 @@ export * from './reconciliation-reader-role';
 export * from './table-data-events';
 export * from './workbench-account-stack';
 export * from './workbench-publisher';
+export * from './workbench-stack-set';
 
 export interface LicenseOrchestrationStacks {
   readonly server: LicenseServerStack;
   readonly workbenches: readonly WorkbenchAccountStack[];
+  /** The stack owning the workbench StackSet, when `workbenchStackSet` is configured. */
+  readonly workbenchStackSet?: WorkbenchStackSetStack;
+  /** The StackSet's per-Region Lambda code buckets. */
+  readonly workbenchCode: readonly WorkbenchCodeBucketStack[];
 }
 
 /**
- * Creates the license-server stack and one workbench stack per workbench account and Region.
- * No value passes between them at deploy time (cross-account names come from config), but the
- * workbench stacks deploy after the server stack, whose bus receives their events.
+ * Creates the license-server stack, one workbench stack per listed workbench account and Region,
+ * and with `workbenchStackSet` the StackSet (and its code buckets) deploying the workbench stack
+ * to organizational units. Nothing passes between them at deploy time: cross-account names come
+ * from config.
  */
 export function addLicenseOrchestrationStacks(
   scope: Construct,
@@ -36,12 +48,14 @@ export function addLicenseOrchestrationStacks(
 ): LicenseOrchestrationStacks {
   const server = config.licenseServer;
   const scopes = config.workbenchAccounts.flatMap((w) => w.regions.map((region) => ({ account: w.account, region })));
+  const stackSet = config.workbenchStackSet;
   const serverStack = new LicenseServerStack(scope, {
     env: { account: server.account, region: server.region },
     operations,
     busName: config.busName,
     workbenchScopes: scopes,
     organizationId: config.organizationId,
+    organizationalUnitIds: stackSet?.organizationalUnitIds,
     archiveRetentionDays: config.archiveRetentionDays,
     ownerTag: config.tags.ownerId,
     typeTag: config.tags.type,
@@ -57,6 +71,13 @@ export function addLicenseOrchestrationStacks(
           schedule: Duration.minutes(config.reconciliation.scheduleMinutes),
           readerRoleName: config.reconciliation.readerRoleName,
           roleName: reconcilerRoleName(server.region),
+          stackSet: stackSet && {
+            name: stackSet.name,
+            region: stackSet.admin.region,
+            callAs: stackSet.callAs,
+            adminAccount: stackSet.admin.account,
+            listerRoleName: stackInstanceListerRoleName(stackSet.name),
+          },
         }
       : undefined,
     cloudTrailDataEvents: config.cloudTrailDataEvents,
@@ -83,5 +104,40 @@ export function addLicenseOrchestrationStacks(
     // Events published before the bus exists land in the publisher's failure queue.
     requireDeployInput(workbench, { producer: serverStack, description: 'the license bus, which accepts its events' });
   }
-  return { server: serverStack, workbenches };
+  if (!stackSet) return { server: serverStack, workbenches, workbenchCode: [] };
+
+  const admin = stackSet.admin;
+  const workbenchCode = stackSet.regions.map(
+    (region) =>
+      new WorkbenchCodeBucketStack(scope, {
+        env: { account: admin.account, region },
+        operations,
+        bucketNamePrefix: workbenchCodeBucketPrefix(stackSet.name, admin.account),
+        organizationId: config.organizationId as string, // required with workbenchStackSet (config check)
+      }),
+  );
+  const workbenchStackSet = new WorkbenchStackSetStack(scope, {
+    env: admin,
+    operations,
+    stackSet,
+    server,
+    workbench: {
+      bus: { account: server.account, region: server.region, name: config.busName },
+      ownerTag: config.tags.ownerId,
+      typeTag: config.tags.type,
+      userIdPattern: config.userIdPattern,
+    },
+    readerRoleName: config.reconciliation.enabled ? config.reconciliation.readerRoleName : undefined,
+  });
+  for (const code of workbenchCode) {
+    workbenchStackSet.addStackDependency(
+      code,
+      'the code must be in its buckets before the StackSet creates a function',
+    );
+  }
+  requireDeployInput(workbenchStackSet, {
+    producer: serverStack,
+    description: 'the license bus, which accepts the member stacks\' events',
+  });
+  return { server: serverStack, workbenches, workbenchStackSet, workbenchCode };
 }

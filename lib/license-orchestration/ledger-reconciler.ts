@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -8,14 +8,28 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICES } from '../../lambda/license-orchestration/core/metrics';
 import { ENV, formatScopes } from '../../lambda/license-orchestration/settings';
+import { STACK_SET_ENV } from '../../lambda/license-orchestration/stack-set-settings';
 import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
 import { grantTableKey, HANDLER_ENTRY } from './contracts';
 
 export interface LedgerReconcilerProps {
   readonly table: dynamodb.ITable;
   readonly tableKey: kms.IKey;
-  /** Every workbench account and Region to list. */
+  /** Every listed workbench account and Region. */
   readonly scopes: readonly { readonly account: string; readonly region: string }[];
+  /**
+   * Also list the accounts and Regions where this StackSet has deployed the workbench stack, read
+   * through a role in its administrator account.
+   * @default - only `scopes`
+   */
+  readonly stackSet?: {
+    readonly name: string;
+    /** Where the StackSet is administered. */
+    readonly region: string;
+    readonly callAs: 'SELF' | 'DELEGATED_ADMIN';
+    readonly adminAccount: string;
+    readonly listerRoleName: string;
+  };
   /** Name of the read-only role in each workbench account. */
   readonly readerRoleName: string;
   /** Physical name of this function's role: the reader roles trust exactly this role. */
@@ -47,6 +61,9 @@ export class LedgerReconciler extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const stackSet = props.stackSet;
+    const listerRoleArn =
+      stackSet && `arn:${stack.partition}:iam::${stackSet.adminAccount}:role/${stackSet.listerRoleName}`;
     this.function = new StandardFunction(this, 'Reconciler', {
       entry: HANDLER_ENTRY.reconciler,
       serviceName: SERVICES.reconciler,
@@ -62,7 +79,15 @@ export class LedgerReconciler extends Construct {
       environment: {
         [ENV.tableName]: props.table.tableName,
         // Not JSON: checkov takes '"account": <12 digits>' for a secret.
-        [ENV.workbenchScopes]: formatScopes(props.scopes),
+        ...(props.scopes.length > 0 ? { [ENV.workbenchScopes]: formatScopes(props.scopes) } : {}),
+        ...(stackSet
+          ? {
+              [STACK_SET_ENV.name]: stackSet.name,
+              [STACK_SET_ENV.region]: stackSet.region,
+              [STACK_SET_ENV.callAs]: stackSet.callAs,
+              [STACK_SET_ENV.listerRoleArn]: listerRoleArn,
+            }
+          : {}),
         [ENV.readerRoleName]: props.readerRoleName,
         [ENV.ownerTag]: props.ownerTag,
         [ENV.typeTag]: props.typeTag,
@@ -83,15 +108,26 @@ export class LedgerReconciler extends Construct {
       'dynamodb:ConditionCheckItem',
     );
     grantTableKey(props.tableKey, role);
-    const accounts = [...new Set(props.scopes.map((s) => s.account))].sort();
-    new iam.Policy(this, 'AssumeReaderRoles', {
+    // With a StackSet the accounts are only known at run time: any account's reader role (each
+    // one's trust policy admits only this role).
+    const accounts = stackSet ? ['*'] : [...new Set(props.scopes.map((s) => s.account))].sort();
+    const readerRoleArn = (account: string) => `arn:${stack.partition}:iam::${account}:role/${props.readerRoleName}`;
+    const assume = new iam.Policy(this, 'AssumeReaderRoles', {
       statements: [
         new iam.PolicyStatement({
           actions: ['sts:AssumeRole'],
-          resources: accounts.map((a) => `arn:${stack.partition}:iam::${a}:role/${props.readerRoleName}`),
+          resources: [...accounts.map(readerRoleArn), ...(listerRoleArn ? [listerRoleArn] : [])],
         }),
       ],
-    }).attachToRole(role);
+    });
+    assume.attachToRole(role);
+    if (stackSet) {
+      Validations.of(assume).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${stack.resolve(readerRoleArn('*'))}]`,
+        reason:
+          "The StackSet deploys the reader role to accounts that join its OUs later; each reader role's trust policy admits only this function's role.",
+      });
+    }
 
     this.scheduleDeadLetterQueue = new DeadLetterQueue(this, 'ScheduleDlq', {
       alarmTopic: props.alarmTopic,

@@ -18,6 +18,12 @@ export interface LicenseBusProps {
    */
   readonly organizationId?: string;
   /**
+   * With `organizationId`: accept only accounts of these organizational units (and their child
+   * OUs), besides `workbenchAccounts`, instead of the whole organization.
+   * @default - the whole organization
+   */
+  readonly organizationalUnitIds?: readonly string[];
+  /**
    * Days the archive keeps workbench events; 0 keeps them forever.
    * @default 30
    */
@@ -51,23 +57,42 @@ export class LicenseBus extends Construct {
       'events:source': [WORKBENCH_EVENT_SOURCE],
       'events:detail-type': [WORKBENCH_DETAIL_TYPE],
     };
-    this.bus.addToResourcePolicy(
-      props.organizationId
-        ? new iam.PolicyStatement({
-            sid: 'AllowWorkbenchEventsFromOrganization',
-            principals: [new iam.AnyPrincipal()],
-            actions: ['events:PutEvents'],
-            resources: [this.bus.eventBusArn],
-            conditions: { StringEquals: { 'aws:PrincipalOrgID': props.organizationId, ...contract } },
-          })
-        : new iam.PolicyStatement({
-            sid: 'AllowWorkbenchEventsFromWorkbenchAccounts',
-            principals: [...new Set(props.workbenchAccounts)].sort().map((a) => new iam.AccountPrincipal(a)),
-            actions: ['events:PutEvents'],
-            resources: [this.bus.eventBusArn],
-            conditions: { StringEquals: contract },
-          }),
-    );
+    const ous = props.organizationalUnitIds ?? [];
+    if (props.organizationId && ous.length > 0) {
+      // aws:PrincipalOrgPaths holds o-id/r-root/ou-.../ for the caller's account; the wildcard
+      // between the organization and the OU matches an OU at any depth, the one after it child OUs.
+      this.bus.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowWorkbenchEventsFromOrganizationalUnits',
+          principals: [new iam.AnyPrincipal()],
+          actions: ['events:PutEvents'],
+          resources: [this.bus.eventBusArn],
+          conditions: {
+            StringEquals: contract,
+            'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': ous.map((ou) => `${props.organizationId}/*/${ou}/*`) },
+          },
+        }),
+      );
+    }
+    const organizationWide = props.organizationId !== undefined && ous.length === 0;
+    if (organizationWide || props.workbenchAccounts.length > 0)
+      this.bus.addToResourcePolicy(
+        organizationWide
+          ? new iam.PolicyStatement({
+              sid: 'AllowWorkbenchEventsFromOrganization',
+              principals: [new iam.AnyPrincipal()],
+              actions: ['events:PutEvents'],
+              resources: [this.bus.eventBusArn],
+              conditions: { StringEquals: { 'aws:PrincipalOrgID': props.organizationId, ...contract } },
+            })
+          : new iam.PolicyStatement({
+              sid: 'AllowWorkbenchEventsFromWorkbenchAccounts',
+              principals: [...new Set(props.workbenchAccounts)].sort().map((a) => new iam.AccountPrincipal(a)),
+              actions: ['events:PutEvents'],
+              resources: [this.bus.eventBusArn],
+              conditions: { StringEquals: contract },
+            }),
+      );
 
     const retention = props.archiveRetentionDays ?? 30;
     this.archive = this.bus.archive('Archive', {

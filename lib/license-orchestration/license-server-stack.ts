@@ -2,7 +2,7 @@ import type { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { PlatformStack, type PlatformStackProps } from '../shared';
 import { ChangeDetection } from './change-detection';
-import { LedgerReconciler } from './ledger-reconciler';
+import { LedgerReconciler, type LedgerReconcilerProps } from './ledger-reconciler';
 import { LicenseBus } from './license-bus';
 import { LicenseDashboard } from './license-dashboard';
 import { LicenseLedger } from './license-ledger';
@@ -14,6 +14,8 @@ export interface LicenseServerStackProps extends Omit<PlatformStackProps, 'syste
   readonly workbenchScopes: readonly { readonly account: string; readonly region: string }[];
   /** @default - only the workbench accounts may put events */
   readonly organizationId?: string;
+  /** @default - see `organizationId` */
+  readonly organizationalUnitIds?: readonly string[];
   readonly archiveRetentionDays: number;
   readonly ownerTag: string;
   readonly typeTag: string;
@@ -25,7 +27,12 @@ export interface LicenseServerStackProps extends Omit<PlatformStackProps, 'syste
   readonly syncSchedule: Duration;
   readonly commandTimeout: Duration;
   /** @default - no reconciliation */
-  readonly reconciliation?: { readonly schedule: Duration; readonly readerRoleName: string; readonly roleName: string };
+  readonly reconciliation?: {
+    readonly schedule: Duration;
+    readonly readerRoleName: string;
+    readonly roleName: string;
+    readonly stackSet?: LedgerReconcilerProps['stackSet'];
+  };
   /** @default false */
   readonly cloudTrailDataEvents?: boolean;
 }
@@ -54,6 +61,7 @@ export class LicenseServerStack extends PlatformStack {
       busName: props.busName,
       workbenchAccounts: [...new Set(props.workbenchScopes.map((s) => s.account))],
       organizationId: props.organizationId,
+      organizationalUnitIds: props.organizationalUnitIds,
       archiveRetentionDays: props.archiveRetentionDays,
       alarmTopic: this.alarmTopic,
       removalPolicy: ops.removalPolicy,
@@ -90,6 +98,7 @@ export class LicenseServerStack extends PlatformStack {
         scopes: props.workbenchScopes,
         readerRoleName: props.reconciliation.readerRoleName,
         roleName: props.reconciliation.roleName,
+        stackSet: props.reconciliation.stackSet,
         ownerTag: props.ownerTag,
         typeTag: props.typeTag,
         userIdPattern: props.userIdPattern,

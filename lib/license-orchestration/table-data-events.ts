@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { checkovSkip } from './contracts';
 
 export interface TableDataEventsProps {
   /** The table whose item-level reads and writes are recorded. */
@@ -16,12 +17,6 @@ export interface TableDataEventsProps {
    * @default Duration.days(365)
    */
   readonly retention?: Duration;
-}
-
-/** Skips a checkov check on one resource, with the reason next to it. */
-function checkovSkip(resource: CfnResource, id: string, comment: string): void {
-  const existing = (resource.getMetadata('checkov') as { skip?: unknown[] } | undefined)?.skip ?? [];
-  resource.addMetadata('checkov', { skip: [...existing, { id, comment }] });
 }
 
 /**

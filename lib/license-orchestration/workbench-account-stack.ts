@@ -1,5 +1,6 @@
+import type { Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { PlatformStack, type PlatformStackProps } from '../shared';
+import { type AlarmTopic, type OperationsSettings, PlatformStack, type PlatformStackProps } from '../shared';
 import { licenseBusArn, reconcilerRoleArn } from './contracts';
 import { ReconciliationReaderRole } from './reconciliation-reader-role';
 import { WorkbenchPublisher } from './workbench-publisher';
@@ -28,23 +29,35 @@ export class WorkbenchAccountStack extends PlatformStack {
 
   constructor(scope: Construct, props: WorkbenchAccountStackProps) {
     super(scope, { ...props, system: 'license', role: 'workbench' });
-    this.templateOptions.description = 'Floating-license orchestration: workbench account publisher';
-    this.publisher = new WorkbenchPublisher(this, 'Publisher', {
-      busArn: licenseBusArn(props.bus, props.bus.name, this.partition),
-      ownerTag: props.ownerTag,
-      typeTag: props.typeTag,
-      userIdPattern: props.userIdPattern,
-      alarmTopic: this.alarmTopic,
-      removalPolicy: this.operations.removalPolicy,
-      logRetention: this.operations.logRetention,
-      logLevel: this.operations.logLevel,
-    });
-    if (props.readerRole) {
-      this.readerRole = new ReconciliationReaderRole(this, 'ReconciliationReader', {
+    this.templateOptions.description = WORKBENCH_DESCRIPTION;
+    ({ publisher: this.publisher, readerRole: this.readerRole } = addWorkbenchResources(this, this.alarmTopic, props));
+  }
+}
+
+export const WORKBENCH_DESCRIPTION = 'Floating-license orchestration: workbench account publisher';
+
+/** The publisher and (when asked) the reader role, in a workbench stack or a StackSet's template. */
+export function addWorkbenchResources(
+  stack: Stack & { readonly operations: OperationsSettings },
+  alarmTopic: AlarmTopic,
+  props: Pick<WorkbenchAccountStackProps, 'bus' | 'ownerTag' | 'typeTag' | 'userIdPattern' | 'readerRole'>,
+): { publisher: WorkbenchPublisher; readerRole?: ReconciliationReaderRole } {
+  const publisher = new WorkbenchPublisher(stack, 'Publisher', {
+    busArn: licenseBusArn(props.bus, props.bus.name, stack.partition),
+    ownerTag: props.ownerTag,
+    typeTag: props.typeTag,
+    userIdPattern: props.userIdPattern,
+    alarmTopic,
+    removalPolicy: stack.operations.removalPolicy,
+    logRetention: stack.operations.logRetention,
+    logLevel: stack.operations.logLevel,
+  });
+  const readerRole = props.readerRole
+    ? new ReconciliationReaderRole(stack, 'ReconciliationReader', {
         roleName: props.readerRole.roleName,
         trustedAccount: props.readerRole.licenseServer.account,
-        trustedRoleArn: reconcilerRoleArn(props.readerRole.licenseServer, this.partition),
-      });
-    }
-  }
+        trustedRoleArn: reconcilerRoleArn(props.readerRole.licenseServer, stack.partition),
+      })
+    : undefined;
+  return { publisher, readerRole };
 }

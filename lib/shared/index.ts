@@ -5,6 +5,7 @@ export * from './dead-letter-queue';
 export * from './deploy-inputs';
 export * from './platform-stack';
 export * from './stack-naming';
+export * from './stack-set';
 export * from './standard-function';
 export * from './tagging';
 export * from './template-validation';

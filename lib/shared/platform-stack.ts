@@ -48,13 +48,18 @@ export class PlatformStack extends Stack {
     const name = stackName(props.system, props.role, props.env, props.operations.accountAliases);
     super(scope, name, { ...props, stackName: name, env: props.env });
     this.operations = props.operations;
-    applyTags(this, { ...props.operations.tags, system: props.system, 'managed-by': 'aws-cdk' });
-    Aspects.of(this).add(new AcceptRoleDependency());
-    Aspects.of(this).add(new RetainCdkFunctionLogs(props.operations.logRetention, props.operations.removalPolicy));
-    this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', {
-      emails: props.operations.alarmEmails,
-      existingTopicArns: props.operations.existingAlarmTopicArns,
-      keyRemovalPolicy: props.operations.removalPolicy,
-    });
+    this.alarmTopic = applyPlatformDefaults(this, props.system, props.operations);
   }
+}
+
+/** What every stack of the app gets: tags, the template aspects and its alarm topic. */
+export function applyPlatformDefaults(stack: Stack, system: string, operations: OperationsSettings): AlarmTopic {
+  applyTags(stack, { ...operations.tags, system, 'managed-by': 'aws-cdk' });
+  Aspects.of(stack).add(new AcceptRoleDependency());
+  Aspects.of(stack).add(new RetainCdkFunctionLogs(operations.logRetention, operations.removalPolicy));
+  return new AlarmTopic(stack, 'AlarmTopic', {
+    emails: operations.alarmEmails,
+    existingTopicArns: operations.existingAlarmTopicArns,
+    keyRemovalPolicy: operations.removalPolicy,
+  });
 }

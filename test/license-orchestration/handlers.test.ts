@@ -4,6 +4,7 @@ import type { Rejection } from '../../lambda/license-orchestration/adapters/mess
 import { createLedgerHandler } from '../../lambda/license-orchestration/handlers/ledger';
 import { createPublisherHandler } from '../../lambda/license-orchestration/handlers/publisher';
 import { createReconcilerHandler } from '../../lambda/license-orchestration/handlers/reconciler';
+import { STACK_SET_ENV, stackSetFrom } from '../../lambda/license-orchestration/stack-set-settings';
 import { createSyncHandler } from '../../lambda/license-orchestration/handlers/sync';
 import { ec2Event } from './support/events';
 import { MemoryLedger } from './support/memory-ledger';
@@ -230,5 +231,49 @@ describe('reconciler handler', () => {
     expect(ledger.usersByProduct()).toEqual({ 'cad-suite': ['alice'], 'sim-tool': ['alice'] });
     expect(total(t.emitted, 'Repairs', { kind: 'vanished' })).toBe(1);
     expect(total(t.emitted, 'ScopesFailed')).toBe(1);
+  });
+
+  it('lists the StackSet scopes found at run time besides the configured ones, each once', async () => {
+    const observed: string[] = [];
+    const handler = createReconcilerHandler({
+      ledger: Object.assign(new MemoryLedger(), {
+        listInstances: async () => [],
+        listHoldings: async () => [],
+        applyHoldingFix: async () => true,
+      }),
+      observe: async (scopes) => {
+        observed.push(...scopes.map((s) => `${s.account}/${s.region}`));
+        return scopes.map((s) => ({ ...s, instances: [] }));
+      },
+      scopes: [{ account: '222222222222', region: 'eu-west-1' }],
+      discoverScopes: async () => [
+        { account: '222222222222', region: 'eu-west-1' },
+        { account: '555555555555', region: 'us-east-1' },
+      ],
+      settings: { ownerTag: 'owner', typeTag: 'type', userId: /^[a-z]+$/, catalog: CATALOG },
+      now: Date.now,
+      ...testTelemetry(),
+    });
+    expect(await handler()).toEqual({ repairs: {}, failedScopes: 0, skipped: 0 });
+    expect(observed).toEqual(['222222222222/eu-west-1', '555555555555/us-east-1']);
+  });
+
+  it('reads the StackSet to list from its variables, naming a bad one', () => {
+    expect(stackSetFrom({})).toBeUndefined();
+    const env = {
+      [STACK_SET_ENV.name]: 'license-workbench',
+      [STACK_SET_ENV.region]: 'eu-west-1',
+      [STACK_SET_ENV.callAs]: 'DELEGATED_ADMIN',
+      [STACK_SET_ENV.listerRoleArn]: 'arn:aws:iam::444444444444:role/license-workbench-instance-lister',
+    };
+    expect(stackSetFrom(env)).toEqual({
+      name: 'license-workbench',
+      region: 'eu-west-1',
+      callAs: 'DELEGATED_ADMIN',
+      listerRoleArn: 'arn:aws:iam::444444444444:role/license-workbench-instance-lister',
+    });
+    expect(() => stackSetFrom({ ...env, [STACK_SET_ENV.callAs]: 'ADMIN' })).toThrow(
+      'environment variable WORKBENCH_STACK_SET_CALL_AS: expected SELF or DELEGATED_ADMIN, got ADMIN',
+    );
   });
 });

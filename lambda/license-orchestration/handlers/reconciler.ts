@@ -11,7 +11,9 @@ import { METRIC } from '../core/metrics';
 import { planHoldingFixes, planRepairs, type ReconcileSettings, type ScopeObservation } from '../core/reconcile';
 import { DynamoDbLedger } from '../adapters/dynamodb-ledger';
 import { type WorkbenchScope, WorkbenchLister } from '../adapters/ec2';
+import { stackSetScopes } from '../adapters/stack-set-scopes';
 import { catalogFrom, ENV, lazy, required, scopesFrom, userIdFrom } from '../settings';
+import { stackSetFrom } from '../stack-set-settings';
 import { emitWithDimension } from '../telemetry';
 
 export interface ReconcilerDeps {
@@ -21,6 +23,8 @@ export interface ReconcilerDeps {
   >;
   readonly observe: (scopes: readonly WorkbenchScope[]) => Promise<ScopeObservation[]>;
   readonly scopes: readonly WorkbenchScope[];
+  /** Scopes found at run time (the workbench StackSet's instances), besides `scopes`. */
+  readonly discoverScopes?: () => Promise<readonly WorkbenchScope[]>;
   readonly settings: ReconcileSettings & { readonly catalog: ProductCatalog };
   readonly now: () => number;
   readonly logger: Logger;
@@ -41,7 +45,9 @@ export function createReconcilerHandler(deps: ReconcilerDeps): (event?: unknown)
       // Taken before the listing starts (and a second earlier for clock skew): whatever the
       // listing shows held at least from then on.
       const observedAt = new Date(deps.now() - 1000).toISOString();
-      const observations = await deps.observe(deps.scopes);
+      const discovered = deps.discoverScopes ? await deps.discoverScopes() : [];
+      const scopes = new Map([...deps.scopes, ...discovered].map((s) => [`${s.account}/${s.region}`, s]));
+      const observations = await deps.observe([...scopes.values()]);
       const plan = planRepairs(observations, await deps.ledger.listInstances(), deps.settings, observedAt);
       for (const repair of plan.repairs) {
         const products = productsFor(deps.settings.catalog, repair.event.workbenchType) ?? [];
@@ -87,14 +93,18 @@ export function createReconcilerHandler(deps: ReconcilerDeps): (event?: unknown)
 export const handler = lazy(() => {
   const env = process.env;
   const ledger = new DynamoDbLedger(DynamoDBDocumentClient.from(new DynamoDBClient({})), required(env, ENV.tableName));
-  const lister = new WorkbenchLister(new STSClient({}), {
+  const sts = new STSClient({});
+  const stackSet = stackSetFrom(env);
+  const lister = new WorkbenchLister(sts, {
     roleName: required(env, ENV.readerRoleName),
     partition: env[ENV.partition] ?? 'aws',
   });
   return createReconcilerHandler({
     ledger,
     observe: (scopes) => lister.observe(scopes),
-    scopes: scopesFrom(env),
+    // Absent when every workbench account comes from the StackSet.
+    scopes: env[ENV.workbenchScopes] ? scopesFrom(env) : [],
+    discoverScopes: stackSet ? () => stackSetScopes(sts, stackSet) : undefined,
     settings: {
       ownerTag: required(env, ENV.ownerTag),
       typeTag: required(env, ENV.typeTag),

@@ -1,0 +1,172 @@
+import {
+  AssetManifestBuilder,
+  Aws,
+  DefaultStackSynthesizer,
+  type DockerImageAssetLocation,
+  type FileAssetLocation,
+  FileAssetPackaging,
+  type FileAssetSource,
+  type ISynthesisSession,
+  Lazy,
+  Stack,
+  StackSynthesizer,
+  type SynthesizeStackArtifactOptions,
+} from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import type { AlarmTopic } from './alarm-topic';
+import { applyPlatformDefaults, type OperationsSettings } from './platform-stack';
+
+/**
+ * A StackSet reads its template from S3 (TemplateURL); CloudFormation takes at most 1 MB there
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html).
+ */
+export const STACK_SET_TEMPLATE_MAX_BYTES = 1024 * 1024;
+
+/**
+ * The synthesizer of a stack that owns StackSets: the default one, whose deployment also publishes
+ * the member stacks' code to their per-Region buckets first (their asset manifests become
+ * dependencies of this stack's artifact, so `cdk deploy` publishes them before deploying it).
+ */
+export class StackSetOwnerSynthesizer extends DefaultStackSynthesizer {
+  private readonly memberAssetManifests: string[] = [];
+
+  /** Publishes the asset manifest artifact `artifactId` before this stack deploys. */
+  public publishBeforeDeploy(artifactId: string): void {
+    this.memberAssetManifests.push(artifactId);
+  }
+
+  protected override emitArtifact(session: ISynthesisSession, options: SynthesizeStackArtifactOptions = {}): void {
+    super.emitArtifact(session, {
+      ...options,
+      additionalDependencies: [...(options.additionalDependencies ?? []), ...this.memberAssetManifests],
+    });
+  }
+}
+
+/** Where a StackSet member's file assets (Lambda code) go: one bucket per target Region. */
+export interface StackSetCodeBuckets {
+  /** The bucket in Region `r` is named `<bucketNamePrefix>-<r>`. */
+  readonly bucketNamePrefix: string;
+  /** Every Region the StackSet deploys to. */
+  readonly regions: readonly string[];
+  /** The account holding the buckets (the StackSet's administrator account). */
+  readonly account: string;
+}
+
+/** Name of the code bucket of `prefix` in `region`. */
+export function codeBucketName(prefix: string, region: string): string {
+  return `${prefix}-${region}`;
+}
+
+/** The CDK bootstrap role that publishes file assets in `account` and `region`. */
+export function filePublishingRoleArn(account: string, region: string, qualifier: string, partition: string): string {
+  return `arn:${partition}:iam::${account}:role/cdk-${qualifier}-file-publishing-role-${account}-${region}`;
+}
+
+/**
+ * Synthesizes a stack that is never deployed itself, only as a StackSet's template: the template
+ * becomes a file asset of the owner stack (its URL is the StackSet's TemplateURL), and each file
+ * asset is published to the code bucket of every target Region, because Lambda reads code only
+ * from a bucket in the function's own Region
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_FunctionCode.html). The template names the
+ * bucket of the Region it runs in.
+ */
+export class StackSetMemberSynthesizer extends StackSynthesizer {
+  private readonly assets = new AssetManifestBuilder();
+  private url?: string;
+
+  constructor(
+    private readonly owner: Stack,
+    private readonly code: StackSetCodeBuckets,
+  ) {
+    super();
+    if (!(owner.synthesizer instanceof StackSetOwnerSynthesizer)) {
+      throw new Error(`${owner.node.path}: a StackSet owner stack needs the StackSetOwnerSynthesizer`);
+    }
+  }
+
+  /**
+   * The StackSet's TemplateURL. Known once this stack has synthesized, which CDK does before the
+   * owner (children first); references are resolved earlier, when it is still undefined.
+   */
+  public get templateUrl(): string {
+    return Lazy.uncachedString({ produce: () => this.url });
+  }
+
+  public addFileAsset(asset: FileAssetSource): FileAssetLocation {
+    if (!asset.fileName) {
+      throw new Error(`${this.boundStack.node.path}: StackSet members take file assets from files only`);
+    }
+    const ownerSynthesizer = this.owner.synthesizer as StackSetOwnerSynthesizer;
+    const qualifier = ownerSynthesizer.bootstrapQualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
+    const objectKey = `${asset.sourceHash}${asset.packaging === FileAssetPackaging.ZIP_DIRECTORY ? '.zip' : extname(asset.fileName)}`;
+    for (const region of this.code.regions) {
+      this.assets.addFileAsset(
+        this.boundStack,
+        asset.sourceHash,
+        { path: asset.fileName, packaging: asset.packaging },
+        {
+          bucketName: codeBucketName(this.code.bucketNamePrefix, region),
+          objectKey,
+          region,
+          assumeRoleArn: filePublishingRoleArn(this.code.account, region, qualifier, '${AWS::Partition}'),
+        },
+      );
+    }
+    const bucketName = codeBucketName(this.code.bucketNamePrefix, Aws.REGION);
+    return {
+      bucketName,
+      objectKey,
+      httpUrl: `https://s3.${Aws.REGION}.${Aws.URL_SUFFIX}/${bucketName}/${objectKey}`,
+      s3ObjectUrl: `s3://${bucketName}/${objectKey}`,
+    };
+  }
+
+  public addDockerImageAsset(): DockerImageAssetLocation {
+    throw new Error(`${this.boundStack.node.path}: StackSet members cannot use container image assets`);
+  }
+
+  public synthesize(session: ISynthesisSession): void {
+    const template = this.synthesizeTemplate(session);
+    const bytes = statSync(join(session.assembly.outdir, template.fileName as string)).size;
+    if (bytes > STACK_SET_TEMPLATE_MAX_BYTES) {
+      throw new Error(
+        `${this.boundStack.node.path}: the StackSet template has ${bytes} bytes; CloudFormation takes at most ${STACK_SET_TEMPLATE_MAX_BYTES}`,
+      );
+    }
+    this.url = this.owner.synthesizer.addFileAsset(template).httpUrl;
+    if (this.assets.hasAssets) {
+      (this.owner.synthesizer as StackSetOwnerSynthesizer).publishBeforeDeploy(
+        this.assets.emitManifest(this.boundStack, session),
+      );
+    }
+  }
+}
+
+export interface StackSetMemberStackProps {
+  /** The system this stack belongs to (a tag). */
+  readonly system: string;
+  readonly operations: OperationsSettings;
+  readonly description: string;
+  readonly code: StackSetCodeBuckets;
+}
+
+/**
+ * A stack deployed only through a StackSet owned by `owner`: no account or Region of its own, the
+ * app's tags, aspects and alarm topic like every other stack.
+ */
+export class StackSetMemberStack extends Stack {
+  public readonly alarmTopic: AlarmTopic;
+  public readonly operations: OperationsSettings;
+  public readonly templateUrl: string;
+
+  constructor(owner: Stack, id: string, props: StackSetMemberStackProps) {
+    const synthesizer = new StackSetMemberSynthesizer(owner, props.code);
+    super(owner as Construct, id, { synthesizer, description: props.description });
+    this.operations = props.operations;
+    this.templateUrl = synthesizer.templateUrl;
+    this.alarmTopic = applyPlatformDefaults(this, props.system, props.operations);
+  }
+}
