@@ -223,6 +223,11 @@ export class StandardFunction extends Construct {
         `${this.node.path}: code asset staged at ${staged} instead of its bundle directory ${code.directory}`,
       );
     }
+    // Asset metadata for local tools (SAM): the code is a bundle, as with NodejsFunction.
+    const cfnFunction = this.function.node.defaultChild as lambda.CfnFunction;
+    if (cfnFunction.getMetadata('aws:asset:is-bundled') !== undefined) {
+      cfnFunction.addMetadata('aws:asset:is-bundled', true);
+    }
     // The role's policies must exist before the function runs, or its first invocations cannot log.
     this.function.node.addDependency(logging);
 
