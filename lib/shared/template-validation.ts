@@ -5,8 +5,9 @@ import {
   type PolicyViolation,
 } from 'aws-cdk-lib';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { readCached, violationsOf, withTemplatePath, writeCached } from './validation-cache';
 
 const CDK_VERSION: string = JSON.parse(readFileSync(require.resolve('aws-cdk-lib/package.json'), 'utf8')).version;
 
@@ -29,7 +30,7 @@ export class CachedTemplateValidation extends CloudFormationValidatePlugin {
     const misses: { stack: IPolicyValidationContext['stackTemplates'][number]; file: string }[] = [];
     for (const stack of context.stackTemplates) {
       const file = this.cacheFile(stack.templatePath, stack.accountId, stack.region);
-      const cached = readCached(file);
+      const cached = readCached<PolicyViolation>(file);
       if (cached) violations.push(...withTemplatePath(cached, stack.templatePath));
       else misses.push({ stack, file });
     }
@@ -57,42 +58,4 @@ export class CachedTemplateValidation extends CloudFormationValidatePlugin {
       .digest('hex');
     return join(dirname(templatePath), VALIDATION_CACHE_DIR, `${key}.json`);
   }
-}
-
-function readCached(file: string): PolicyViolation[] | undefined {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as PolicyViolation[];
-  } catch {
-    return undefined; // absent or unreadable: validate again
-  }
-}
-
-function writeCached(file: string, violations: PolicyViolation[]): void {
-  mkdirSync(dirname(file), { recursive: true });
-  // Written whole then renamed, so a synth stopped half-way never leaves a partial result.
-  const partial = `${file}.${process.pid}.tmp`;
-  writeFileSync(partial, JSON.stringify(violations));
-  renameSync(partial, file);
-}
-
-/**
- * The findings about one template, with only that template's resources, stored without the
- * assembly path so that a copy of cdk.out elsewhere still hits.
- */
-function violationsOf(all: PolicyViolation[], templatePath: string): PolicyViolation[] {
-  const own: PolicyViolation[] = [];
-  for (const v of all) {
-    const resources = v.violatingResources
-      .filter((r) => r.templatePath === templatePath)
-      .map((r) => ({ ...r, templatePath: undefined }));
-    if (resources.length > 0) own.push({ ...v, violatingResources: resources });
-  }
-  return own;
-}
-
-function withTemplatePath(violations: PolicyViolation[], templatePath: string): PolicyViolation[] {
-  return violations.map((v) => ({
-    ...v,
-    violatingResources: v.violatingResources.map((r) => ({ ...r, templatePath })),
-  }));
 }
