@@ -1,8 +1,8 @@
-// Warm synth time of the whole example app, as a ratio to an empty CDK app synthesized the same
-// way in the same run (same CLI, same tsx runner, same feature flags). Warm is what a user sees when
-// synthesizing again: cdk.out holds the previous synth, so unchanged Lambda bundles and template
-// validation results are reused. Cold (an empty cdk.out each time, as in CI) is shown for comparison.
-// Run: npx tsx bench/synth-time.ts
+// Synth time of the whole example app, cold and warm, as ratios to an empty CDK app synthesized the
+// same way in the same run (same CLI, same tsx runner, same feature flags). Cold is an empty cdk.out,
+// as in CI and a fresh clone: every Lambda bundle is built and every template validated. Warm is a
+// user synthesizing again: cdk.out holds the previous synth, so unchanged bundles and validation
+// results are reused. Run: npm run bench (BENCH_RUNS=n for another number of runs)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,5 +70,5 @@ const fullCold = cold(ROOT);
 const ratio = (ms: number) => `${ms.toFixed(0)} ms (${(ms / empty).toFixed(2)}x)`;
 console.log(`synth with Lambda bundling, median of ${RUNS} runs each (one run, same machine):`);
 console.log(`  empty CDK app, warm:        ${ratio(empty)}`);
-console.log(`  example app, warm:          ${ratio(full)}   target: at most 1.50x`);
-console.log(`  example app, cold cdk.out:  ${ratio(fullCold)}`);
+console.log(`  example app, cold cdk.out:  ${ratio(fullCold)}   target: at most 2.00x`);
+console.log(`  example app, warm:          ${ratio(full)}   target: at most 1.30x`);

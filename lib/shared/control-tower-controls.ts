@@ -204,9 +204,9 @@ const CONTROLS_CACHE_DIR = '.control-tower-controls';
  * acknowledged, CDK recomputes the report's success from the severities of those left, so an
  * unacknowledged finding would no longer fail synth.
  *
- * cfn-guard runs once for all templates, and its time grows with templates times rules, so it gets
- * only the rules that name a resource type some template has: every Control Tower rule selects
- * resources by type, and one whose types are absent is skipped without a finding. A template whose
+ * cfn-guard's time grows with templates times rules, so each template is checked against only the
+ * rules that name a resource type it has: every Control Tower rule selects resources by type, and
+ * one whose types are absent is skipped without a finding. A template whose
  * text and plugin version are unchanged since the previous synth into the same cloud assembly
  * directory gets its earlier findings back instead.
  */
@@ -220,15 +220,16 @@ export class ControlTowerValidator extends CfnGuardValidator {
       if (cached) violations.push(...withTemplatePath(cached, templatePath));
       else misses.push({ templatePath, file });
     }
-    if (misses.length > 0) {
-      const templatePaths = misses.map((m) => m.templatePath);
-      const rulePaths = controlTowerRulesFor(resourceTypesIn(templatePaths));
+    for (const { templatePath, file } of misses) {
+      // One run per template with the rules for its own resource types: cfn-guard evaluates every
+      // rule against every template, so this does less than one run with the union of the rules.
+      const rulePaths = controlTowerRulesFor(resourceTypesIn(templatePath));
       const found =
         rulePaths.length === 0
           ? []
-          : this.runGuard(templatePaths, rulePaths).violations.map((v) => ({ ...v, severity: v.severity ?? 'error' }));
+          : this.runGuard([templatePath], rulePaths).violations.map((v) => ({ ...v, severity: v.severity ?? 'error' }));
       violations.push(...found);
-      for (const { templatePath, file } of misses) writeCached(file, violationsOf(found, templatePath));
+      writeCached(file, violationsOf(found, templatePath));
     }
     return { success: violations.length === 0, violations };
   }
@@ -280,16 +281,10 @@ export function controlTowerRulesFor(types: Set<string>): string[] {
     .map(([path]) => path);
 }
 
-/** The resource types the templates declare. */
-function resourceTypesIn(templatePaths: string[]): Set<string> {
-  const types = new Set<string>();
-  for (const path of templatePaths) {
-    const template = JSON.parse(readFileSync(path, 'utf8')) as { Resources?: Record<string, { Type?: unknown }> };
-    for (const resource of Object.values(template.Resources ?? {})) {
-      if (typeof resource.Type === 'string') types.add(resource.Type);
-    }
-  }
-  return types;
+/** The resource types a template declares. */
+function resourceTypesIn(templatePath: string): Set<string> {
+  const template = JSON.parse(readFileSync(templatePath, 'utf8')) as { Resources?: Record<string, { Type?: unknown }> };
+  return new Set(Object.values(template.Resources ?? {}).flatMap((r) => (typeof r.Type === 'string' ? [r.Type] : [])));
 }
 
 /**
