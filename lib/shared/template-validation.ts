@@ -9,7 +9,13 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readCached, violationsOf, withTemplatePath, writeCached } from './validation-cache';
 
-const CDK_VERSION: string = JSON.parse(readFileSync(require.resolve('aws-cdk-lib/package.json'), 'utf8')).version;
+const CDK_LIB = dirname(require.resolve('aws-cdk-lib/package.json'));
+const CDK_VERSION: string = JSON.parse(readFileSync(join(CDK_LIB, 'package.json'), 'utf8')).version;
+// The validator's version from its package, without loading it: loading compiles its 9 MB
+// WebAssembly engine, which a synth whose templates are all unchanged has no use for.
+const VALIDATOR_VERSION: string = JSON.parse(
+  readFileSync(require.resolve('@aws/cloudformation-validate/package.json', { paths: [CDK_LIB] }), 'utf8'),
+).version;
 
 /** Where, inside the cloud assembly directory, results are kept. */
 const VALIDATION_CACHE_DIR = '.template-validation';
@@ -25,6 +31,14 @@ const VALIDATION_CACHE_DIR = '.template-validation';
  * same default rules. Register it on the App.
  */
 export class CachedTemplateValidation extends CloudFormationValidatePlugin {
+  override get version(): string {
+    return VALIDATOR_VERSION;
+  }
+
+  override get ruleIds(): string[] {
+    return [VALIDATOR_VERSION];
+  }
+
   override validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const violations: PolicyViolation[] = [];
     const misses: { stack: IPolicyValidationContext['stackTemplates'][number]; file: string }[] = [];
