@@ -12,7 +12,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 // one esbuild process for all of them). Built handlers share the parsing of common modules, and
 // a directory already holding its bundle is reused as it is.
 
-/** How a handler is bundled: esbuild's options for one output (CommonJS by default). */
+/** How a handler is bundled: esbuild's options for one CommonJS output. */
 export interface HandlerBundleOptions {
   /** esbuild target, such as `node24`. */
   readonly target: string;
@@ -20,11 +20,10 @@ export interface HandlerBundleOptions {
   readonly sourcemap: boolean;
   /** Modules left to the runtime. */
   readonly external: readonly string[];
-  readonly format?: 'cjs' | 'esm';
 }
 
 /** The bundle's file in its asset directory, with `.map` beside it when source maps are on. */
-export const BUNDLE_FILE = 'index.js';
+const BUNDLE_FILE = 'index.js';
 
 interface PendingBundle {
   readonly entry: string;
@@ -38,7 +37,6 @@ export function esbuildOptions(projectRoot: string, options: HandlerBundleOption
     bundle: true,
     platform: 'node',
     target: options.target,
-    ...(options.format ? { format: options.format } : {}),
     minify: options.minify,
     sourcemap: options.sourcemap,
     external: [...options.external],

@@ -113,8 +113,6 @@ export interface StandardBundlingOptions {
   readonly sourceMap?: boolean;
   /** @default "node24" */
   readonly target?: string;
-  /** @default - CommonJS */
-  readonly format?: 'cjs' | 'esm';
 }
 
 /**
@@ -178,7 +176,6 @@ export class StandardFunction extends Construct {
       sourcemap: props.bundling?.sourceMap ?? true,
       // The Node.js runtime provides the AWS SDK for JavaScript v3 and its Smithy packages.
       external: props.bundling?.externalModules ?? ['@aws-sdk/*', '@smithy/*'],
-      ...(props.bundling?.format ? { format: props.bundling.format } : {}),
     };
     // Named by its inputs, so a repeated synth reuses the bundle in cdk.out (see bundle-inputs.ts).
     const assetHash = bundleInputsHash(PROJECT_ROOT, props.entry, {
