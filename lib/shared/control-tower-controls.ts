@@ -5,6 +5,7 @@ import {
   type IAspect,
   type IPolicyValidationContextBeta1,
   type PolicyValidationPluginReportBeta1,
+  type PolicyViolationBeta1,
   Stack,
   Validations,
 } from 'aws-cdk-lib';
@@ -12,6 +13,10 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct, IConstruct } from 'constructs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { readCached, violationsOf, withTemplatePath, writeCached } from './validation-cache';
 
 /** The namespace of the cfn-guard validation plugin's rule IDs in `Validations.acknowledge`. */
 const PLUGIN = 'cdk-validator-cfnguard';
@@ -190,17 +195,96 @@ function cfnProperties(node: CfnResource): Record<string, unknown> {
   return Stack.of(node).resolve(raw) as Record<string, unknown>;
 }
 
+/** Where, inside the cloud assembly directory, the controls' findings per template are kept. */
+const CONTROLS_CACHE_DIR = '.control-tower-controls';
+
 /**
  * The cfn-guard validation plugin with AWS Control Tower's proactive controls, its findings marked
  * as errors: the plugin leaves their severity unset, and once any of a report's findings is
  * acknowledged, CDK recomputes the report's success from the severities of those left, so an
  * unacknowledged finding would no longer fail synth.
+ *
+ * cfn-guard's time grows with templates times rules, so each template is checked against only the
+ * rules that name a resource type it has: every Control Tower rule selects resources by type, and
+ * one whose types are absent is skipped without a finding. A template whose
+ * text and plugin version are unchanged since the previous synth into the same cloud assembly
+ * directory gets its earlier findings back instead.
  */
 export class ControlTowerValidator extends CfnGuardValidator {
   override validate(context: IPolicyValidationContextBeta1): PolicyValidationPluginReportBeta1 {
-    const report = super.validate(context);
-    return { ...report, violations: report.violations.map((v) => ({ ...v, severity: v.severity ?? 'error' })) };
+    const violations: PolicyViolationBeta1[] = [];
+    const misses: { templatePath: string; file: string }[] = [];
+    for (const templatePath of context.templatePaths) {
+      const file = this.cacheFile(templatePath);
+      const cached = readCached<PolicyViolationBeta1>(file);
+      if (cached) violations.push(...withTemplatePath(cached, templatePath));
+      else misses.push({ templatePath, file });
+    }
+    for (const { templatePath, file } of misses) {
+      // One run per template with the rules for its own resource types: cfn-guard evaluates every
+      // rule against every template, so this does less than one run with the union of the rules.
+      const rulePaths = controlTowerRulesFor(resourceTypesIn(templatePath));
+      const found =
+        rulePaths.length === 0
+          ? []
+          : this.runGuard([templatePath], rulePaths).violations.map((v) => ({ ...v, severity: v.severity ?? 'error' }));
+      violations.push(...found);
+      writeCached(file, violationsOf(found, templatePath));
+    }
+    return { success: violations.length === 0, violations };
   }
+
+  /** cfn-guard over these templates and rule files, as the plugin runs it. */
+  private runGuard(templatePaths: string[], rulePaths: string[]): PolicyValidationPluginReportBeta1 {
+    const plugin = this as unknown as {
+      execGuard(config: { templatePaths: string[]; rulePaths: string[] }): PolicyValidationPluginReportBeta1;
+    };
+    return plugin.execGuard({ templatePaths, rulePaths });
+  }
+
+  private cacheFile(templatePath: string): string {
+    const key = createHash('sha256')
+      .update(JSON.stringify([this.name, this.version]))
+      .update(readFileSync(templatePath))
+      .digest('hex');
+    return join(dirname(templatePath), CONTROLS_CACHE_DIR, `${key}.json`);
+  }
+}
+
+/** The Control Tower cfn-guard rules shipped with the plugin. */
+const CONTROL_TOWER_RULES = join(
+  dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json')),
+  'rules/control-tower/cfn-guard',
+);
+
+const RESOURCE_TYPE = /AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g;
+
+let ruleTypes: Map<string, Set<string>> | undefined;
+
+/** Each Control Tower rule file with the resource types it names. */
+function controlTowerRuleTypes(): Map<string, Set<string>> {
+  if (!ruleTypes) {
+    ruleTypes = new Map();
+    for (const file of readdirSync(CONTROL_TOWER_RULES, { recursive: true, encoding: 'utf8' }).sort()) {
+      if (!file.endsWith('.guard')) continue;
+      const path = join(CONTROL_TOWER_RULES, file);
+      ruleTypes.set(path, new Set(readFileSync(path, 'utf8').match(RESOURCE_TYPE)));
+    }
+  }
+  return ruleTypes;
+}
+
+/** The Control Tower rule files that can report on any of `types` (and any naming no type). */
+export function controlTowerRulesFor(types: Set<string>): string[] {
+  return [...controlTowerRuleTypes()]
+    .filter(([, named]) => named.size === 0 || [...named].some((t) => types.has(t)))
+    .map(([path]) => path);
+}
+
+/** The resource types a template declares. */
+function resourceTypesIn(templatePath: string): Set<string> {
+  const template = JSON.parse(readFileSync(templatePath, 'utf8')) as { Resources?: Record<string, { Type?: unknown }> };
+  return new Set(Object.values(template.Resources ?? {}).flatMap((r) => (typeof r.Type === 'string' ? [r.Type] : [])));
 }
 
 /**

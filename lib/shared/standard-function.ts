@@ -1,17 +1,17 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AssetHashType, type AssetStaging, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { AlarmTopic } from './alarm-topic';
 import { bundleInputsHash } from './bundle-inputs';
 import { DeadLetterQueue } from './dead-letter-queue';
+import { type HandlerBundleOptions, HandlerBundles } from './handler-bundles';
 
-// Where package-lock.json is: NodejsFunction's project root for every handler.
+// Where package-lock.json is: esbuild's working directory for every handler.
 const PROJECT_ROOT = join(__dirname, '../..');
 
 /** Log levels understood by Powertools for AWS Lambda. */
@@ -93,12 +93,26 @@ export interface StandardFunctionProps {
    */
   readonly asyncInvocation?: AsyncInvocationOptions;
   /**
-   * Bundling options merged over the standard ones (minified CommonJS with source maps for Node 24).
-   * Plain data only: they are part of the key under which a synth reuses the bundle, which a
-   * command hook's code could not be.
+   * Bundling options over the standard ones (minified CommonJS with source maps for Node 24, the
+   * AWS SDK left to the runtime). Plain data: they are part of the bundle's name in cdk.out.
    * @default - the standard bundling
    */
-  readonly bundling?: nodejs.BundlingOptions;
+  readonly bundling?: StandardBundlingOptions;
+}
+
+/** esbuild settings of a {@link StandardFunction}'s bundle, named as NodejsFunction names them. */
+export interface StandardBundlingOptions {
+  /**
+   * Modules left out of the bundle (the runtime provides them).
+   * @default ['@aws-sdk/*', '@smithy/*']
+   */
+  readonly externalModules?: string[];
+  /** @default true */
+  readonly minify?: boolean;
+  /** @default true */
+  readonly sourceMap?: boolean;
+  /** @default "node24" */
+  readonly target?: string;
 }
 
 /**
@@ -107,7 +121,7 @@ export interface StandardFunctionProps {
  * policies), an errors alarm, and for asynchronous invocation an on-failure queue with an alarm.
  */
 export class StandardFunction extends Construct {
-  public readonly function: nodejs.NodejsFunction;
+  public readonly function: lambda.Function;
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
   /** In ALARM when any invocation failed in the last minute. */
@@ -153,18 +167,32 @@ export class StandardFunction extends Construct {
       });
     }
 
-    if (props.bundling?.commandHooks) {
-      throw new Error(
-        `${this.node.path}: StandardFunction does not take bundling.commandHooks (bundles are reused by their inputs, and a hook is code)`,
-      );
-    }
     const handler = props.handler ?? 'handler';
     const runtime = lambda.Runtime.NODEJS_24_X;
     const architecture = lambda.Architecture.ARM_64;
-    const bundling: nodejs.BundlingOptions = { sourceMap: true, minify: true, target: 'node24', ...props.bundling };
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: props.entry,
-      handler,
+    const bundle: HandlerBundleOptions = {
+      target: props.bundling?.target ?? 'node24',
+      minify: props.bundling?.minify ?? true,
+      sourcemap: props.bundling?.sourceMap ?? true,
+      // The Node.js runtime provides the AWS SDK for JavaScript v3 and its Smithy packages.
+      external: props.bundling?.externalModules ?? ['@aws-sdk/*', '@smithy/*'],
+    };
+    // Named by its inputs, so a repeated synth reuses the bundle in cdk.out (see bundle-inputs.ts).
+    const assetHash = bundleInputsHash(PROJECT_ROOT, props.entry, {
+      entry: relative(PROJECT_ROOT, props.entry),
+      runtime: runtime.name,
+      architecture: architecture.name,
+      bundle,
+    });
+    const code = HandlerBundles.of(this, PROJECT_ROOT).assetFor(
+      resolve(props.entry),
+      assetHash,
+      bundle,
+      Stack.of(this).bundlingRequired,
+    );
+    this.function = new lambda.Function(this, 'Function', {
+      code: lambda.Code.fromAsset(code.source, { assetHash, assetHashType: AssetHashType.CUSTOM }),
+      handler: `index.${handler}`,
       description: props.description,
       runtime,
       architecture,
@@ -181,21 +209,22 @@ export class StandardFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
-      bundling: {
-        ...bundling,
-        // Named by its inputs, so a repeated synth reuses the bundle in cdk.out (see bundle-inputs.ts).
-        assetHash: bundleInputsHash(PROJECT_ROOT, props.entry, {
-          entry: relative(PROJECT_ROOT, props.entry),
-          handler,
-          runtime: runtime.name,
-          architecture: architecture.name,
-          bundling,
-        }),
-      },
       onFailure: this.failureQueue ? new destinations.SqsDestination(this.failureQueue.queue) : undefined,
       retryAttempts: props.asyncInvocation?.retryAttempts ?? (props.asyncInvocation ? 2 : undefined),
       maxEventAge: props.asyncInvocation ? (props.asyncInvocation.maxEventAge ?? Duration.hours(6)) : undefined,
     });
+    // The bundle is built straight into the directory CDK stages the asset at.
+    const staged = (this.function.node.findChild('Code').node.findChild('Stage') as AssetStaging).absoluteStagedPath;
+    if (resolve(staged) !== code.directory) {
+      throw new Error(
+        `${this.node.path}: code asset staged at ${staged} instead of its bundle directory ${code.directory}`,
+      );
+    }
+    // Asset metadata for local tools (SAM): the code is a bundle, as with NodejsFunction.
+    const cfnFunction = this.function.node.defaultChild as lambda.CfnFunction;
+    if (cfnFunction.getMetadata('aws:asset:is-bundled') !== undefined) {
+      cfnFunction.addMetadata('aws:asset:is-bundled', true);
+    }
     // The role's policies must exist before the function runs, or its first invocations cannot log.
     this.function.node.addDependency(logging);
 

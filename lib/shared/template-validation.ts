@@ -5,10 +5,17 @@ import {
   type PolicyViolation,
 } from 'aws-cdk-lib';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { readCached, violationsOf, withTemplatePath, writeCached } from './validation-cache';
 
-const CDK_VERSION: string = JSON.parse(readFileSync(require.resolve('aws-cdk-lib/package.json'), 'utf8')).version;
+const CDK_LIB = dirname(require.resolve('aws-cdk-lib/package.json'));
+const CDK_VERSION: string = JSON.parse(readFileSync(join(CDK_LIB, 'package.json'), 'utf8')).version;
+// The validator's version from its package, without loading it: loading compiles its 9 MB
+// WebAssembly engine, which a synth whose templates are all unchanged has no use for.
+const VALIDATOR_VERSION: string = JSON.parse(
+  readFileSync(require.resolve('@aws/cloudformation-validate/package.json', { paths: [CDK_LIB] }), 'utf8'),
+).version;
 
 /** Where, inside the cloud assembly directory, results are kept. */
 const VALIDATION_CACHE_DIR = '.template-validation';
@@ -24,12 +31,20 @@ const VALIDATION_CACHE_DIR = '.template-validation';
  * same default rules. Register it on the App.
  */
 export class CachedTemplateValidation extends CloudFormationValidatePlugin {
+  override get version(): string {
+    return VALIDATOR_VERSION;
+  }
+
+  override get ruleIds(): string[] {
+    return [VALIDATOR_VERSION];
+  }
+
   override validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const violations: PolicyViolation[] = [];
     const misses: { stack: IPolicyValidationContext['stackTemplates'][number]; file: string }[] = [];
     for (const stack of context.stackTemplates) {
       const file = this.cacheFile(stack.templatePath, stack.accountId, stack.region);
-      const cached = readCached(file);
+      const cached = readCached<PolicyViolation>(file);
       if (cached) violations.push(...withTemplatePath(cached, stack.templatePath));
       else misses.push({ stack, file });
     }
@@ -57,42 +72,4 @@ export class CachedTemplateValidation extends CloudFormationValidatePlugin {
       .digest('hex');
     return join(dirname(templatePath), VALIDATION_CACHE_DIR, `${key}.json`);
   }
-}
-
-function readCached(file: string): PolicyViolation[] | undefined {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as PolicyViolation[];
-  } catch {
-    return undefined; // absent or unreadable: validate again
-  }
-}
-
-function writeCached(file: string, violations: PolicyViolation[]): void {
-  mkdirSync(dirname(file), { recursive: true });
-  // Written whole then renamed, so a synth stopped half-way never leaves a partial result.
-  const partial = `${file}.${process.pid}.tmp`;
-  writeFileSync(partial, JSON.stringify(violations));
-  renameSync(partial, file);
-}
-
-/**
- * The findings about one template, with only that template's resources, stored without the
- * assembly path so that a copy of cdk.out elsewhere still hits.
- */
-function violationsOf(all: PolicyViolation[], templatePath: string): PolicyViolation[] {
-  const own: PolicyViolation[] = [];
-  for (const v of all) {
-    const resources = v.violatingResources
-      .filter((r) => r.templatePath === templatePath)
-      .map((r) => ({ ...r, templatePath: undefined }));
-    if (resources.length > 0) own.push({ ...v, violatingResources: resources });
-  }
-  return own;
-}
-
-function withTemplatePath(violations: PolicyViolation[], templatePath: string): PolicyViolation[] {
-  return violations.map((v) => ({
-    ...v,
-    violatingResources: v.violatingResources.map((r) => ({ ...r, templatePath })),
-  }));
 }

@@ -1,10 +1,23 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import {
+  type IPolicyValidationContextBeta1,
+  type PolicyValidationPluginReportBeta1,
+  Stack,
+  Validations,
+} from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { describe, expect, it } from 'vitest';
-import { applyControlTowerControls, ControlTowerValidator } from '../../lib/shared/control-tower-controls';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  applyControlTowerControls,
+  controlTowerRulesFor,
+  ControlTowerValidator,
+} from '../../lib/shared/control-tower-controls';
 import { testApp } from '../helpers/app';
 
 /**
@@ -23,6 +36,19 @@ function synthWithControls(build: (stack: Stack) => void, fixes = true): string 
   } catch (e) {
     return String(e instanceof Error ? e.message : e);
   }
+}
+
+/** The template of one stack built by `build`, synthesized without any validation plugin. */
+function templateOf(build: (stack: Stack) => void): string {
+  const app = testApp();
+  const stack = new Stack(app, 'Controls', { env: { account: '111111111111', region: 'eu-west-1' } });
+  build(stack);
+  return join(app.synth().directory, stack.templateFile);
+}
+
+/** What CDK gives a validation plugin for one template. */
+function contextFor(templatePath: string): IPolicyValidationContextBeta1 {
+  return { templatePaths: [templatePath], appConstruct: testApp() } as IPolicyValidationContextBeta1;
 }
 
 const rotatingKey = (stack: Stack) => new kms.Key(stack, 'Key', { enableKeyRotation: true });
@@ -56,5 +82,42 @@ describe('Control Tower proactive controls at synth', () => {
       });
     expect(synthWithControls(fn, false)).toMatch(/lambda_inside_vpc_check|CT\.LAMBDA\.PR\.3/);
     expect(synthWithControls(fn)).toBe('');
+  });
+
+  it('finds what cfn-guard finds with every Control Tower rule, running only the rules for its resource types', () => {
+    const templatePath = templateOf((stack) => {
+      new kms.Key(stack, 'Key');
+      new sqs.Queue(stack, 'Queue');
+      new s3.Bucket(stack, 'Bucket');
+      new lambda.Function(stack, 'Fn', {
+        runtime: lambda.Runtime.NODEJS_22_X,
+        handler: 'index.handler',
+        code: lambda.Code.fromInline('exports.handler = async () => {}'),
+      });
+    });
+    const everyRule = new CfnGuardValidator().validate(contextFor(templatePath));
+    const selected = new ControlTowerValidator().validate(contextFor(templatePath));
+    const names = (r: PolicyValidationPluginReportBeta1) => r.violations.map((v) => v.ruleName).sort();
+    expect(everyRule.violations.length).toBeGreaterThan(3);
+    expect(names(selected)).toEqual(names(everyRule));
+    expect(selected.violations).toEqual(everyRule.violations.map((v) => ({ ...v, severity: v.severity ?? 'error' })));
+    expect(selected.success).toBe(false);
+    expect(controlTowerRulesFor(new Set(['AWS::SQS::Queue'])).length).toBeLessThan(10);
+  });
+
+  it('gives an unchanged template its earlier findings back, and validates a changed one again', () => {
+    const templatePath = templateOf((stack) => new sqs.Queue(stack, 'Queue'));
+    const runs = vi.spyOn(ControlTowerValidator.prototype as unknown as { runGuard: () => unknown }, 'runGuard');
+    const first = new ControlTowerValidator().validate(contextFor(templatePath));
+    expect(first.violations.map((v) => v.ruleName)).toContain('sqs_dlq_check');
+    expect(new ControlTowerValidator().validate(contextFor(templatePath))).toEqual(first);
+    expect(runs).toHaveBeenCalledTimes(1);
+    const template = JSON.parse(readFileSync(templatePath, 'utf8'));
+    template.Resources.Extra = { Type: 'AWS::SQS::Queue', Properties: {} };
+    writeFileSync(templatePath, JSON.stringify(template));
+    const changed = new ControlTowerValidator().validate(contextFor(templatePath));
+    expect(runs).toHaveBeenCalledTimes(2);
+    expect(changed.violations.flatMap((v) => v.violatingResources.map((r) => r.resourceLogicalId))).toContain('Extra');
+    runs.mockRestore();
   });
 });

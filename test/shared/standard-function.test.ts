@@ -1,9 +1,8 @@
-import { type App, AssetStaging, RemovalPolicy } from 'aws-cdk-lib';
+import { type App, RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StandardFunction } from '../../lib/shared';
 import { ECHO_HANDLER, testStack } from './fixtures';
 
@@ -136,39 +135,5 @@ describe('StandardFunction', () => {
     expect(bundle).toContain('echo');
     // Powertools is bundled in, not expected from the runtime.
     expect(bundle).not.toMatch(/require\("@aws-lambda-powertools\/logger"\)/);
-  });
-
-  it('reuses the bundle already in cdk.out when its inputs are unchanged (bundling on)', () => {
-    const outdir = mkdtempSync(join(tmpdir(), 'cdk-reuse-'));
-    const bundlingMessages = vi.spyOn(process.stderr, 'write');
-    const synthEcho = () => {
-      const stack = testStack({}, { bundling: true, outdir });
-      new StandardFunction(stack, 'Echo', { entry: ECHO_HANDLER, serviceName: 'echo', alarmTopic: stack.alarmTopic });
-      (stack.node.root as App).synth();
-      return Template.fromStack(stack).toJSON();
-    };
-    const bundled = () =>
-      bundlingMessages.mock.calls.filter(([text]) => String(text).startsWith('Bundling asset')).length;
-    const first = synthEcho();
-    expect(bundled()).toBe(1);
-    AssetStaging.clearAssetHashCache(); // as a new `cdk synth` process starts: only cdk.out remains
-    const second = synthEcho();
-    expect(bundled()).toBe(1); // esbuild did not run again
-    expect(second).toEqual(first);
-    bundlingMessages.mockRestore();
-  });
-
-  it('refuses bundling command hooks, which cannot be part of the reuse key', () => {
-    const stack = testStack();
-    const hooks = { beforeBundling: () => [], beforeInstall: () => [], afterBundling: () => [] };
-    expect(
-      () =>
-        new StandardFunction(stack, 'Echo', {
-          entry: ECHO_HANDLER,
-          serviceName: 'echo',
-          alarmTopic: stack.alarmTopic,
-          bundling: { commandHooks: hooks },
-        }),
-    ).toThrow(/does not take bundling.commandHooks/);
   });
 });
