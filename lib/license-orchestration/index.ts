@@ -137,7 +137,7 @@ export function addLicenseOrchestrationStacks(
   }
   requireDeployInput(workbenchStackSet, {
     producer: serverStack,
-    description: 'the license bus, which accepts the member stacks\' events',
+    description: "the license bus, which accepts the member stacks' events",
   });
   return { server: serverStack, workbenches, workbenchStackSet, workbenchCode };
 }
