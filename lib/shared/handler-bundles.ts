@@ -52,7 +52,7 @@ export class HandlerBundles {
     if (!stage) throw new Error(`${scope.node.path}: a Lambda handler bundle must be inside an App or Stage`);
     let bundles = HandlerBundles.byStage.get(stage);
     if (!bundles) {
-      bundles = new HandlerBundles(stage.assetOutdir, projectRoot);
+      bundles = new HandlerBundles(resolve(stage.assetOutdir), projectRoot);
       HandlerBundles.byStage.set(stage, bundles);
       const built = bundles;
       // Read-only for the tree: runs after every construct exists, before templates are written.
