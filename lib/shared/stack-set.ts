@@ -96,7 +96,7 @@ export class StackSetMemberSynthesizer extends StackSynthesizer {
 
   constructor(
     private readonly owner: Stack,
-    private readonly code: StackSetCodeBuckets,
+    private readonly code?: StackSetCodeBuckets,
   ) {
     super();
     if (!(owner.synthesizer instanceof StackSetOwnerSynthesizer)) {
@@ -115,6 +115,9 @@ export class StackSetMemberSynthesizer extends StackSynthesizer {
   public addFileAsset(asset: FileAssetSource): FileAssetLocation {
     if (!asset.fileName) {
       throw new Error(`${this.boundStack.node.path}: StackSet members take file assets from files only`);
+    }
+    if (!this.code) {
+      throw new Error(`${this.boundStack.node.path}: this StackSet member has no code buckets for its file assets`);
     }
     const ownerSynthesizer = this.owner.synthesizer as StackSetOwnerSynthesizer;
     const qualifier = ownerSynthesizer.bootstrapQualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
@@ -167,7 +170,11 @@ export interface StackSetMemberStackProps {
   readonly system: string;
   readonly operations: OperationsSettings;
   readonly description: string;
-  readonly code: StackSetCodeBuckets;
+  /**
+   * Where its file assets go.
+   * @default - none: the member has no file assets (adding one fails synth)
+   */
+  readonly code?: StackSetCodeBuckets;
 }
 
 /**
