@@ -35,11 +35,11 @@ export class SmsMonitorStack extends PlatformStack implements SmsMonitorResource
 
   constructor(scope: Construct, props: SmsMonitorStackProps) {
     super(scope, props);
-    ({ stateTable: this.stateTable, report: this.report, alerts: this.alerts } = addSmsMonitorResources(
-      this,
-      this.alarmTopic,
-      props,
-    ));
+    ({
+      stateTable: this.stateTable,
+      report: this.report,
+      alerts: this.alerts,
+    } = addSmsMonitorResources(this, this.alarmTopic, props));
   }
 }
 
@@ -91,7 +91,9 @@ export function addSmsMonitorResources(
       expression: monitor.schedule.expression,
       timeZone: monitor.timeZone,
       flexibleWindow:
-        monitor.schedule.flexibleWindowMinutes > 0 ? Duration.minutes(monitor.schedule.flexibleWindowMinutes) : undefined,
+        monitor.schedule.flexibleWindowMinutes > 0
+          ? Duration.minutes(monitor.schedule.flexibleWindowMinutes)
+          : undefined,
       retryAttempts: monitor.schedule.retryAttempts,
       maxEventAge: Duration.minutes(monitor.schedule.maxEventAgeMinutes),
     },

@@ -60,7 +60,11 @@ describe('SMS monitor StackSet mode', () => {
     CallAs: 'DELEGATED_ADMIN',
     AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
     ManagedExecution: { Active: true },
-    OperationPreferences: { FailureTolerancePercentage: 10, MaxConcurrentPercentage: 25, RegionConcurrencyType: 'PARALLEL' },
+    OperationPreferences: {
+      FailureTolerancePercentage: 10,
+      MaxConcurrentPercentage: 25,
+      RegionConcurrencyType: 'PARALLEL',
+    },
   };
   const ous = { OrganizationalUnitIds: ['ou-ab12-11111111', 'ou-ab12-22222222'] };
 
@@ -78,7 +82,7 @@ describe('SMS monitor StackSet mode', () => {
     expect(owner.manifest.dependencies).toContain(`sms-monitor-code-${ADMIN}-eu-west-1`);
   });
 
-  it("sends mail as the central identity (FromEmailAddressIdentityArn) and may send only on it", () => {
+  it('sends mail as the central identity (FromEmailAddressIdentityArn) and may send only on it', () => {
     const member = memberOf(stackSets['sms-monitor']);
     const functions = resources(member, 'AWS::Lambda::Function').filter(
       (f) => f.Properties.Environment?.Variables?.MONITOR_SETTINGS,
@@ -86,7 +90,10 @@ describe('SMS monitor StackSet mode', () => {
     expect(functions.length).toBe(2); // report and alerts
     for (const fn of functions) {
       const settings = JSON.parse(fn.Properties.Environment.Variables.MONITOR_SETTINGS);
-      expect(settings).toMatchObject({ identityArn: IDENTITY_ARN, regions: ['eu-west-1', 'us-east-1', 'eu-central-1'] });
+      expect(settings).toMatchObject({
+        identityArn: IDENTITY_ARN,
+        regions: ['eu-west-1', 'us-east-1', 'eu-central-1'],
+      });
       expect(fn.Properties.Code.S3Bucket).toEqual({
         'Fn::Join': ['', [`sms-monitor-code-${ADMIN}-`, { Ref: 'AWS::Region' }]],
       });
@@ -148,7 +155,9 @@ describe('SMS monitor StackSet config', () => {
       problems((s) => (s.email.identityArn = 'arn:aws:ses:us-east-1:555555555555:identity/other.example.com')),
     ).toEqual([
       expect.stringMatching(/^smsMonitor\.email\.identityArn: expected the ARN of the identity example\.com/),
-      expect.stringMatching(/^smsMonitor\.email\.identityArn: expected an identity in the stackSet's homeRegion eu-west-1/),
+      expect.stringMatching(
+        /^smsMonitor\.email\.identityArn: expected an identity in the stackSet's homeRegion eu-west-1/,
+      ),
     ]);
   });
 
