@@ -45,7 +45,7 @@ describe('SMS monitor StackSet mode', () => {
   const ownerAssets = JSON.parse(readFileSync(join(assembly.directory, `${OWNER}.assets.json`), 'utf8')) as {
     files: Record<string, { source: { path: string }; destinations: Record<string, { objectKey: string }> }>;
   };
-  const stackSets = Object.fromEntries(
+  const stackSets: Record<string, Props> = Object.fromEntries(
     resources(ownerTemplate, 'AWS::CloudFormation::StackSet').map((r) => [r.Properties.StackSetName, r.Properties]),
   );
   /** The file of the member template a StackSet's TemplateURL names (a file asset of the owner). */
