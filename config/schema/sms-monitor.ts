@@ -230,9 +230,9 @@ export const smsMonitorConfig = z
   });
 export type SmsMonitorConfig = z.infer<typeof smsMonitorConfig>;
 
-type SmsMonitorShape = Pick<SmsMonitorConfig, 'stackSet' | 'email'>;
+type SmsMonitorShape = Pick<SmsMonitorConfig, 'accounts' | 'stackSet' | 'email'>;
 
-/** The StackSet needs a central identity in its home Region that matches `email.identity`. */
+/** The StackSet needs a central identity matching `email.identity`, in the Region of every monitor. */
 function checkStackSet(config: SmsMonitorShape, ctx: z.RefinementCtx): void {
   const { stackSet, email } = config;
   if (stackSet) {
@@ -275,6 +275,17 @@ function checkStackSet(config: SmsMonitorShape, ctx: z.RefinementCtx): void {
       message: `expected the ARN of the identity ${email.identity} (email.identity)`,
     });
   }
+  config.accounts.forEach((entry, i) => {
+    const home = entry.homeRegion ?? entry.regions[0];
+    if (home !== arnRegion) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['accounts', i, entry.homeRegion ? 'homeRegion' : 'regions'],
+        input: home,
+        message: `expected the Region of email.identityArn, ${arnRegion} (SES sending authorization works within one Region)`,
+      });
+    }
+  });
   if (stackSet && arnRegion !== stackSet.homeRegion) {
     ctx.addIssue({
       code: 'custom',

@@ -191,6 +191,14 @@ describe('SMS monitor StackSet config', () => {
     ]);
   });
 
+  it('needs per-account monitors in the Region of the identity ARN too', () => {
+    expect(problems((s) => (s.accounts = [{ account: '111111111111', regions: ['us-east-1'] }]))).toEqual([
+      expect.stringMatching(
+        /^smsMonitor\.accounts\[0\]\.regions: expected the Region of email\.identityArn, eu-west-1/,
+      ),
+    ]);
+  });
+
   it('takes each Region once, the home Region not again as a forwarder Region', () => {
     expect(problems((s) => (s.stackSet.forwarderRegions = ['us-east-1', 'eu-west-1']))).toEqual([
       expect.stringMatching(/^smsMonitor\.stackSet\.forwarderRegions\[1\]: expected each Region once/),
