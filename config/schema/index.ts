@@ -28,3 +28,4 @@ export * from './license-orchestration';
 export * from './privatelink-failover';
 export * from './shared';
 export * from './sms-monitor';
+export * from './stack-set';

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { accountId, region } from './common';
 import { bashSyntaxProblem } from './shell-syntax';
+import {
+  organizationalUnitId,
+  organizationId,
+  stackSetAdmin,
+  stackSetCallAs,
+  stackSetName,
+  stackSetOperationPreferences,
+} from './stack-set';
 import { SAFE_DESCRIPTION, userIdPatternProblem } from './user-id-pattern';
 
 /** Product names end up in SSM document patterns, metric dimensions and DynamoDB keys. */
@@ -63,12 +71,6 @@ const product = z.strictObject({
     }),
 });
 
-const organizationalUnitId = z.string().regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, {
-  message: 'expected an organizational unit ID such as ou-ab12-cd34ef56',
-});
-
-const percentage = (min: number) => z.number().int({ message: 'expected a whole percentage' }).min(min).max(100);
-
 /**
  * The workbench stack deployed by a service-managed CloudFormation StackSet to every account of
  * some organizational units, including accounts that join them later.
@@ -83,29 +85,13 @@ const workbenchStackSet = z.strictObject({
    * (`callAs: SELF`) or a member account registered as a StackSets delegated administrator
    * (`callAs: DELEGATED_ADMIN`). It needs CDK bootstrapping in this Region and in every Region above.
    */
-  admin: z.strictObject({ account: accountId, region }),
-  callAs: z.enum(['SELF', 'DELEGATED_ADMIN']),
+  admin: stackSetAdmin,
+  callAs: stackSetCallAs,
   /** Name of the StackSet (also part of the Lambda code bucket names). */
-  name: z
-    .string()
-    // Its code buckets are named <name>-code-<admin account>-<region>, at most 63 characters.
-    .regex(/^[a-z][a-z0-9-]{0,22}$/, {
-      message: 'expected a StackSet name of lowercase letters, digits and hyphens, at most 23, starting with a letter',
-    })
-    .default('license-workbench'),
+  name: stackSetName.default('license-workbench'),
   /** Keep an account's stack (as a plain stack) when the account leaves the OUs, instead of deleting it. */
   retainStacksOnAccountRemoval: z.boolean().default(false),
-  /** How fast a StackSet operation rolls out and how many failures stop it. */
-  operationPreferences: z
-    .strictObject({
-      /** Failed accounts per Region (as a percentage) after which the operation stops in that Region. */
-      failureTolerancePercentage: percentage(0).default(10),
-      /** Accounts deployed at once per Region, as a percentage. */
-      maxConcurrentPercentage: percentage(1).default(25),
-      /** Deploy the Regions one after another or all at once. */
-      regionConcurrencyType: z.enum(['SEQUENTIAL', 'PARALLEL']).default('PARALLEL'),
-    })
-    .default({ failureTolerancePercentage: 10, maxConcurrentPercentage: 25, regionConcurrencyType: 'PARALLEL' }),
+  operationPreferences: stackSetOperationPreferences,
 });
 
 /** The floating-license orchestration system. Absent: the system is not deployed. */
@@ -143,10 +129,7 @@ export const licenseOrchestrationConfig = z
      * the listed workbench accounts.
      * @default - only the listed workbench accounts
      */
-    organizationId: z
-      .string()
-      .regex(/^o-[a-z0-9]{10,32}$/, { message: 'expected an AWS Organizations ID such as o-a1b2c3d4e5' })
-      .optional(),
+    organizationId: organizationId.optional(),
     /** Name of the central event bus (a cross-account contract, so it is a fixed name). */
     busName: z
       .string()

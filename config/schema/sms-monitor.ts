@@ -1,6 +1,14 @@
 import { RegistrationStatus } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { z } from 'zod';
 import { accountId, region } from './common';
+import {
+  organizationalUnitId,
+  organizationId,
+  stackSetAdmin,
+  stackSetCallAs,
+  stackSetName,
+  stackSetOperationPreferences,
+} from './stack-set';
 
 /**
  * Registration statuses that need someone to act; the real-time alerts may watch any of them.
@@ -58,10 +66,50 @@ export const smsMonitorAccount = z.strictObject({
 });
 export type SmsMonitorAccount = z.infer<typeof smsMonitorAccount>;
 
+/**
+ * An SES identity ARN: `arn:<partition>:ses:<region>:<account>:identity/<domain or address>`.
+ * Its Region, account and identity are checked against the rest of the config.
+ */
+const sesIdentityArn = z.string().regex(/^arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity\/\S+$/, {
+  message: 'expected an SES identity ARN such as arn:aws:ses:eu-west-1:111111111111:identity/example.com',
+});
+
+/**
+ * The monitor deployed by two service-managed CloudFormation StackSets to every account of some
+ * organizational units (including accounts that join them later): the monitor stack in
+ * `homeRegion`, the alert forwarder stack in each of `forwarderRegions`.
+ */
+const smsMonitorStackSet = z.strictObject({
+  /** Organizational units whose accounts (and those of their child OUs) get the monitor. */
+  organizationalUnitIds: z.array(organizationalUnitId).min(1),
+  /** The organization of those units; SES sending authorization names it (aws:PrincipalOrgID). */
+  organizationId,
+  /** Region of every member account's monitor stack; also the Region of `email.identityArn`. */
+  homeRegion: region,
+  /** The other Regions whose registrations are read; each gets the alert forwarder stack. */
+  forwarderRegions: z.array(region).default([]),
+  /** Where the stack owning both StackSets deploys; needs CDK bootstrapping there and in `homeRegion`. */
+  admin: stackSetAdmin,
+  callAs: stackSetCallAs,
+  /** Name of the monitor StackSet; the forwarder StackSet is `<name>-forwarder`. */
+  name: stackSetName.default('sms-monitor'),
+  /** Keep an account's stacks (as plain stacks) when the account leaves the OUs, instead of deleting them. */
+  retainStacksOnAccountRemoval: z.boolean().default(false),
+  operationPreferences: stackSetOperationPreferences,
+});
+export type SmsMonitorStackSet = z.infer<typeof smsMonitorStackSet>;
+
 /** The `smsMonitor` section: a scheduled SMS registration report by email, plus real-time alerts. */
 export const smsMonitorConfig = z
   .strictObject({
-    accounts: z.array(smsMonitorAccount).min(1),
+    /** Accounts with their own monitor stack (besides or instead of `stackSet`). */
+    accounts: z.array(smsMonitorAccount).default([]),
+    /**
+     * Deploys the monitor through service-managed StackSets to organizational units; needs
+     * `email.identityArn`.
+     * @default - no StackSet
+     */
+    stackSet: smsMonitorStackSet.optional(),
     /** Time zone of the schedule and of every time shown in reports and alerts. */
     timeZone: timeZoneName.default('UTC'),
     schedule: z
@@ -90,6 +138,11 @@ export const smsMonitorConfig = z
         .string()
         .regex(/^[A-Za-z0-9_-]{1,64}$/, { message: 'expected an SES configuration set name' })
         .optional(),
+      /**
+       * ARN of the identity when another account owns it (required with `stackSet`): members send
+       * through SES sending authorization, which the identity's policy grants to the organization.
+       */
+      identityArn: sesIdentityArn.optional(),
     }),
     report: z
       .strictObject({
@@ -116,6 +169,15 @@ export const smsMonitorConfig = z
       .prefault({}),
   })
   .superRefine((config, ctx) => {
+    if (config.accounts.length === 0 && !config.stackSet) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['accounts'],
+        input: config.accounts,
+        message: 'expected at least one account (or a stackSet)',
+      });
+    }
+    checkStackSet(config, ctx);
     const seenAccounts = new Map<string, number>();
     config.accounts.forEach((entry, i) => {
       const first = seenAccounts.get(entry.account);
@@ -167,3 +229,69 @@ export const smsMonitorConfig = z
     });
   });
 export type SmsMonitorConfig = z.infer<typeof smsMonitorConfig>;
+
+type SmsMonitorShape = Pick<SmsMonitorConfig, 'accounts' | 'stackSet' | 'email'>;
+
+/** The StackSet needs a central identity matching `email.identity`, in the Region of every monitor. */
+function checkStackSet(config: SmsMonitorShape, ctx: z.RefinementCtx): void {
+  const { stackSet, email } = config;
+  if (stackSet) {
+    const regions = [stackSet.homeRegion, ...stackSet.forwarderRegions];
+    regions.forEach((r, i) => {
+      if (regions.indexOf(r) !== i) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stackSet', 'forwarderRegions', i - 1],
+          input: r,
+          message: 'expected each Region once, and not the homeRegion',
+        });
+      }
+    });
+    if (new Set(stackSet.organizationalUnitIds).size !== stackSet.organizationalUnitIds.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stackSet', 'organizationalUnitIds'],
+        input: stackSet.organizationalUnitIds,
+        message: 'expected each value once',
+      });
+    }
+    if (!email.identityArn) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['email', 'identityArn'],
+        input: email.identityArn,
+        message: 'expected the ARN of the central SES identity when stackSet is set (member accounts send through it)',
+      });
+    }
+  }
+  if (!email.identityArn) return;
+  const [, , , arnRegion, , resource] = email.identityArn.split(':');
+  const arnIdentity = resource.slice('identity/'.length);
+  if (arnIdentity.toLowerCase() !== email.identity.toLowerCase()) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['email', 'identityArn'],
+      input: email.identityArn,
+      message: `expected the ARN of the identity ${email.identity} (email.identity)`,
+    });
+  }
+  config.accounts.forEach((entry, i) => {
+    const home = entry.homeRegion ?? entry.regions[0];
+    if (home !== arnRegion) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['accounts', i, entry.homeRegion ? 'homeRegion' : 'regions'],
+        input: home,
+        message: `expected the Region of email.identityArn, ${arnRegion} (SES sending authorization works within one Region)`,
+      });
+    }
+  });
+  if (stackSet && arnRegion !== stackSet.homeRegion) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['email', 'identityArn'],
+      input: email.identityArn,
+      message: `expected an identity in the stackSet's homeRegion ${stackSet.homeRegion} (SES sending authorization works within one Region)`,
+    });
+  }
+}

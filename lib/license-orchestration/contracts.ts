@@ -2,8 +2,6 @@
 // 10): the workbench accounts must know them before the license-server stack exists.
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import { type CfnResource, Validations } from 'aws-cdk-lib';
-import type { IConstruct } from 'constructs';
 import { join } from 'node:path';
 
 /** ARN of the central bus, built from config so workbench stacks need no deploy-time lookup. */
@@ -38,13 +36,4 @@ export function grantTableKey(key: kms.IKey, grantee: iam.IGrantable): void {
   key.grant(grantee, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey');
 }
 
-/** cdk-nag 3 matches acknowledgements by exact finding ID; this states several with one reason. */
-export function acknowledge(scope: IConstruct, ids: readonly string[], reason: string): void {
-  for (const id of ids) Validations.of(scope).acknowledge({ id, reason });
-}
-
-/** Skips a checkov check on one resource, with the reason next to it. */
-export function checkovSkip(resource: CfnResource, id: string, comment: string): void {
-  const existing = (resource.getMetadata('checkov') as { skip?: unknown[] } | undefined)?.skip ?? [];
-  resource.addMetadata('checkov', { skip: [...existing, { id, comment }] });
-}
+export { acknowledge, checkovSkip } from '../shared/compliance';

@@ -1,18 +1,20 @@
-import { Aws, CfnCondition, CfnResource, DefaultStackSynthesizer, Duration, Fn, Validations } from 'aws-cdk-lib';
-import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
+import { Aws, CfnCondition, CfnResource, Duration, Fn, Validations } from 'aws-cdk-lib';
+import type * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import {
-  codeBucketName,
-  filePublishingRoleArn,
   PlatformStack,
   type PlatformStackProps,
+  serviceManagedStackSet,
+  type ServiceManagedStackSetSettings,
+  StackSetCodeBucketStack,
+  stackSetCodeBucketPrefix,
+  type StackSetCodeBucketStackProps,
   StackSetMemberStack,
   StackSetOwnerSynthesizer,
   type StackSetCodeBuckets,
 } from '../shared';
-import { acknowledge, checkovSkip, reconcilerRoleArn } from './contracts';
+import { reconcilerRoleArn } from './contracts';
 import {
   addWorkbenchResources,
   WORKBENCH_DESCRIPTION,
@@ -22,99 +24,30 @@ import {
 type Server = { readonly account: string; readonly region: string };
 
 /** The StackSet settings from config (`licenseOrchestration.workbenchStackSet`). */
-export interface WorkbenchStackSetSettings {
+export interface WorkbenchStackSetSettings extends ServiceManagedStackSetSettings {
   readonly name: string;
-  readonly organizationalUnitIds: readonly string[];
   readonly regions: readonly string[];
-  readonly callAs: 'SELF' | 'DELEGATED_ADMIN';
-  readonly retainStacksOnAccountRemoval: boolean;
-  readonly operationPreferences: {
-    readonly failureTolerancePercentage: number;
-    readonly maxConcurrentPercentage: number;
-    readonly regionConcurrencyType: 'SEQUENTIAL' | 'PARALLEL';
-  };
 }
 
 /** Prefix of the per-Region code bucket names: `<name>-code-<admin account>`. */
-export function workbenchCodeBucketPrefix(name: string, adminAccount: string): string {
-  return `${name}-code-${adminAccount}`;
-}
+export const workbenchCodeBucketPrefix = stackSetCodeBucketPrefix;
 
 /** Name of the role in the administrator account that the reconciliation assumes to list stack instances. */
 export function stackInstanceListerRoleName(name: string): string {
   return `${name}-instance-lister`;
 }
 
-export interface WorkbenchCodeBucketStackProps extends Omit<PlatformStackProps, 'system' | 'role'> {
-  readonly bucketNamePrefix: string;
-  /** The organization whose principals may read the code. */
-  readonly organizationId: string;
-}
+export type WorkbenchCodeBucketStackProps = Omit<StackSetCodeBucketStackProps, 'system' | 'role' | 'description'>;
 
-/**
- * The administrator account's bucket for the workbench StackSet's Lambda code in one Region:
- * CDK's publishing role writes it, every principal of the organization reads objects.
- */
-export class WorkbenchCodeBucketStack extends PlatformStack {
-  public readonly bucket: s3.Bucket;
-
+/** The administrator account's bucket for the workbench StackSet's Lambda code in one Region. */
+export class WorkbenchCodeBucketStack extends StackSetCodeBucketStack {
   constructor(scope: Construct, props: WorkbenchCodeBucketStackProps) {
-    super(scope, { ...props, system: 'license', role: 'workbench-code' });
-    this.templateOptions.description = 'Floating-license orchestration: Lambda code of the workbench StackSet';
-    const { account, region } = props.env;
-    // SSE-S3, not a KMS key: the code is the repository's own, not a secret, and Lambda in every
-    // member account reads it; a key would need a key policy open to the organization as well.
-    this.bucket = new s3.Bucket(this, 'Code', {
-      bucketName: codeBucketName(props.bucketNamePrefix, region),
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      versioned: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      // Object keys are content hashes; a StackSet update reads only the newest.
-      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30) }],
-      removalPolicy: this.operations.removalPolicy,
+    super(scope, {
+      ...props,
+      system: 'license',
+      role: 'workbench-code',
+      description: 'Floating-license orchestration: Lambda code of the workbench StackSet',
     });
-    this.bucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'OrganizationReadsCode',
-        principals: [new iam.AnyPrincipal()],
-        actions: ['s3:GetObject', 's3:GetObjectVersion'],
-        resources: [this.bucket.arnForObjects('*')],
-        conditions: { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } },
-      }),
-    );
-    const qualifier = this.synthesizer.bootstrapQualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
-    const publisher = new iam.ArnPrincipal(filePublishingRoleArn(account, region, qualifier, this.partition));
-    this.bucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'CdkPublishesCode',
-        principals: [publisher],
-        actions: ['s3:GetObject', 's3:PutObject', 's3:GetBucketLocation', 's3:ListBucket'],
-        resources: [this.bucket.bucketArn, this.bucket.arnForObjects('*')],
-      }),
-    );
-    const resource = this.bucket.node.defaultChild as CfnResource;
-    Validations.of(this.bucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
-        'Holds only Lambda code built from this repository; only the CDK publishing role of this account writes it (bucket policy) and reads are limited to the organization.',
-    });
-    acknowledge(
-      resource,
-      [
-        'cdk-validator-cfnguard::s3_bucket_logging_enabled_check',
-        'cdk-validator-cfnguard::s3_event_notifications_enabled_check',
-        'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check',
-        'cdk-validator-cfnguard::s3_bucket_default_encryption_kms_check',
-      ],
-      'Versioned Lambda code bucket written only by the CDK publishing role; SSE-S3 because member accounts of the organization read it (no key policy to open); nothing consumes new objects.',
-    );
-    checkovSkip(
-      resource,
-      'CKV_AWS_18',
-      'Holds only Lambda code from this repository; access logs would need another bucket.',
-    );
   }
 }
 
@@ -170,27 +103,12 @@ export class WorkbenchStackSetStack extends PlatformStack {
       }
     }
 
-    this.stackSet = new cloudformation.CfnStackSet(this, 'StackSet', {
-      stackSetName: settings.name,
+    this.stackSet = serviceManagedStackSet(this, 'StackSet', {
+      settings,
+      name: settings.name,
       description: WORKBENCH_DESCRIPTION,
-      permissionModel: 'SERVICE_MANAGED',
-      callAs: settings.callAs,
-      autoDeployment: { enabled: true, retainStacksOnAccountRemoval: settings.retainStacksOnAccountRemoval },
-      capabilities: ['CAPABILITY_NAMED_IAM'],
-      // Operations queue instead of failing while another one runs (an account joining meanwhile).
-      managedExecution: { Active: true },
-      operationPreferences: {
-        failureTolerancePercentage: settings.operationPreferences.failureTolerancePercentage,
-        maxConcurrentPercentage: settings.operationPreferences.maxConcurrentPercentage,
-        regionConcurrencyType: settings.operationPreferences.regionConcurrencyType,
-      },
-      stackInstancesGroup: [
-        {
-          deploymentTargets: { organizationalUnitIds: [...settings.organizationalUnitIds] },
-          regions: [...settings.regions],
-        },
-      ],
-      templateUrl: this.member.templateUrl,
+      regions: settings.regions,
+      member: this.member,
     });
 
     if (props.readerRoleName) this.instanceLister = this.addInstanceLister(props.server, settings);

@@ -1,8 +1,10 @@
 import {
   AssetManifestBuilder,
   Aws,
+  type CfnResource,
   DefaultStackSynthesizer,
   type DockerImageAssetLocation,
+  Duration,
   type FileAssetLocation,
   FileAssetPackaging,
   type FileAssetSource,
@@ -11,12 +13,22 @@ import {
   Stack,
   StackSynthesizer,
   type SynthesizeStackArtifactOptions,
+  Validations,
 } from 'aws-cdk-lib';
+import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { AlarmTopic } from './alarm-topic';
-import { applyPlatformDefaults, type OperationsSettings } from './platform-stack';
+import { acknowledge, checkovSkip } from './compliance';
+import {
+  applyPlatformDefaults,
+  type OperationsSettings,
+  PlatformStack,
+  type PlatformStackProps,
+} from './platform-stack';
 
 /**
  * A StackSet reads its template from S3 (TemplateURL); CloudFormation takes at most 1 MB there
@@ -55,6 +67,11 @@ export interface StackSetCodeBuckets {
   readonly account: string;
 }
 
+/** Prefix of a StackSet's per-Region code bucket names: `<name>-code-<admin account>`. */
+export function stackSetCodeBucketPrefix(name: string, adminAccount: string): string {
+  return `${name}-code-${adminAccount}`;
+}
+
 /** Name of the code bucket of `prefix` in `region`. */
 export function codeBucketName(prefix: string, region: string): string {
   return `${prefix}-${region}`;
@@ -79,7 +96,7 @@ export class StackSetMemberSynthesizer extends StackSynthesizer {
 
   constructor(
     private readonly owner: Stack,
-    private readonly code: StackSetCodeBuckets,
+    private readonly code?: StackSetCodeBuckets,
   ) {
     super();
     if (!(owner.synthesizer instanceof StackSetOwnerSynthesizer)) {
@@ -98,6 +115,9 @@ export class StackSetMemberSynthesizer extends StackSynthesizer {
   public addFileAsset(asset: FileAssetSource): FileAssetLocation {
     if (!asset.fileName) {
       throw new Error(`${this.boundStack.node.path}: StackSet members take file assets from files only`);
+    }
+    if (!this.code) {
+      throw new Error(`${this.boundStack.node.path}: this StackSet member has no code buckets for its file assets`);
     }
     const ownerSynthesizer = this.owner.synthesizer as StackSetOwnerSynthesizer;
     const qualifier = ownerSynthesizer.bootstrapQualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
@@ -150,7 +170,11 @@ export interface StackSetMemberStackProps {
   readonly system: string;
   readonly operations: OperationsSettings;
   readonly description: string;
-  readonly code: StackSetCodeBuckets;
+  /**
+   * Where its file assets go.
+   * @default - none: the member has no file assets (adding one fails synth)
+   */
+  readonly code?: StackSetCodeBuckets;
 }
 
 /**
@@ -169,4 +193,135 @@ export class StackSetMemberStack extends Stack {
     this.templateUrl = synthesizer.templateUrl;
     this.alarmTopic = applyPlatformDefaults(this, props.system, props.operations);
   }
+}
+
+export interface StackSetCodeBucketStackProps extends Omit<PlatformStackProps, 'synthesizer'> {
+  readonly bucketNamePrefix: string;
+  /** The organization whose principals may read the code. */
+  readonly organizationId: string;
+  readonly description: string;
+}
+
+/**
+ * The administrator account's bucket for a StackSet's Lambda code in one Region: CDK's publishing
+ * role writes it, every principal of the organization reads objects.
+ */
+export class StackSetCodeBucketStack extends PlatformStack {
+  public readonly bucket: s3.Bucket;
+
+  constructor(scope: Construct, props: StackSetCodeBucketStackProps) {
+    super(scope, props);
+    this.templateOptions.description = props.description;
+    const { account, region } = props.env;
+    // SSE-S3, not a KMS key: the code is the repository's own, not a secret, and Lambda in every
+    // member account reads it; a key would need a key policy open to the organization as well.
+    this.bucket = new s3.Bucket(this, 'Code', {
+      bucketName: codeBucketName(props.bucketNamePrefix, region as string),
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // Object keys are content hashes; a StackSet update reads only the newest.
+      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30) }],
+      removalPolicy: this.operations.removalPolicy,
+    });
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OrganizationReadsCode',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: [this.bucket.arnForObjects('*')],
+        conditions: { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } },
+      }),
+    );
+    const qualifier = this.synthesizer.bootstrapQualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
+    const publisher = new iam.ArnPrincipal(
+      filePublishingRoleArn(account as string, region as string, qualifier, this.partition),
+    );
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CdkPublishesCode',
+        principals: [publisher],
+        actions: ['s3:GetObject', 's3:PutObject', 's3:GetBucketLocation', 's3:ListBucket'],
+        resources: [this.bucket.bucketArn, this.bucket.arnForObjects('*')],
+      }),
+    );
+    const resource = this.bucket.node.defaultChild as CfnResource;
+    Validations.of(this.bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'Holds only Lambda code built from this repository; only the CDK publishing role of this account writes it (bucket policy) and reads are limited to the organization.',
+    });
+    acknowledge(
+      resource,
+      [
+        'cdk-validator-cfnguard::s3_bucket_logging_enabled_check',
+        'cdk-validator-cfnguard::s3_event_notifications_enabled_check',
+        'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check',
+        'cdk-validator-cfnguard::s3_bucket_default_encryption_kms_check',
+      ],
+      'Versioned Lambda code bucket written only by the CDK publishing role; SSE-S3 because member accounts of the organization read it (no key policy to open); nothing consumes new objects.',
+    );
+    checkovSkip(
+      resource,
+      'CKV_AWS_18',
+      'Holds only Lambda code from this repository; access logs would need another bucket.',
+    );
+  }
+}
+
+/** How a service-managed StackSet targets and rolls out (the config's StackSet block). */
+export interface ServiceManagedStackSetSettings {
+  readonly organizationalUnitIds: readonly string[];
+  readonly callAs: 'SELF' | 'DELEGATED_ADMIN';
+  readonly retainStacksOnAccountRemoval: boolean;
+  readonly operationPreferences: {
+    readonly failureTolerancePercentage: number;
+    readonly maxConcurrentPercentage: number;
+    readonly regionConcurrencyType: 'SEQUENTIAL' | 'PARALLEL';
+  };
+}
+
+export interface ServiceManagedStackSetProps {
+  readonly settings: ServiceManagedStackSetSettings;
+  readonly name: string;
+  readonly description: string;
+  /** Regions of the stack instances in each account of the OUs. */
+  readonly regions: readonly string[];
+  readonly member: StackSetMemberStack;
+}
+
+/**
+ * A service-managed StackSet deploying `member` to every account of the OUs in `regions`, with
+ * auto-deployment: accounts that join the OUs later get it too.
+ */
+export function serviceManagedStackSet(
+  scope: Construct,
+  id: string,
+  props: ServiceManagedStackSetProps,
+): cloudformation.CfnStackSet {
+  const { settings } = props;
+  return new cloudformation.CfnStackSet(scope, id, {
+    stackSetName: props.name,
+    description: props.description,
+    permissionModel: 'SERVICE_MANAGED',
+    callAs: settings.callAs,
+    autoDeployment: { enabled: true, retainStacksOnAccountRemoval: settings.retainStacksOnAccountRemoval },
+    capabilities: ['CAPABILITY_NAMED_IAM'],
+    // Operations queue instead of failing while another one runs (an account joining meanwhile).
+    managedExecution: { Active: true },
+    operationPreferences: {
+      failureTolerancePercentage: settings.operationPreferences.failureTolerancePercentage,
+      maxConcurrentPercentage: settings.operationPreferences.maxConcurrentPercentage,
+      regionConcurrencyType: settings.operationPreferences.regionConcurrencyType,
+    },
+    stackInstancesGroup: [
+      {
+        deploymentTargets: { organizationalUnitIds: [...settings.organizationalUnitIds] },
+        regions: [...props.regions],
+      },
+    ],
+    templateUrl: props.member.templateUrl,
+  });
 }

@@ -1,11 +1,13 @@
 import type { Construct } from 'constructs';
 import type { SmsMonitorConfig } from '../../config/schema';
-import type { OperationsSettings } from '../shared';
+import { type OperationsSettings, StackSetCodeBucketStack, stackSetCodeBucketPrefix } from '../shared';
 import { SmsAlertForwarderStack } from './alert-forwarder-stack';
 import { SmsMonitorStack } from './monitor-stack';
+import { SmsMonitorStackSetStack } from './monitor-stack-set';
 
 export * from './alert-forwarder-stack';
 export * from './monitor-stack';
+export * from './monitor-stack-set';
 export * from './monitor-state-table';
 export * from './registration-alerts';
 export * from './registration-events';
@@ -17,7 +19,17 @@ export function monitorRegion(account: SmsMonitorConfig['accounts'][number]): st
   return account.homeRegion ?? account.regions[0];
 }
 
+export interface SmsMonitorStacks {
+  readonly monitors: SmsMonitorStack[];
+  readonly forwarders: SmsAlertForwarderStack[];
+  /** With `stackSet`: the stack owning the StackSets, and its code bucket in the home Region. */
+  readonly stackSet?: { readonly owner: SmsMonitorStackSetStack; readonly code: StackSetCodeBucketStack };
+}
+
 /**
+ * With `stackSet`, also the stack owning the monitor and forwarder StackSets, and the code bucket
+ * its members' Lambda code is published to, in the administrator account.
+ *
  * Per account: the monitor stack in its home Region (`sms-monitor-<account>-<region>`) and, when
  * alerts are on, a forwarder stack in each other monitored Region (`sms-alert-forwarder-...`).
  */
@@ -25,7 +37,7 @@ export function addSmsMonitorStacks(
   app: Construct,
   config: SmsMonitorConfig,
   operations: OperationsSettings,
-): { monitors: SmsMonitorStack[]; forwarders: SmsAlertForwarderStack[] } {
+): SmsMonitorStacks {
   const monitors: SmsMonitorStack[] = [];
   const forwarders: SmsAlertForwarderStack[] = [];
   for (const entry of config.accounts) {
@@ -56,5 +68,26 @@ export function addSmsMonitorStacks(
       );
     }
   }
-  return { monitors, forwarders };
+  if (!config.stackSet) return { monitors, forwarders };
+
+  const { admin, name, homeRegion, organizationId } = config.stackSet;
+  const codeBucketNamePrefix = stackSetCodeBucketPrefix(name, admin.account);
+  const code = new StackSetCodeBucketStack(app, {
+    env: { account: admin.account, region: homeRegion },
+    system: 'sms',
+    role: 'monitor-code',
+    operations,
+    description: 'SMS registration monitor: Lambda code of the monitor StackSet',
+    bucketNamePrefix: codeBucketNamePrefix,
+    organizationId,
+  });
+  const owner = new SmsMonitorStackSetStack(app, {
+    env: admin,
+    operations,
+    stackSet: config.stackSet,
+    monitor: config,
+    codeBucketNamePrefix,
+  });
+  owner.addStackDependency(code, 'the code must be in its bucket before the StackSet creates a function');
+  return { monitors, forwarders, stackSet: { owner, code } };
 }

@@ -1,87 +1,108 @@
-import { CfnOutput, Duration } from 'aws-cdk-lib';
+import { CfnOutput, Duration, type Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { SmsMonitorAccount, SmsMonitorConfig } from '../../config/schema';
 import type { MonitorSettingsInput } from '../../lambda/sms-monitor/core/settings';
-import { PlatformStack, type PlatformStackProps } from '../shared';
+import { type AlarmTopic, type OperationsSettings, PlatformStack, type PlatformStackProps } from '../shared';
 import { MonitorStateTable } from './monitor-state-table';
 import { RegistrationAlerts } from './registration-alerts';
 import { RegistrationReport } from './registration-report';
 
-export interface SmsMonitorStackProps extends PlatformStackProps {
-  /** The account's entry of the config. */
-  readonly monitoredAccount: SmsMonitorAccount;
+/** What the monitor needs besides its stack: the account's Regions and the `smsMonitor` section. */
+export interface SmsMonitorProps {
+  /** The account's entry of the config (in a StackSet, the StackSet's Regions). */
+  readonly monitoredAccount: Pick<SmsMonitorAccount, 'regions'>;
   /** The whole `smsMonitor` section (schedule, email, report and alert options). */
   readonly monitor: SmsMonitorConfig;
+}
+
+export interface SmsMonitorStackProps extends PlatformStackProps, SmsMonitorProps {}
+
+/** The monitor's resources, in a monitor stack or a StackSet's template. */
+export interface SmsMonitorResources {
+  readonly stateTable: MonitorStateTable;
+  readonly report: RegistrationReport;
+  readonly alerts?: RegistrationAlerts;
 }
 
 /**
  * The SMS registration monitor of one account, in its home Region: state table, scheduled report,
  * and real-time alerts for every Region the config lists for the account.
  */
-export class SmsMonitorStack extends PlatformStack {
+export class SmsMonitorStack extends PlatformStack implements SmsMonitorResources {
   public readonly stateTable: MonitorStateTable;
   public readonly report: RegistrationReport;
   public readonly alerts?: RegistrationAlerts;
 
   constructor(scope: Construct, props: SmsMonitorStackProps) {
     super(scope, props);
-    const { monitor, monitoredAccount } = props;
-    const ops = this.operations;
-
-    // The account ID is not passed: the functions read it from their own ARN (and secret scanners
-    // mistake a 12-digit number in the environment for a credential).
-    const settings: MonitorSettingsInput & { alertStatuses: string[] } = {
-      regions: monitoredAccount.regions,
-      timeZone: monitor.timeZone,
-      sender: monitor.email.sender,
-      recipients: monitor.email.recipients,
-      configurationSet: monitor.email.configurationSet,
-      sendOnlyOnChange: monitor.report.sendOnlyOnChange,
-      weeklyDigestDay: monitor.report.weeklyDigestDay,
-      recentlyCompletedDays: monitor.report.recentlyCompletedDays,
-      versionLookupConcurrency: monitor.report.versionLookupConcurrency,
-      alertStatuses: monitor.alerts.statuses,
-    };
-    const email = {
-      identity: monitor.email.identity,
-      sender: monitor.email.sender,
-      recipients: monitor.email.recipients,
-      configurationSet: monitor.email.configurationSet,
-    };
-    const common = {
-      alarmTopic: this.alarmTopic,
-      logLevel: ops.logLevel,
-      logRetention: ops.logRetention,
-      removalPolicy: ops.removalPolicy,
-    };
-
-    this.stateTable = new MonitorStateTable(this, 'State', { removalPolicy: ops.removalPolicy });
-    this.report = new RegistrationReport(this, 'Report', {
-      ...common,
-      settings,
-      table: this.stateTable.table,
-      email,
-      schedule: {
-        expression: monitor.schedule.expression,
-        timeZone: monitor.timeZone,
-        flexibleWindow:
-          monitor.schedule.flexibleWindowMinutes > 0
-            ? Duration.minutes(monitor.schedule.flexibleWindowMinutes)
-            : undefined,
-        retryAttempts: monitor.schedule.retryAttempts,
-        maxEventAge: Duration.minutes(monitor.schedule.maxEventAgeMinutes),
-      },
-    });
-    if (monitor.alerts.enabled) {
-      this.alerts = new RegistrationAlerts(this, 'Alerts', {
-        ...common,
-        settings,
-        table: this.stateTable.table,
-        email,
-      });
-    }
-
-    new CfnOutput(this, 'StateTableName', { value: this.stateTable.table.tableName });
-    new CfnOutput(this, 'ReportFunctionName', { value: this.report.function.function.functionName });
+    ({
+      stateTable: this.stateTable,
+      report: this.report,
+      alerts: this.alerts,
+    } = addSmsMonitorResources(this, this.alarmTopic, props));
   }
+}
+
+/** State table, scheduled report and (when on) alerts, with their outputs, added to `stack`. */
+export function addSmsMonitorResources(
+  stack: Stack & { readonly operations: OperationsSettings },
+  alarmTopic: AlarmTopic,
+  props: SmsMonitorProps,
+): SmsMonitorResources {
+  const { monitor, monitoredAccount } = props;
+  const ops = stack.operations;
+
+  // The account ID is not passed: the functions read it from their own ARN (and secret scanners
+  // mistake a 12-digit number in the environment for a credential).
+  const settings: MonitorSettingsInput & { alertStatuses: string[] } = {
+    regions: monitoredAccount.regions,
+    timeZone: monitor.timeZone,
+    sender: monitor.email.sender,
+    recipients: monitor.email.recipients,
+    configurationSet: monitor.email.configurationSet,
+    identityArn: monitor.email.identityArn,
+    sendOnlyOnChange: monitor.report.sendOnlyOnChange,
+    weeklyDigestDay: monitor.report.weeklyDigestDay,
+    recentlyCompletedDays: monitor.report.recentlyCompletedDays,
+    versionLookupConcurrency: monitor.report.versionLookupConcurrency,
+    alertStatuses: monitor.alerts.statuses,
+  };
+  const email = {
+    identity: monitor.email.identity,
+    identityArn: monitor.email.identityArn,
+    sender: monitor.email.sender,
+    recipients: monitor.email.recipients,
+    configurationSet: monitor.email.configurationSet,
+  };
+  const common = {
+    alarmTopic,
+    logLevel: ops.logLevel,
+    logRetention: ops.logRetention,
+    removalPolicy: ops.removalPolicy,
+  };
+
+  const stateTable = new MonitorStateTable(stack, 'State', { removalPolicy: ops.removalPolicy });
+  const report = new RegistrationReport(stack, 'Report', {
+    ...common,
+    settings,
+    table: stateTable.table,
+    email,
+    schedule: {
+      expression: monitor.schedule.expression,
+      timeZone: monitor.timeZone,
+      flexibleWindow:
+        monitor.schedule.flexibleWindowMinutes > 0
+          ? Duration.minutes(monitor.schedule.flexibleWindowMinutes)
+          : undefined,
+      retryAttempts: monitor.schedule.retryAttempts,
+      maxEventAge: Duration.minutes(monitor.schedule.maxEventAgeMinutes),
+    },
+  });
+  const alerts = monitor.alerts.enabled
+    ? new RegistrationAlerts(stack, 'Alerts', { ...common, settings, table: stateTable.table, email })
+    : undefined;
+
+  new CfnOutput(stack, 'StateTableName', { value: stateTable.table.tableName });
+  new CfnOutput(stack, 'ReportFunctionName', { value: report.function.function.functionName });
+  return { stateTable, report, alerts };
 }

@@ -163,10 +163,20 @@ export function grantReadRegistrations(scope: Construct, role: iam.IRole, region
   });
   for (const arn of arns) {
     Validations.of(policy).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${stack.resolve(arn) as string}]`,
+      id: `AwsSolutions-IAM5[Resource::${nagResourceName(stack.resolve(arn))}]`,
       reason:
         'Registrations are created outside this app, so their IDs are unknown at deploy time; the grant is read-only and limited to the registration resource type of a configured Region.',
     });
   }
   return policy;
+}
+
+/**
+ * A resolved ARN as cdk-nag names it in finding IDs: a plain string, or (in a StackSet's template,
+ * where account and partition are pseudo parameters) the joined parts with `<AWS::...>` for a Ref.
+ */
+function nagResourceName(resolved: unknown): string {
+  if (typeof resolved === 'string') return resolved;
+  const [, parts] = (resolved as { 'Fn::Join': [string, (string | { Ref: string })[]] })['Fn::Join'];
+  return parts.map((p) => (typeof p === 'string' ? p : `<${p.Ref}>`)).join('');
 }

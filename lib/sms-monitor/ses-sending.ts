@@ -5,6 +5,12 @@ import type { Construct } from 'constructs';
 export interface SesSendingProps {
   /** The verified SES identity (domain or email address) in the stack's Region. */
   readonly identity: string;
+  /**
+   * ARN of the identity when another account owns it and authorizes this one (SES sending
+   * authorization); the grant then names this ARN.
+   * @default - the identity of the stack's own account
+   */
+  readonly identityArn?: string;
   /** The only From address allowed. */
   readonly sender: string;
   /** The only recipients allowed. */
@@ -24,7 +30,9 @@ export interface SesSendingProps {
  */
 export function grantSesSendEmail(scope: Construct, grantee: iam.IGrantable, props: SesSendingProps): iam.Grant {
   const stack = Stack.of(scope);
-  const resources = [stack.formatArn({ service: 'ses', resource: 'identity', resourceName: props.identity })];
+  const resources = [
+    props.identityArn ?? stack.formatArn({ service: 'ses', resource: 'identity', resourceName: props.identity }),
+  ];
   if (props.configurationSet) {
     resources.push(
       stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: props.configurationSet }),

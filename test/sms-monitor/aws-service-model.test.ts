@@ -5,9 +5,10 @@ import { loadConfig } from '../../config/load';
 import { SMS_ACTION_STATUSES, smsMonitorConfig } from '../../config/schema/sms-monitor';
 import { BATCH_WRITE_LIMIT } from '../../lambda/sms-monitor/adapters/dynamodb-state-store';
 import { REGISTRATIONS_PAGE_SIZE } from '../../lambda/sms-monitor/adapters/sms-voice-api';
+import { monitorSettings } from '../../lambda/sms-monitor/core/settings';
 import { STATUSES } from '../../lambda/sms-monitor/core/statuses';
 import { REPO_ROOT } from '../helpers/app';
-import { inputMember, serviceModel, serviceRegions } from '../shared/aws-service-models';
+import { iamDefinition, inputMember, serviceModel, serviceRegions } from '../shared/aws-service-models';
 
 // The monitor's API assumptions, checked against AWS's service models (botocore's copy) and the
 // SDK's generated enums, not against this project's fake API.
@@ -85,5 +86,39 @@ describe('the schedule settings as EventBridge Scheduler models them', () => {
     expect(accepts({ flexibleWindowMinutes: min as number })).toBe(true);
     expect(accepts({ flexibleWindowMinutes: max as number })).toBe(true);
     expect(accepts({ flexibleWindowMinutes: (max as number) + 1 })).toBe(false);
+  });
+});
+
+describe('SES sending authorization as AWS models it', () => {
+  const identityArn = 'arn:aws:ses:eu-west-1:555555555555:identity/example.com';
+
+  const settingsBase = {
+    regions: ['eu-west-1'],
+    timeZone: 'UTC',
+    sender: 'a@example.com',
+    recipients: ['b@example.com'],
+  };
+
+  it('lets SendEmail name the identity another account owns (FromEmailAddressIdentityArn)', () => {
+    expect(inputMember(serviceModel('sesv2'), 'SendEmail', 'FromEmailAddressIdentityArn').type).toBe('string');
+  });
+
+  it('authorizes ses:SendEmail on the identity ARN the config takes, with the From address condition', () => {
+    const ses = iamDefinition().ses as unknown as {
+      privileges: Record<string, { resource_types: Record<string, { condition_keys: string[] }> }>;
+      resources: Record<string, { arn: string }>;
+    };
+    const pattern = ses.resources.identity.arn
+      .replace('${Partition}', 'aws[a-z-]*')
+      .replace('${Region}', '[a-z0-9-]+')
+      .replace('${Account}', '\\d{12}')
+      .replace('${IdentityName}', '\\S+');
+    expect(identityArn).toMatch(new RegExp(`^${pattern}$`));
+    const send = ses.privileges.SendEmail.resource_types;
+    expect(Object.keys(send)).toContain('identity');
+    expect(send[''].condition_keys).toEqual(expect.arrayContaining(['ses:FromAddress', 'ses:Recipients']));
+    expect(Object.keys(ses.privileges.SendRawEmail.resource_types)).toContain('identity');
+    // The settings the functions read accept the same ARN.
+    expect(monitorSettings.parse({ ...settingsBase, identityArn }).identityArn).toBe(identityArn);
   });
 });

@@ -3,7 +3,8 @@ import type { Mailer, OutgoingMail } from '../core/ports';
 
 /**
  * Sends through SES v2 `SendEmail` with simple content (HTML and plain text), which SES authorizes
- * as `ses:SendEmail` on the identity (and the configuration set, when one is named).
+ * as `ses:SendEmail` on the identity (and the configuration set, when one is named). With
+ * `fromIdentityArn`, the identity is another account's, whose policy authorizes this sender.
  */
 export class SesMailer implements Mailer {
   constructor(private readonly client: SESv2Client = new SESv2Client({})) {}
@@ -12,6 +13,7 @@ export class SesMailer implements Mailer {
     const out = await this.client.send(
       new SendEmailCommand({
         FromEmailAddress: mail.from,
+        FromEmailAddressIdentityArn: mail.fromIdentityArn,
         Destination: { ToAddresses: [...mail.to] },
         ConfigurationSetName: mail.configurationSet,
         Content: {

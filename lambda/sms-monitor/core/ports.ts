@@ -104,6 +104,8 @@ export interface OutgoingMail {
   readonly html: string;
   readonly text: string;
   readonly configurationSet?: string;
+  /** The identity `from` belongs to, when another account owns it (SES sending authorization). */
+  readonly fromIdentityArn?: string;
 }
 
 export interface Mailer {

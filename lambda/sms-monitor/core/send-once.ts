@@ -43,6 +43,7 @@ export async function sendUnderClaim(
       html: mail.html,
       text: mail.text,
       configurationSet: settings.configurationSet,
+      fromIdentityArn: settings.identityArn,
     });
     return messageId;
   } catch (e) {

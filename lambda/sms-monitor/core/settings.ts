@@ -38,6 +38,14 @@ export const monitorSettings = z.strictObject({
   sender: z.email(),
   recipients: z.array(z.email()).min(1),
   configurationSet: z.string().optional(),
+  /**
+   * ARN of an SES identity in another account that authorizes this account to send from it
+   * (sending authorization); without it, the identity is this account's own.
+   */
+  identityArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity\/\S+$/, { message: 'expected an SES identity ARN' })
+    .optional(),
   sendOnlyOnChange: z.boolean().default(false),
   weeklyDigestDay: z.enum(WEEKDAYS).default('MONDAY'),
   recentlyCompletedDays: z.int().min(1).default(7),

@@ -1,0 +1,124 @@
+import { CfnOutput } from 'aws-cdk-lib';
+import type * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
+import type { Construct } from 'constructs';
+import type { SmsMonitorConfig, SmsMonitorStackSet } from '../../config/schema';
+import {
+  PlatformStack,
+  type PlatformStackProps,
+  serviceManagedStackSet,
+  StackSetMemberStack,
+  StackSetOwnerSynthesizer,
+  type StackSetCodeBuckets,
+} from '../shared';
+import { addAlertForwarder } from './alert-forwarder-stack';
+import { addSmsMonitorResources, type SmsMonitorResources } from './monitor-stack';
+
+export const MONITOR_STACK_SET_DESCRIPTION = 'SMS registration monitor of the account (StackSet member)';
+export const FORWARDER_STACK_SET_DESCRIPTION =
+  "Forwards SMS registration status events to the account's monitor in its home Region (StackSet member)";
+
+/** Name of the forwarder StackSet, next to the monitor StackSet `name`. */
+export function forwarderStackSetName(name: string): string {
+  return `${name}-forwarder`;
+}
+
+/**
+ * The identity policy that lets every principal of the organization send as `identityArn`, and
+ * only from `sender` (SES sending authorization). The operator attaches it to the identity in the
+ * account that owns it; CloudFormation has no resource for identity policies.
+ */
+export function sendingAuthorizationPolicy(identityArn: string, organizationId: string, sender: string): object {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'OrganizationSendsSmsMonitorMail',
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: ['ses:SendEmail', 'ses:SendRawEmail'],
+        Resource: identityArn,
+        Condition: {
+          StringEquals: { 'aws:PrincipalOrgID': organizationId, 'ses:FromAddress': sender },
+        },
+      },
+    ],
+  };
+}
+
+export interface SmsMonitorStackSetStackProps extends Omit<PlatformStackProps, 'system' | 'role' | 'synthesizer'> {
+  readonly stackSet: SmsMonitorStackSet;
+  /** The whole `smsMonitor` section; `email.identityArn` is set (config check). */
+  readonly monitor: SmsMonitorConfig;
+  /** Prefix of the code buckets in the administrator account (one in the home Region). */
+  readonly codeBucketNamePrefix: string;
+}
+
+/**
+ * Owns the service-managed StackSets that deploy the monitor stack to the home Region and the
+ * alert forwarder stack to the other Regions of every account of the organizational units,
+ * including accounts that join them later; deployed in the management account or a StackSets
+ * delegated administrator.
+ */
+export class SmsMonitorStackSetStack extends PlatformStack {
+  public readonly monitor: StackSetMemberStack & { readonly resources: SmsMonitorResources };
+  public readonly monitorStackSet: cloudformation.CfnStackSet;
+  public readonly forwarder?: StackSetMemberStack;
+  public readonly forwarderStackSet?: cloudformation.CfnStackSet;
+
+  constructor(scope: Construct, props: SmsMonitorStackSetStackProps) {
+    super(scope, { ...props, system: 'sms', role: 'monitor-stackset', synthesizer: new StackSetOwnerSynthesizer() });
+    this.templateOptions.description = 'SMS registration monitor: StackSets for organizational units';
+    const { stackSet: settings, monitor: config } = props;
+    const home = settings.homeRegion;
+    const code: StackSetCodeBuckets = {
+      bucketNamePrefix: props.codeBucketNamePrefix,
+      regions: [home],
+      account: props.env.account,
+    };
+    const member = new StackSetMemberStack(this, 'Monitor', {
+      system: 'sms',
+      operations: this.operations,
+      description: MONITOR_STACK_SET_DESCRIPTION,
+      code,
+    });
+    const resources = addSmsMonitorResources(member, member.alarmTopic, {
+      monitoredAccount: { regions: [home, ...settings.forwarderRegions] },
+      monitor: config,
+    });
+    this.monitor = Object.assign(member, { resources });
+    this.monitorStackSet = serviceManagedStackSet(this, 'MonitorStackSet', {
+      settings,
+      name: settings.name,
+      description: MONITOR_STACK_SET_DESCRIPTION,
+      regions: [home],
+      member,
+    });
+
+    if (config.alerts.enabled && settings.forwarderRegions.length > 0) {
+      // No Lambda code: the forwarder is a rule and its dead-letter queue, so it needs no code buckets.
+      this.forwarder = new StackSetMemberStack(this, 'AlertForwarder', {
+        system: 'sms',
+        operations: this.operations,
+        description: FORWARDER_STACK_SET_DESCRIPTION,
+      });
+      addAlertForwarder(this.forwarder, this.forwarder.alarmTopic, {
+        homeRegion: home,
+        statuses: config.alerts.statuses,
+      });
+      this.forwarderStackSet = serviceManagedStackSet(this, 'ForwarderStackSet', {
+        settings,
+        name: forwarderStackSetName(settings.name),
+        description: FORWARDER_STACK_SET_DESCRIPTION,
+        regions: settings.forwarderRegions,
+        member: this.forwarder,
+      });
+    }
+
+    new CfnOutput(this, 'SendingAuthorizationPolicy', {
+      description: `Attach to the SES identity ${config.email.identityArn} (aws sesv2 create-email-identity-policy)`,
+      value: JSON.stringify(
+        sendingAuthorizationPolicy(config.email.identityArn as string, settings.organizationId, config.email.sender),
+      ),
+    });
+  }
+}
