@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../config/load';
-import { planConfig, waves } from '../../scripts/deploy/plan';
+import { planConfig, waves } from '../../tools/deploy/plan';
 import { REPO_ROOT } from '../helpers/app';
 import { iamDefinition, inputMember, serviceModel } from '../shared/aws-service-models';
 
