@@ -11,7 +11,11 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/load';
 import { fleetHistory } from '../../testing/license-orchestration/fleet-history';
-import { type SimulationInput, type SimulationResult, simulateInProcess } from '../../tools/license-orchestration/simulator';
+import {
+  type SimulationInput,
+  type SimulationResult,
+  simulateInProcess,
+} from '../../tools/license-orchestration/simulator';
 import { MOTO_SETUP, motoInstalled, simulateWithMoto } from '../../tools/license-orchestration/simulator-moto';
 
 const FLEET = {

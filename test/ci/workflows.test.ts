@@ -145,6 +145,16 @@ describe('GitHub Actions workflows', () => {
     expect(commands).toBeGreaterThanOrEqual(5);
   });
 
+  it('run package scripts whose files exist', () => {
+    const missing = Object.entries(PACKAGE.scripts).flatMap(([name, command]) =>
+      [...command.matchAll(/(?<![\w./-])(?:bin|scripts|tools|bench)\/[\w./-]+\.(?:ts|sh|py)/g)]
+        .map((m) => m[0])
+        .filter((file) => !existsSync(join(REPO_ROOT, file)))
+        .map((file) => `${name}: ${file}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
   it('find a missing script, a misspelt npm command and a binary npx would download', () => {
     const script = 'npm ci\nnpm test\nnpm run synth -- -c x=y\nnpm run deplyo\nnpm tset\nnpx cdk ls\nnpx cowsay hi';
     expect(npmCommandProblems(script, PACKAGE.scripts, BINS)).toEqual([

@@ -255,7 +255,14 @@ describe('failover tool as a user runs it', () => {
     const endpoints = json([{ endpoint: 'http://attacker.example/v1', region: 'us-east-1' }]);
     const result = spawnSync(
       join(REPO_ROOT, 'node_modules/.bin/tsx'),
-      ['tools/privatelink-failover/failover.ts', 'status', '--manifest', json(manifest), '--cluster-endpoints', endpoints],
+      [
+        'tools/privatelink-failover/failover.ts',
+        'status',
+        '--manifest',
+        json(manifest),
+        '--cluster-endpoints',
+        endpoints,
+      ],
       { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NODE_NO_WARNINGS: '1' } },
     );
     expect(result.status).toBe(2);
