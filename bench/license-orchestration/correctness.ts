@@ -13,9 +13,9 @@
 // instance never reports stopped) and replaced by a fresh instance.
 import type { WorkbenchStateChangeV1 } from '../../lambda/license-orchestration/core/contract';
 import { applyEvent, productsFor } from '../../lambda/license-orchestration/core/ledger';
-import { seededRandom } from '../../test/helpers/seeded-random';
-import { deliver, iso, T0, type Workbench } from '../../test/license-orchestration/support/histories';
-import { MemoryLedger } from '../../test/license-orchestration/support/memory-ledger';
+import { seededRandom } from '../../testing/shared/seeded-random';
+import { deliver, iso, T0, type Workbench } from '../../testing/license-orchestration/histories';
+import { MemoryLedger } from '../../testing/license-orchestration/memory-ledger';
 
 const CATALOG = { 'cad-engineering': ['cad-suite', 'sim-tool'], simulation: ['sim-tool'] };
 const USERS = 500;

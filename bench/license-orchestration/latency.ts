@@ -27,9 +27,9 @@ import {
 import type { SyncReport, SyncStore } from '../../lambda/license-orchestration/core/sync';
 import { createChangeDetectorHandler } from '../../lambda/license-orchestration/handlers/change-detector';
 import { createSyncHandler } from '../../lambda/license-orchestration/handlers/sync';
-import { seededRandom } from '../../test/helpers/seeded-random';
-import { iso } from '../../test/license-orchestration/support/histories';
-import { MemoryLedger, toStreamRecord } from '../../test/license-orchestration/support/memory-ledger';
+import { seededRandom } from '../../testing/shared/seeded-random';
+import { iso } from '../../testing/license-orchestration/histories';
+import { MemoryLedger, toStreamRecord } from '../../testing/license-orchestration/memory-ledger';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 

@@ -10,9 +10,13 @@
 // second of this process, which is what one core does whatever else the machine runs.
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/load';
-import { fleetHistory } from '../../test/license-orchestration/support/fleet-history';
-import { type SimulationInput, type SimulationResult, simulateInProcess } from './simulator';
-import { MOTO_SETUP, motoInstalled, simulateWithMoto } from './simulator-moto';
+import { fleetHistory } from '../../testing/license-orchestration/fleet-history';
+import {
+  type SimulationInput,
+  type SimulationResult,
+  simulateInProcess,
+} from '../../tools/license-orchestration/simulator';
+import { MOTO_SETUP, motoInstalled, simulateWithMoto } from '../../tools/license-orchestration/simulator-moto';
 
 const FLEET = {
   instances: 2000,

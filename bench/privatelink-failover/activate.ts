@@ -11,8 +11,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../scripts/failover/cli';
-import type { EndpointMode } from '../../test/privatelink-failover/support/arc-local';
+import { main } from '../../tools/privatelink-failover/cli';
+import type { EndpointMode } from '../../testing/privatelink-failover/arc-local';
 import type { PeerRequest } from './arc-peer';
 
 const RUNS = Number(process.argv[2] ?? 9);

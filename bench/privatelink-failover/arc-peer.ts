@@ -1,7 +1,7 @@
 // The local ARC in a process of its own, driven by the activate benchmark over IPC: its servers
 // then answer from another event loop, as real endpoints would, so the benchmark times only the
 // failover tool's own work.
-import { type EndpointMode, LocalArc } from '../../test/privatelink-failover/support/arc-local';
+import { type EndpointMode, LocalArc } from '../../testing/privatelink-failover/arc-local';
 
 export type PeerRequest = { op: 'start'; bad: number; mode: EndpointMode } | { op: 'states' } | { op: 'stop' };
 

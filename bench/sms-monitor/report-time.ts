@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { SmsVoiceRegistrationApi } from '../../lambda/sms-monitor/adapters/sms-voice-api';
 import { runReport } from '../../lambda/sms-monitor/core/run-report';
 import { monitorSettings } from '../../lambda/sms-monitor/core/settings';
-import { generateRegistrations } from '../../test/sms-monitor/support/datasets';
-import { SMS_VOICE_ENDPOINT_ENV } from '../../test/sms-monitor/support/fake-sms-api';
+import { generateRegistrations } from '../../testing/sms-monitor/datasets';
+import { SMS_VOICE_ENDPOINT_ENV } from '../../testing/sms-monitor/fake-sms-api';
 import { sourceDesignCollect } from './source-design-port';
 
 const LATENCY_MS = 50;
@@ -39,7 +39,7 @@ async function startServer(size: number): Promise<Server> {
   const child = spawn(
     join(ROOT, 'node_modules/.bin/tsx'),
     [
-      join(ROOT, 'test/sms-monitor/support/serve-fake-api.ts'),
+      join(ROOT, 'testing/sms-monitor/serve-fake-api.ts'),
       '--port',
       '0',
       '--data',

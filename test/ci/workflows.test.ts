@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../config/load';
-import { planConfig, waves } from '../../scripts/deploy/plan';
+import { planConfig, waves } from '../../tools/deploy/plan';
 import { REPO_ROOT } from '../helpers/app';
 import { iamDefinition, inputMember, serviceModel } from '../shared/aws-service-models';
 
@@ -143,6 +143,16 @@ describe('GitHub Actions workflows', () => {
     }
     expect(problems).toEqual([]);
     expect(commands).toBeGreaterThanOrEqual(5);
+  });
+
+  it('run package scripts whose files exist', () => {
+    const missing = Object.entries(PACKAGE.scripts).flatMap(([name, command]) =>
+      [...command.matchAll(/(?<![\w./-])(?:bin|scripts|tools|bench)\/[\w./-]+\.(?:ts|sh|py)/g)]
+        .map((m) => m[0])
+        .filter((file) => !existsSync(join(REPO_ROOT, file)))
+        .map((file) => `${name}: ${file}`),
+    );
+    expect(missing).toEqual([]);
   });
 
   it('find a missing script, a misspelt npm command and a binary npx would download', () => {

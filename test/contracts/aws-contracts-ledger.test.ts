@@ -73,7 +73,7 @@ const NO_SOURCE = /\b(?:none found|not found|no (?:AWS )?source)\b/i;
 
 /** Repository paths cited in a cell: tokens under a top-level directory, or dotfiles at the root. */
 const PATH_TOKEN =
-  /(?<![\w./-])(?:(?:lib|lambda|test|scripts|config|flink|docs|bin|\.github)\/[\w.*/-]*[\w*]|\.[\w-]+\.ya?ml|README\.md|cdk\.json|package\.json)(?![\w/-])/g;
+  /(?<![\w./-])(?:(?:lib|lambda|test|testing|tools|scripts|config|flink|docs|bin|\.github)\/[\w.*/-]*[\w*]|\.[\w-]+\.ya?ml|README\.md|cdk\.json|package\.json)(?![\w/-])/g;
 
 function repoPaths(cell: string): string[] {
   // Code spans name commands and properties, not files.

@@ -21,7 +21,7 @@ import {
 import { parseRegistrationEvent } from '../../lambda/sms-monitor/core/alert';
 import { monitorSettings } from '../../lambda/sms-monitor/core/settings';
 import { reportKeyOf } from '../../lambda/sms-monitor/report-handler';
-import { MemoryLedger } from '../license-orchestration/support/memory-ledger';
+import { MemoryLedger } from '../../testing/license-orchestration/memory-ledger';
 import { testTelemetry } from '../license-orchestration/support/telemetry';
 import { awsEvent, awsEventNames, type AwsEventName } from './aws-events';
 

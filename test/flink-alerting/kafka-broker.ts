@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { REPO_ROOT } from '../helpers/app';
-import { freePort } from '../helpers/moto-global-setup';
+import { freePort } from '../../testing/shared/free-port';
 
 const POM = join(REPO_ROOT, 'flink', 'pom.xml');
 const CACHE = join(REPO_ROOT, '.cache', 'kafka-broker-classpath.txt');

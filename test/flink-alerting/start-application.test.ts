@@ -4,7 +4,7 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { freePort } from '../helpers/moto-global-setup';
+import { freePort } from '../../testing/shared/free-port';
 
 interface Call {
   readonly operation: string;

@@ -5,7 +5,7 @@ import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verify } from '../../lambda/flink-alerting/notifier/signing';
-import { freePort } from '../helpers/moto-global-setup';
+import { freePort } from '../../testing/shared/free-port';
 
 export interface ReceivedRequest {
   readonly path: string;

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../scripts/alerting-local';
+import { main } from '../../tools/flink-alerting/alerting-local';
 import { REPO_ROOT } from '../helpers/app';
 import { FIXTURES_DIR } from '../flink-alerting/fixtures';
 
@@ -227,7 +227,7 @@ describe('alerting:local refuses hostile arguments and files with one line, exit
 describe('alerting:local run as a user would', () => {
   it('exits 2 with one line and no stack trace on a bad file', () => {
     const f = setup('[42]');
-    const result = spawnSync('npx', ['tsx', 'scripts/alerting-local.ts', ...args(f)], {
+    const result = spawnSync('npx', ['tsx', 'tools/flink-alerting/alerting-local.ts', ...args(f)], {
       cwd: REPO_ROOT,
       encoding: 'utf8',
       timeout: 60_000,
@@ -244,7 +244,7 @@ describe('alerting:local run as a user would', () => {
   // monitor in the deployed job). Builds the jobs with Maven first if they are not built yet.
   it('refuses a misspelt monitor field (severty), naming it', () => {
     const f = setup(GOOD_MONITORS.replace('"severity"', '"severty"'));
-    const result = spawnSync('npx', ['tsx', 'scripts/alerting-local.ts', ...args(f)], {
+    const result = spawnSync('npx', ['tsx', 'tools/flink-alerting/alerting-local.ts', ...args(f)], {
       cwd: REPO_ROOT,
       encoding: 'utf8',
       timeout: 600_000,

@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../scripts/failover/cli';
+import { main } from '../../tools/privatelink-failover/cli';
 import { REPO_ROOT } from '../helpers/app';
-import { freePort } from '../helpers/moto-global-setup';
+import { freePort } from '../../testing/shared/free-port';
 
 // Bad arguments and input files to `npm run failover`, run in-process through its main. Every case
 // is refused before any request: exit 2, one line naming the argument or field, nothing written.
@@ -255,7 +255,14 @@ describe('failover tool as a user runs it', () => {
     const endpoints = json([{ endpoint: 'http://attacker.example/v1', region: 'us-east-1' }]);
     const result = spawnSync(
       join(REPO_ROOT, 'node_modules/.bin/tsx'),
-      ['scripts/failover.ts', 'status', '--manifest', json(manifest), '--cluster-endpoints', endpoints],
+      [
+        'tools/privatelink-failover/failover.ts',
+        'status',
+        '--manifest',
+        json(manifest),
+        '--cluster-endpoints',
+        endpoints,
+      ],
       { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NODE_NO_WARNINGS: '1' } },
     );
     expect(result.status).toBe(2);

@@ -16,11 +16,11 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../bench/license-orchestration/simulate';
+import { main } from '../../tools/license-orchestration/simulate';
 import { REPO_ROOT } from '../helpers/app';
-import { ec2Event } from '../license-orchestration/support/events';
+import { ec2Event } from '../../testing/license-orchestration/events';
 
-const FIXTURES = join(REPO_ROOT, 'bench/license-orchestration/fixtures');
+const FIXTURES = join(REPO_ROOT, 'tools/license-orchestration/fixtures');
 const INSTANCES = join(FIXTURES, 'instances.json');
 const EVENTS = join(FIXTURES, 'events.jsonl');
 const EVENT = readEventLine();
@@ -223,7 +223,7 @@ describe('license:simulate: hostile arguments and input files (in process)', () 
 });
 
 describe('license:simulate: hostile input files (as a user runs it)', () => {
-  const cli = join(REPO_ROOT, 'bench/license-orchestration/simulate.ts');
+  const cli = join(REPO_ROOT, 'tools/license-orchestration/simulate.ts');
   it.each([
     [
       'a missing --instances file',
@@ -258,15 +258,15 @@ describe('license:simulate --moto in a checkout without .venv (as right after np
     // The simulator's files in a checkout of their own whose other folders are the repository's,
     // so .venv (moto) is the one thing missing.
     dir = mkdtempSync(join(tmpdir(), 'license-simulate-no-venv-'));
-    const bench = join(dir, 'bench/license-orchestration');
-    mkdirSync(bench, { recursive: true });
+    const tool = join(dir, 'tools/license-orchestration');
+    mkdirSync(tool, { recursive: true });
     for (const f of ['simulate.ts', 'simulator.ts', 'simulator-moto.ts']) {
-      copyFileSync(join(REPO_ROOT, 'bench/license-orchestration', f), join(bench, f));
+      copyFileSync(join(REPO_ROOT, 'tools/license-orchestration', f), join(tool, f));
     }
-    for (const d of ['config', 'lambda', 'test', 'node_modules']) symlinkSync(join(REPO_ROOT, d), join(dir, d));
+    for (const d of ['config', 'lambda', 'testing', 'node_modules']) symlinkSync(join(REPO_ROOT, d), join(dir, d));
     const cli = (extra: string[]) =>
       // tsx as npm run starts it (the CLI loads the moto run with a dynamic import).
-      spawnSync(join(REPO_ROOT, 'node_modules/.bin/tsx'), [join(bench, 'simulate.ts'), ...extra], {
+      spawnSync(join(REPO_ROOT, 'node_modules/.bin/tsx'), [join(tool, 'simulate.ts'), ...extra], {
         cwd: REPO_ROOT,
         encoding: 'utf8',
         env: { ...process.env, DEBUG: '' },

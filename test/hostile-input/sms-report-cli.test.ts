@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../scripts/sms-report';
+import { main } from '../../tools/sms-monitor/sms-report';
 import { REPO_ROOT } from '../helpers/app';
 
 // Bad arguments to `npm run sms:report`, run in-process through its main (stderr captured), plus
@@ -105,7 +105,7 @@ describe('sms:report as a user runs it', () => {
   it('refuses a duplicate Region in a real process: exit 2, one line, no file', () => {
     const result = spawnSync(
       join(REPO_ROOT, 'node_modules/.bin/tsx'),
-      ['scripts/sms-report.ts', '--regions', 'eu-west-1,eu-west-1', '--out', out],
+      ['tools/sms-monitor/sms-report.ts', '--regions', 'eu-west-1,eu-west-1', '--out', out],
       { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NODE_NO_WARNINGS: '1' } },
     );
     expect(result.status).toBe(2);

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../config/load';
-import { checkWave } from '../../scripts/deploy/check';
-import { main } from '../../scripts/deploy/cli';
-import { type Plan, planConfig } from '../../scripts/deploy/plan';
+import { checkWave } from '../../tools/deploy/check';
+import { main } from '../../tools/deploy/cli';
+import { type Plan, planConfig } from '../../tools/deploy/plan';
 import { REPO_ROOT } from '../helpers/app';
 
 // The check against moto in server mode: the real SDK reads SSM parameters and stack outputs in

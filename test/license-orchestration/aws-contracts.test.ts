@@ -13,7 +13,7 @@ import { createSyncHandler } from '../../lambda/license-orchestration/handlers/s
 import { exampleTemplates } from '../helpers/example-templates';
 import { iamDefinition } from '../shared/aws-service-models';
 import { buildStacks } from './stacks';
-import { MemoryLedger } from './support/memory-ledger';
+import { MemoryLedger } from '../../testing/license-orchestration/memory-ledger';
 import { testTelemetry } from './support/telemetry';
 
 type Resource = { Type: string; Properties?: Record<string, unknown> };

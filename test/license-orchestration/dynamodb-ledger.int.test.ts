@@ -7,9 +7,9 @@ import { DynamoDbLedger } from '../../lambda/license-orchestration/adapters/dyna
 import { summarizeBatch } from '../../lambda/license-orchestration/core/change-detection';
 import type { Ec2State, WorkbenchStateChangeV1 } from '../../lambda/license-orchestration/core/contract';
 import { applyEvent, decide, productsFor } from '../../lambda/license-orchestration/core/ledger';
-import { seededRandom } from '../helpers/seeded-random';
-import { deliver, lifecycle, truth, type Workbench } from './support/histories';
-import { createLedgerTable, DynamoDBClient, StreamReader } from './support/local-aws';
+import { seededRandom } from '../../testing/shared/seeded-random';
+import { deliver, lifecycle, truth, type Workbench } from '../../testing/license-orchestration/histories';
+import { createLedgerTable, DynamoDBClient, StreamReader } from '../../testing/license-orchestration/local-aws';
 
 const CATALOG = { cad: ['cad-suite', 'sim-tool'], sim: ['sim-tool'] };
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));

@@ -6,8 +6,8 @@ import { createPublisherHandler } from '../../lambda/license-orchestration/handl
 import { createReconcilerHandler } from '../../lambda/license-orchestration/handlers/reconciler';
 import { STACK_SET_ENV, stackSetFrom } from '../../lambda/license-orchestration/stack-set-settings';
 import { createSyncHandler } from '../../lambda/license-orchestration/handlers/sync';
-import { ec2Event } from './support/events';
-import { MemoryLedger } from './support/memory-ledger';
+import { ec2Event } from '../../testing/license-orchestration/events';
+import { MemoryLedger } from '../../testing/license-orchestration/memory-ledger';
 import { testTelemetry, total } from './support/telemetry';
 
 const CATALOG = { cad: ['cad-suite', 'sim-tool'] };

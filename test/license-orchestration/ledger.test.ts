@@ -10,9 +10,9 @@ import {
   productsFor,
 } from '../../lambda/license-orchestration/core/ledger';
 import { planRepairs } from '../../lambda/license-orchestration/core/reconcile';
-import { seededRandom } from '../helpers/seeded-random';
-import { deliver, lifecycle, type Step, truth, type Workbench } from './support/histories';
-import { MemoryLedger } from './support/memory-ledger';
+import { seededRandom } from '../../testing/shared/seeded-random';
+import { deliver, lifecycle, type Step, truth, type Workbench } from '../../testing/license-orchestration/histories';
+import { MemoryLedger } from '../../testing/license-orchestration/memory-ledger';
 
 const CATALOG = { cad: ['cad-suite', 'sim-tool'], sim: ['sim-tool'] };
 

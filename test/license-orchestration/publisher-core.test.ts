@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseWorkbenchEvent, userIdMatcher } from '../../lambda/license-orchestration/core/contract';
 import { parseEc2Event, toWorkbenchEvent } from '../../lambda/license-orchestration/core/publisher';
-import { ec2Event } from './support/events';
+import { ec2Event } from '../../testing/license-orchestration/events';
 
 const settings = {
   ownerTag: 'vew:workbench:ownerId',

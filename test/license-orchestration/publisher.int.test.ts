@@ -14,7 +14,7 @@ import {
 import { userIdMatcher } from '../../lambda/license-orchestration/core/contract';
 import { createLedgerHandler } from '../../lambda/license-orchestration/handlers/ledger';
 import { createPublisherHandler } from '../../lambda/license-orchestration/handlers/publisher';
-import { ec2Event } from './support/events';
+import { ec2Event } from '../../testing/license-orchestration/events';
 import {
   createBusToQueue,
   createLedgerTable,
@@ -23,7 +23,7 @@ import {
   DynamoDBClient,
   EventBridgeClient,
   SQSClient,
-} from './support/local-aws';
+} from '../../testing/license-orchestration/local-aws';
 import { testTelemetry } from './support/telemetry';
 
 const ec2 = new EC2Client({});

@@ -10,7 +10,7 @@ import { WorkbenchLister } from '../../lambda/license-orchestration/adapters/ec2
 import type { WorkbenchStateChangeV1 } from '../../lambda/license-orchestration/core/contract';
 import { applyEvent } from '../../lambda/license-orchestration/core/ledger';
 import { createReconcilerHandler } from '../../lambda/license-orchestration/handlers/reconciler';
-import { createLedgerTable, DynamoDBClient } from './support/local-aws';
+import { createLedgerTable, DynamoDBClient } from '../../testing/license-orchestration/local-aws';
 import { testTelemetry, total } from './support/telemetry';
 
 const WORKBENCH_A = '222222222222';

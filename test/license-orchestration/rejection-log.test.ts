@@ -8,7 +8,7 @@ import { createPublisherHandler } from '../../lambda/license-orchestration/handl
 import { createSyncHandler } from '../../lambda/license-orchestration/handlers/sync';
 import { userIdMatcher } from '../../lambda/license-orchestration/core/contract';
 import { capturedLogLines } from '../helpers/log-lines';
-import { MemoryLedger } from './support/memory-ledger';
+import { MemoryLedger } from '../../testing/license-orchestration/memory-ledger';
 import { testTelemetry } from './support/telemetry';
 
 afterEach(() => {

@@ -7,13 +7,13 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { loadConfig } from '../../config/load';
-import { simulateInProcess } from '../../bench/license-orchestration/simulator';
-import { simulateOnMoto } from '../../bench/license-orchestration/simulator-moto';
+import { simulateInProcess } from '../../tools/license-orchestration/simulator';
+import { simulateOnMoto } from '../../tools/license-orchestration/simulator-moto';
 import { REPO_ROOT } from '../helpers/app';
-import { fleetHistory } from './support/fleet-history';
+import { fleetHistory } from '../../testing/license-orchestration/fleet-history';
 
-const FIXTURES = join(REPO_ROOT, 'bench/license-orchestration/fixtures');
-const SIMULATE = join(REPO_ROOT, 'bench/license-orchestration/simulate.ts');
+const FIXTURES = join(REPO_ROOT, 'tools/license-orchestration/fixtures');
+const SIMULATE = join(REPO_ROOT, 'tools/license-orchestration/simulate.ts');
 const TSX = join(REPO_ROOT, 'node_modules/.bin/tsx');
 const FIXTURE_ARGS = ['--instances', join(FIXTURES, 'instances.json'), '--events', join(FIXTURES, 'events.jsonl')];
 const CONFIG = loadConfig(join(REPO_ROOT, 'config/example.yaml')).licenseOrchestration!;

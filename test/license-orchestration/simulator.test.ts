@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../config/load';
-import { main } from '../../bench/license-orchestration/simulate';
-import { lastSentOf, simulateInProcess } from '../../bench/license-orchestration/simulator';
+import { main } from '../../tools/license-orchestration/simulate';
+import { lastSentOf, simulateInProcess } from '../../tools/license-orchestration/simulator';
 import { REPO_ROOT } from '../helpers/app';
-import { fleetHistory } from './support/fleet-history';
+import { fleetHistory } from '../../testing/license-orchestration/fleet-history';
 
-const FIXTURES = join(REPO_ROOT, 'bench/license-orchestration/fixtures');
+const FIXTURES = join(REPO_ROOT, 'tools/license-orchestration/fixtures');
 const CONFIG = loadConfig(join(REPO_ROOT, 'config/example.yaml')).licenseOrchestration!;
 const EXPECTED = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')) as Record<string, string[]>;
 

@@ -10,7 +10,7 @@ import { applyEvent } from '../../lambda/license-orchestration/core/ledger';
 import { runSync } from '../../lambda/license-orchestration/core/sync';
 import { decodeUsers, encodeUsers } from '../../lambda/license-orchestration/core/sync-document';
 import { startFakeSsm, type FakeSsm } from './support/fake-ssm';
-import { createLedgerTable, createSyncDocument, DynamoDBClient } from './support/local-aws';
+import { createLedgerTable, createSyncDocument, DynamoDBClient } from '../../testing/license-orchestration/local-aws';
 
 const INSTANCE = 'i-0123456789abcdef0';
 const PRODUCTS = [
@@ -143,7 +143,7 @@ describe('SsmLicenseServer against a local SSM endpoint', () => {
   });
 
   it('keeps the applied version when the license server fails, and applies on the retry', async () => {
-    const ledger = new (await import('./support/memory-ledger')).MemoryLedger();
+    const ledger = new (await import('../../testing/license-orchestration/memory-ledger')).MemoryLedger();
     ledger.holdings.set('cad-suite\u0000alice', { product: 'cad-suite', userId: 'alice', instances: new Set(['i-1']) });
     ledger.bumpDesiredVersion('cad-suite', 0);
     const settings = {

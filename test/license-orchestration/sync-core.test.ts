@@ -11,7 +11,7 @@ import {
   type UserListStore,
 } from '../../lambda/license-orchestration/core/sync';
 import { decodeUsers } from '../../lambda/license-orchestration/core/sync-document';
-import { MemoryLedger } from './support/memory-ledger';
+import { MemoryLedger } from '../../testing/license-orchestration/memory-ledger';
 
 /** Objects by key, with a version per write, as a versioned bucket keeps them. */
 class MemoryUserLists implements UserListStore {

@@ -21,8 +21,8 @@ import { SsmLicenseServer } from '../../lambda/license-orchestration/adapters/ss
 import { runSync, type SyncSettings } from '../../lambda/license-orchestration/core/sync';
 import { buildSyncDocument } from '../../lambda/license-orchestration/core/sync-document';
 import { type FakeSsm, type ScriptedInvocation, startFakeSsm } from './support/fake-ssm';
-import { createUserListBucket } from './support/local-aws';
-import { MemoryLedger } from './support/memory-ledger';
+import { createUserListBucket } from '../../testing/license-orchestration/local-aws';
+import { MemoryLedger } from '../../testing/license-orchestration/memory-ledger';
 
 const BUCKET = 'license-user-lists';
 const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';

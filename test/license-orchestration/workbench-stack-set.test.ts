@@ -4,7 +4,6 @@
 // and the template gates (cfn-lint, checkov, IAM gate) run over it.
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -18,6 +17,7 @@ import {
   StackSetOwnerSynthesizer,
 } from '../../lib/shared';
 import { REPO_ROOT, testApp, testOperations } from '../helpers/app';
+import { runTemplateGates } from '../helpers/template-gates';
 
 const FIXTURE = join(REPO_ROOT, 'test', 'fixtures', 'config', 'license-stackset.yaml');
 const ADMIN = '444444444444';
@@ -265,38 +265,12 @@ describe('workbench StackSet mode', () => {
   });
 
   it('passes the template gates (cfn-lint with the serverless rules, checkov, IAM gate and parliament)', () => {
-    const python = join(REPO_ROOT, '.venv', 'bin');
-    const templates = [
+    const gates = runTemplateGates(assembly.directory, [
       ...assembly.stacks.map((s) => join(assembly.directory, s.templateFile)),
       join(assembly.directory, memberTemplateFile),
-    ];
-    // The repository's acknowledgements cover every system; those of other systems find nothing here.
-    const unused = /^\.(cfn-lint|iam)-gate\.yaml: acknowledgement of .* matches no (finding|policy); remove it$/;
-    const findings = (output: string) =>
-      output.split('\n').filter((l) => l.trim() !== '' && !unused.test(l) && !/^(cfn-lint-gate|iam-gate): /.test(l));
-
-    const lint = spawnSync(
-      join(python, 'python'),
-      ['scripts/cfn-lint-gate.py', '--acknowledgements', '.cfn-lint-gate.yaml', '--', ...templates],
-      { cwd: REPO_ROOT, encoding: 'utf8' },
-    );
-    expect(lint.stdout).toMatch(/cfn-lint-gate: 5 templates/);
-    expect(findings(lint.stdout + lint.stderr)).toEqual([]);
-
-    const iam = spawnSync(
-      join(python, 'python'),
-      ['scripts/iam-gate.py', '--acknowledgements', '.iam-gate.yaml', '--parliament', '--', ...templates],
-      { cwd: REPO_ROOT, encoding: 'utf8' },
-    );
-    expect(iam.stdout).toMatch(/iam-gate: 5 templates/);
-    expect(findings(iam.stdout + iam.stderr)).toEqual([]);
-
-    const checkov = spawnSync(join(python, 'checkov'), ['--config-file', '.checkov.yaml', '-d', assembly.directory], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-    });
-    expect(checkov.stdout).toMatch(/Failed checks: 0/);
-    expect(checkov.status).toBe(0);
+    ]);
+    expect(gates.templatesRead).toEqual({ cfnLint: 5, iam: 5 });
+    expect(gates.findings).toEqual({ cfnLint: [], iam: [], checkov: [] });
   }, 300_000);
 });
 

@@ -10,7 +10,7 @@ import {
   Route53RecoveryControlConfigClient,
 } from '@aws-sdk/client-route53-recovery-control-config';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LocalArc } from './support/arc-local';
+import { LocalArc } from '../../testing/privatelink-failover/arc-local';
 
 // The local ARC is a test peer: these tests pin that it speaks the protocol the real SDK expects
 // and enforces safety rules the way the failover tool relies on.

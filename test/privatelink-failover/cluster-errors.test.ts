@@ -2,7 +2,7 @@ import * as cluster from '@aws-sdk/client-route53-recovery-cluster';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { classify } from '../../scripts/failover/cluster-connection';
+import { classify } from '../../tools/privatelink-failover/cluster-connection';
 import { REPO_ROOT } from '../helpers/app';
 
 // The failover tool's reading of ARC data-plane errors, checked against AWS's own model of the

@@ -3,8 +3,8 @@ import { runCustomResource } from '../../lambda/privatelink-failover/custom-reso
 import { clusterDescriber, ssmParameterStore } from '../../lambda/privatelink-failover/publish-manifest';
 import { publishManifest } from '../../lambda/privatelink-failover/publish-manifest-core';
 import { Route53Rest, xmlValues } from '../../lambda/privatelink-failover/route53-rest';
-import { main } from '../../scripts/failover/cli';
-import { LocalArc } from './support/arc-local';
+import { main } from '../../tools/privatelink-failover/cli';
+import { LocalArc } from '../../testing/privatelink-failover/arc-local';
 import { cfnEvent, ResponseCollector } from './support/cfn';
 
 // Deploy time to failover time: the publisher writes the manifest to SSM (moto) from DescribeCluster

@@ -3,10 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../scripts/failover/cli';
+import { main } from '../../tools/privatelink-failover/cli';
 import { REPO_ROOT } from '../helpers/app';
-import { freePort } from '../helpers/moto-global-setup';
-import { CLUSTER_REGIONS, LocalArc, type LocalArcOptions } from './support/arc-local';
+import { freePort } from '../../testing/shared/free-port';
+import { CLUSTER_REGIONS, LocalArc, type LocalArcOptions } from '../../testing/privatelink-failover/arc-local';
 import type { Json } from './support/stacks';
 
 // The failover tool, run in-process exactly as `npm run failover` runs it, with the real SDK
@@ -505,13 +505,13 @@ describe('npm run failover', () => {
     );
   });
 
-  it('runs as `npm run failover` does (tsx scripts/failover.ts) with its exit status', async () => {
+  it('runs as `npm run failover` does (tsx tools/privatelink-failover/failover.ts) with its exit status', async () => {
     // Asynchronous on purpose: the local ARC answers from this process's event loop.
     const cli = (args: string[]) =>
       new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
         execFile(
           join(REPO_ROOT, 'node_modules/.bin/tsx'),
-          ['scripts/failover.ts', ...args],
+          ['tools/privatelink-failover/failover.ts', ...args],
           { cwd: REPO_ROOT, env: process.env },
           (error, stdout, stderr) => resolve({ status: error ? Number(error.code) : 0, stdout, stderr }),
         );

@@ -6,8 +6,8 @@ import {
   parseManifest,
   servingSide,
 } from '../../lambda/privatelink-failover/manifest';
-import { classify } from '../../scripts/failover/cluster-connection';
-import { predictRefusal } from '../../scripts/failover/commands';
+import { classify } from '../../tools/privatelink-failover/cluster-connection';
+import { predictRefusal } from '../../tools/privatelink-failover/commands';
 
 /** A manifest as the publisher writes it. */
 const PUBLISHED = {

@@ -4,7 +4,7 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { ClusterEndpoint } from '../../lambda/privatelink-failover/manifest';
 import { publishManifest, type PublishPorts } from '../../lambda/privatelink-failover/publish-manifest-core';
-import { checkClusterEndpoints } from '../../scripts/failover/endpoint-policy';
+import { checkClusterEndpoints } from '../../tools/privatelink-failover/endpoint-policy';
 
 const ARC = 'https://abc123.route53-recovery-cluster';
 const GOOD: ClusterEndpoint[] = [

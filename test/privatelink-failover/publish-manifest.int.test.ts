@@ -5,7 +5,7 @@ import { parseClusterEndpoints, parseManifest } from '../../lambda/privatelink-f
 import { clusterDescriber, handler, ssmParameterStore } from '../../lambda/privatelink-failover/publish-manifest';
 import { publishManifest, type PublishPorts } from '../../lambda/privatelink-failover/publish-manifest-core';
 import { cfnEvent, lambdaContext, ResponseCollector } from './support/cfn';
-import { LocalArc } from './support/arc-local';
+import { LocalArc } from '../../testing/privatelink-failover/arc-local';
 
 // The manifest publisher's adapters against real peers: DescribeCluster against the local ARC
 // control plane (found through AWS_ENDPOINT_URL_ROUTE53_RECOVERY_CONTROL_CONFIG), SSM in three

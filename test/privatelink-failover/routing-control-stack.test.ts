@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { type ControlState, evaluateAssertionRule } from './support/arc-local';
+import { type ControlState, evaluateAssertionRule } from '../../testing/privatelink-failover/arc-local';
 import { exampleSection, section } from './support/config';
 import { build, only } from './support/stacks';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICE_PROGRAM, serviceInstallCommands } from '../../lib/privatelink-failover/service-script';
-import { freePort } from '../helpers/moto-global-setup';
+import { freePort } from '../../testing/shared/free-port';
 
 // Runs the instances' program with the local Python 3 (the instances run it with AL2023's).
 describe('provider service program', () => {

@@ -12,8 +12,8 @@ import { validateConfig } from '../../config/load';
 import type { SmsMonitorConfig } from '../../config/schema';
 import { addSmsMonitorStacks } from '../../lib/sms-monitor';
 import { testApp, testOperations } from '../helpers/app';
-import { HOSTILE, hostileRegistrations } from './support/datasets';
-import { FakeSmsVoiceApi } from './support/fake-sms-api';
+import { HOSTILE, hostileRegistrations } from '../../testing/sms-monitor/datasets';
+import { FakeSmsVoiceApi } from '../../testing/sms-monitor/fake-sms-api';
 import { sentMail, useIntegrationWorld } from './support/moto';
 
 // Real-time alerts: the synthesized rule's pattern evaluated by moto's EventBridge, and the alert

@@ -8,7 +8,7 @@ import { registrationTypeName } from '../../lambda/sms-monitor/core/registration
 import { STATUSES, statusInfo } from '../../lambda/sms-monitor/core/statuses';
 import { cleanLine, cleanText } from '../../lambda/sms-monitor/core/text';
 import { formatDateTime, localDate, localWeekday } from '../../lambda/sms-monitor/core/time';
-import { HOSTILE } from './support/datasets';
+import { HOSTILE } from '../../testing/sms-monitor/datasets';
 import { MemoryRegistrationApi, reg } from './support/memory-api';
 
 describe('statuses', () => {

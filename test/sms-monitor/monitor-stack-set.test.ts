@@ -2,7 +2,6 @@
 // synthesized from a fixture config as `cdk synth` does (cdk-nag and Control Tower's controls on),
 // then both StackSets and their member templates read from the assembly.
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -12,6 +11,7 @@ import { buildPlatform } from '../../lib/platform';
 import { enableControlTowerControls } from '../../lib/shared';
 import { sendingAuthorizationPolicy } from '../../lib/sms-monitor';
 import { REPO_ROOT, testApp } from '../helpers/app';
+import { runTemplateGates } from '../helpers/template-gates';
 
 const FIXTURE = join(REPO_ROOT, 'test', 'fixtures', 'config', 'sms-stackset.yaml');
 const ADMIN = '444444444444';
@@ -136,31 +136,12 @@ describe('SMS monitor StackSet mode', () => {
   });
 
   it('passes the template gates (cfn-lint with the serverless rules, checkov, IAM gate and parliament)', () => {
-    const python = join(REPO_ROOT, '.venv', 'bin');
-    const templates = [
+    const gates = runTemplateGates(assembly.directory, [
       ...assembly.stacks.map((st) => join(assembly.directory, st.templateFile)),
       ...Object.values(stackSets).map(memberFile),
-    ];
-    // The repository's acknowledgements cover every system; those of other systems find nothing here.
-    const unused =
-      /^\.(cfn-lint|iam)-gate\.yaml: (parliament )?acknowledgement of .* matches no (finding|policy); remove it$/;
-    const findings = (output: string) =>
-      output.split('\n').filter((l) => l.trim() !== '' && !unused.test(l) && !/^(cfn-lint-gate|iam-gate): /.test(l));
-    const gate = (script: string, ...args: string[]) =>
-      spawnSync(join(python, 'python'), [script, ...args, '--', ...templates], { cwd: REPO_ROOT, encoding: 'utf8' });
-
-    const lint = gate('scripts/cfn-lint-gate.py', '--acknowledgements', '.cfn-lint-gate.yaml');
-    expect(lint.stdout).toMatch(/cfn-lint-gate: 4 templates/);
-    expect(findings(lint.stdout + lint.stderr)).toEqual([]);
-    const iam = gate('scripts/iam-gate.py', '--acknowledgements', '.iam-gate.yaml', '--parliament');
-    expect(iam.stdout).toMatch(/iam-gate: 4 templates/);
-    expect(findings(iam.stdout + iam.stderr)).toEqual([]);
-    const checkov = spawnSync(join(python, 'checkov'), ['--config-file', '.checkov.yaml', '-d', assembly.directory], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-    });
-    expect(checkov.stdout).toMatch(/Failed checks: 0/);
-    expect(checkov.status).toBe(0);
+    ]);
+    expect(gates.templatesRead).toEqual({ cfnLint: 4, iam: 4 });
+    expect(gates.findings).toEqual({ cfnLint: [], iam: [], checkov: [] });
   }, 300_000);
 });
 

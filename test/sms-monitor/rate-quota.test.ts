@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SmsVoiceRegistrationApi } from '../../lambda/sms-monitor/adapters/sms-voice-api';
 import { collectRegistrations } from '../../lambda/sms-monitor/core/collect';
-import { generateRegistrations } from './support/datasets';
-import { FakeSmsVoiceApi, SMS_VOICE_ENDPOINT_ENV } from './support/fake-sms-api';
+import { generateRegistrations } from '../../testing/sms-monitor/datasets';
+import { FakeSmsVoiceApi, SMS_VOICE_ENDPOINT_ENV } from '../../testing/sms-monitor/fake-sms-api';
 
 // The API's rate quota is per operation and Region, with Describe actions at 1 request per second
 // by default (https://docs.aws.amazon.com/sms-voice/latest/userguide/quotas.html), while the report

@@ -4,7 +4,7 @@ import { diffState, toStored } from '../../lambda/sms-monitor/core/diff';
 import { safeAwsLink } from '../../lambda/sms-monitor/core/links';
 import { renderReport, TEMPLATE_SOURCES } from '../../lambda/sms-monitor/core/render';
 import { buildReportView } from '../../lambda/sms-monitor/core/report-model';
-import { HOSTILE, HOSTILE_VALUES } from './support/datasets';
+import { HOSTILE, HOSTILE_VALUES } from '../../testing/sms-monitor/datasets';
 import { reg } from './support/memory-api';
 
 const NOW = new Date('2025-06-02T13:00:00Z');

@@ -9,8 +9,8 @@ import type { Mailer, OutgoingMail } from '../../lambda/sms-monitor/core/ports';
 import { runReport } from '../../lambda/sms-monitor/core/run-report';
 import { monitorSettings } from '../../lambda/sms-monitor/core/settings';
 import { REPO_ROOT } from '../helpers/app';
-import { exampleRegistrations, HOSTILE, hostileRegistrations } from './support/datasets';
-import { FakeSmsVoiceApi, type FakeRegistration, SMS_VOICE_ENDPOINT_ENV } from './support/fake-sms-api';
+import { exampleRegistrations, HOSTILE, hostileRegistrations } from '../../testing/sms-monitor/datasets';
+import { FakeSmsVoiceApi, type FakeRegistration, SMS_VOICE_ENDPOINT_ENV } from '../../testing/sms-monitor/fake-sms-api';
 
 // The report as a reader sees it, in headless Chromium (Debian's chromium; scripts/test-all.sh
 // installs it). Also produces the documentation screenshot: UPDATE_SCREENSHOTS=1 rewrites

@@ -10,8 +10,8 @@ import { monitorSettings } from '../../lambda/sms-monitor/core/settings';
 import { createReportHandler } from '../../lambda/sms-monitor/report-handler';
 import { REPO_ROOT } from '../helpers/app';
 import { bundleHandler } from '../helpers/bundle';
-import { ALL_STATUSES, generateRegistrations, HOSTILE, hostileRegistrations } from './support/datasets';
-import { FakeSmsVoiceApi } from './support/fake-sms-api';
+import { ALL_STATUSES, generateRegistrations, HOSTILE, hostileRegistrations } from '../../testing/sms-monitor/datasets';
+import { FakeSmsVoiceApi } from '../../testing/sms-monitor/fake-sms-api';
 import { sentMail, useIntegrationWorld, verifyIdentity } from './support/moto';
 
 // The report end to end: the real SDK against the local SMS API server (1,500+ registrations in two

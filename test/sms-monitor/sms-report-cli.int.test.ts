@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/app';
-import { exampleRegistrations, generateRegistrations } from './support/datasets';
-import { FakeSmsVoiceApi, SMS_VOICE_ENDPOINT_ENV } from './support/fake-sms-api';
+import { exampleRegistrations, generateRegistrations } from '../../testing/sms-monitor/datasets';
+import { FakeSmsVoiceApi, SMS_VOICE_ENDPOINT_ENV } from '../../testing/sms-monitor/fake-sms-api';
 import { createStateTable, sentMail, verifyIdentity } from './support/moto';
 
 // The local report command as a user runs it: a separate process with only environment settings
@@ -27,7 +27,7 @@ interface Run {
 function run(args: readonly string[], viaNpm = false): Promise<Run> {
   const [command, argv] = viaNpm
     ? ['npm', ['run', '-s', 'sms:report', '--', ...args]]
-    : [join(REPO_ROOT, 'node_modules/.bin/tsx'), [join(REPO_ROOT, 'scripts/sms-report.ts'), ...args]];
+    : [join(REPO_ROOT, 'node_modules/.bin/tsx'), [join(REPO_ROOT, 'tools/sms-monitor/sms-report.ts'), ...args]];
   return new Promise((resolve, reject) => {
     const child = spawn(command, argv, {
       cwd: REPO_ROOT,

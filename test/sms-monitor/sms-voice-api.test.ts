@@ -1,8 +1,8 @@
 import { DescribeRegistrationsCommand, PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SmsVoiceRegistrationApi } from '../../lambda/sms-monitor/adapters/sms-voice-api';
-import { generateRegistrations } from './support/datasets';
-import { FakeSmsVoiceApi, SMS_VOICE_ENDPOINT_ENV } from './support/fake-sms-api';
+import { generateRegistrations } from '../../testing/sms-monitor/datasets';
+import { FakeSmsVoiceApi, SMS_VOICE_ENDPOINT_ENV } from '../../testing/sms-monitor/fake-sms-api';
 
 // The adapter against the local server speaking the service's wire protocol: the real SDK
 // serializes, signs, paginates and retries. Only the standard endpoint variable points it there.

@@ -3,7 +3,7 @@
 // "invocation does not exist yet" window right after SendCommand are served from here. Given a
 // `run` function, SendCommand runs the command (the document's script) and its result is served.
 import { createServer, type Server } from 'node:http';
-import { freePort } from '../../helpers/moto-global-setup';
+import { freePort } from '../../../testing/shared/free-port';
 
 export interface ScriptedInvocation {
   /** Statuses returned by successive GetCommandInvocation calls; the last one repeats. */

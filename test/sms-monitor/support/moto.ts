@@ -2,7 +2,7 @@
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll } from 'vitest';
-import { type FakeSmsVoiceApi, SMS_VOICE_ENDPOINT_ENV } from './fake-sms-api';
+import { type FakeSmsVoiceApi, SMS_VOICE_ENDPOINT_ENV } from '../../../testing/sms-monitor/fake-sms-api';
 
 export { sentMail } from '../../helpers/moto';
 

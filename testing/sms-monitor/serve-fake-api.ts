@@ -1,6 +1,6 @@
 // Runs the local pinpoint-sms-voice-v2 server on its own, to try the report command without AWS:
 //
-//   npx tsx test/sms-monitor/support/serve-fake-api.ts [--port 4599] [--data example|hostile|<count>] [--latency <ms>]
+//   npx tsx testing/sms-monitor/serve-fake-api.ts [--port 4599] [--data example|hostile|<count>] [--latency <ms>]
 //
 // then, in another shell, with the printed endpoint:
 //

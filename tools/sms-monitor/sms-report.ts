@@ -7,12 +7,12 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DynamoDbStateStore } from '../lambda/sms-monitor/adapters/dynamodb-state-store';
-import { SesMailer } from '../lambda/sms-monitor/adapters/ses-mailer';
-import { SmsVoiceRegistrationApi } from '../lambda/sms-monitor/adapters/sms-voice-api';
-import { runReport } from '../lambda/sms-monitor/core/run-report';
-import { type MonitorSettings, monitorSettings } from '../lambda/sms-monitor/core/settings';
-import { regionProblem } from '../config/schema/common';
+import { DynamoDbStateStore } from '../../lambda/sms-monitor/adapters/dynamodb-state-store';
+import { SesMailer } from '../../lambda/sms-monitor/adapters/ses-mailer';
+import { SmsVoiceRegistrationApi } from '../../lambda/sms-monitor/adapters/sms-voice-api';
+import { runReport } from '../../lambda/sms-monitor/core/run-report';
+import { type MonitorSettings, monitorSettings } from '../../lambda/sms-monitor/core/settings';
+import { regionProblem } from '../../config/schema/common';
 
 export const USAGE = `Usage: npm run sms:report -- --regions <r1,r2> [options]
 

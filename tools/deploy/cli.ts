@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type CliIo } from '../lib/run-cli';
+import { type CliIo } from '../shared/run-cli';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig, placeholderAccounts } from '../../config/load';
 import { checkWave, type InputCheck } from './check';
 import { type Plan, PlanError, type PlannedInput, planConfig, waves } from './plan';

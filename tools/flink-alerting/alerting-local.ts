@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
-import { FLINK_DIR, MavenBuildError, newestSourceTime, runMaven } from '../lib/flink-alerting/flink-build';
+import { FLINK_DIR, MavenBuildError, newestSourceTime, runMaven } from '../../lib/flink-alerting/flink-build';
 
 const MAIN_CLASS = 'alerting.local.LocalRunner';
 
@@ -45,7 +45,7 @@ function layout(flinkDir: string): Layout {
     classes: join(flinkDir, 'target', 'classes'),
     classpathFile: join(flinkDir, 'target', 'local-classpath.txt'),
     // Outside flink/ on purpose: that tree belongs to the Java build.
-    stamp: join(__dirname, '..', '.cache', `alerting-local-${Buffer.from(flinkDir).toString('base64url')}.stamp`),
+    stamp: join(__dirname, '..', '..', '.cache', `alerting-local-${Buffer.from(flinkDir).toString('base64url')}.stamp`),
   };
 }
 

@@ -2,11 +2,11 @@
 // tags the publisher or the ledger refuses, some not workbenches at all) and the EC2 state-change
 // events of their lifecycles as EventBridge may deliver them (duplicated, reordered). Also what the
 // license server must end up with. Used by the simulator's tests and its throughput benchmark.
-import type { SimulatedInstance } from '../../../bench/license-orchestration/simulator';
+import type { SimulatedInstance } from '../../tools/license-orchestration/simulator';
 import type { Action, Step, Workbench } from './histories';
 import { deliver, lifecycle, T0 } from './histories';
 import { ec2Event } from './events';
-import { seededRandom } from '../../helpers/seeded-random';
+import { seededRandom } from '../shared/seeded-random';
 
 export interface FleetShape {
   readonly instances: number;

@@ -21,8 +21,8 @@ import {
   EventBridgeClient,
   SQSClient,
   StreamReader,
-} from '../../test/license-orchestration/support/local-aws';
-import { freePort } from '../../test/helpers/moto-global-setup';
+} from '../../testing/license-orchestration/local-aws';
+import { freePort } from '../../testing/shared/free-port';
 import {
   describeEvent,
   describeLedgerOutcome,

@@ -1,5 +1,5 @@
 // npm run license:simulate -- --instances <instances.json> --events <events.jsonl> [--moto] [--config <file>] [--verbose]
-// (or: npx tsx bench/license-orchestration/simulate.ts ...)
+// (or: npx tsx tools/license-orchestration/simulate.ts ...)
 //
 // Runs the real handlers on the events in file order, in process over memory (default) or against
 // a moto server it starts (--moto), and prints one JSON object on stdout: each product -> the
@@ -26,8 +26,8 @@ for EC2, EventBridge, DynamoDB, SQS and SSM (thousands of events a second, nothi
   -h, --help          this text
 
 Example:
-  npm run license:simulate -- --instances bench/license-orchestration/fixtures/instances.json \
-    --events bench/license-orchestration/fixtures/events.jsonl
+  npm run license:simulate -- --instances tools/license-orchestration/fixtures/instances.json \
+    --events tools/license-orchestration/fixtures/events.jsonl
   {"cad-suite":["carol"],"sim-tool":["alice","carol"]}
 
 Exit status: 0 done, 1 the simulation failed or moto is not set up, 2 bad arguments or input.`;

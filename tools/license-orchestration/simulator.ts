@@ -20,7 +20,7 @@ import { createChangeDetectorHandler } from '../../lambda/license-orchestration/
 import { createLedgerHandler, type LedgerResult } from '../../lambda/license-orchestration/handlers/ledger';
 import { createPublisherHandler } from '../../lambda/license-orchestration/handlers/publisher';
 import { createSyncHandler } from '../../lambda/license-orchestration/handlers/sync';
-import { MemoryLedger, toStreamRecord } from '../../test/license-orchestration/support/memory-ledger';
+import { MemoryLedger, toStreamRecord } from '../../testing/license-orchestration/memory-ledger';
 
 export interface SimulatedInstance {
   readonly instanceId: string;

@@ -1,8 +1,8 @@
 // Workbench event histories for the property test and the benchmarks: the true lifecycle of each
 // instance, what the ledger must end up with (the truth), and a delivery with duplicates,
 // reordering and losses as EventBridge may produce it.
-import type { Ec2State, WorkbenchStateChangeV1 } from '../../../lambda/license-orchestration/core/contract';
-import { type ProductCatalog, STATE_RANK } from '../../../lambda/license-orchestration/core/ledger';
+import type { Ec2State, WorkbenchStateChangeV1 } from '../../lambda/license-orchestration/core/contract';
+import { type ProductCatalog, STATE_RANK } from '../../lambda/license-orchestration/core/ledger';
 
 export type Action = 'start' | 'stop' | 'terminate';
 

@@ -8,8 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load';
 import { buildPlatform } from '../../lib/platform';
 import { requireDeployInput } from '../../lib/shared';
-import { main } from '../../scripts/deploy/cli';
-import { type Plan, PlanError, planConfig, planFromAssembly, waves } from '../../scripts/deploy/plan';
+import { main } from '../../tools/deploy/cli';
+import { type Plan, PlanError, planConfig, planFromAssembly, waves } from '../../tools/deploy/plan';
 import { REPO_ROOT, testApp } from '../helpers/app';
 
 const EXAMPLE = join(REPO_ROOT, 'config', 'example.yaml');
@@ -164,7 +164,7 @@ describe('npm run deploy (plan and usage)', () => {
   it('reports an unreadable config in one line and exits 2, without a stack trace', () => {
     const result = spawnSync(
       join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
-      ['scripts/deploy.ts', 'plan', '--config', 'test/fixtures/no-such-config.yaml'],
+      ['tools/deploy/deploy.ts', 'plan', '--config', 'test/fixtures/no-such-config.yaml'],
       { cwd: REPO_ROOT, encoding: 'utf8' },
     );
     expect(result.status).toBe(2);

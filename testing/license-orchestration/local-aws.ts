@@ -38,13 +38,13 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { WORKBENCH_DETAIL_TYPE, WORKBENCH_EVENT_SOURCE } from '../../../lambda/license-orchestration/core/contract';
-import { HOLDING_SK_PREFIX } from '../../../lambda/license-orchestration/core/keys';
+import { WORKBENCH_DETAIL_TYPE, WORKBENCH_EVENT_SOURCE } from '../../lambda/license-orchestration/core/contract';
+import { HOLDING_SK_PREFIX } from '../../lambda/license-orchestration/core/keys';
 import {
   buildSyncDocument,
   type SyncDocumentProduct,
   type UserListLocation,
-} from '../../../lambda/license-orchestration/core/sync-document';
+} from '../../lambda/license-orchestration/core/sync-document';
 
 /** The ledger table exactly as LicenseLedger defines it (keys, billing, stream view). */
 export async function createLedgerTable(client: DynamoDBClient, tableName: string): Promise<string> {

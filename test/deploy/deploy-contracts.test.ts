@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../config/load';
-import { DEPLOYED_STACK_STATUSES } from '../../scripts/deploy/check';
-import { planConfig } from '../../scripts/deploy/plan';
+import { DEPLOYED_STACK_STATUSES } from '../../tools/deploy/check';
+import { planConfig } from '../../tools/deploy/plan';
 import { REPO_ROOT } from '../helpers/app';
 import { serviceModel } from '../shared/aws-service-models';
 

@@ -3,14 +3,14 @@
 // property test, the benchmarks and the in-process simulator; the DynamoDB adapter itself is
 // tested against moto.
 import type { DynamoDBRecord } from 'aws-lambda';
-import { holdingKey } from '../../../lambda/license-orchestration/core/keys';
+import { holdingKey } from '../../lambda/license-orchestration/core/keys';
 import {
   type Holding,
   type InstanceRecord,
   isNewer,
   type LedgerStore,
-} from '../../../lambda/license-orchestration/core/ledger';
-import type { ProductSyncState, SyncStore } from '../../../lambda/license-orchestration/core/sync';
+} from '../../lambda/license-orchestration/core/ledger';
+import type { ProductSyncState, SyncStore } from '../../lambda/license-orchestration/core/sync';
 
 /** A holding whose membership went from empty to non-empty or back (what the table stream reports). */
 export interface HoldingChange {

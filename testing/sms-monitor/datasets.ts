@@ -1,6 +1,6 @@
 // Registration data for the local API server: large deterministic sets with every status, sets
 // with hostile strings in every field the report shows, and a small realistic example.
-import { seededRandom } from '../../helpers/seeded-random';
+import { seededRandom } from '../shared/seeded-random';
 import type { FakeRegistration, FakeVersion } from './fake-sms-api';
 
 export const ACCOUNT = '111111111111';
