@@ -6,8 +6,8 @@ import alerting.contract.Condition;
 import alerting.contract.Json;
 import alerting.contract.Monitor;
 import alerting.contract.Telemetry;
-import alerting.job.RecordTypes;
-import alerting.job.TelemetryRecord;
+import alerting.job.records.RecordTypes;
+import alerting.job.records.TelemetryRecord;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;

@@ -5,11 +5,11 @@ import alerting.contract.Baseline;
 import alerting.contract.ContractException;
 import alerting.contract.Json;
 import alerting.contract.Monitor;
-import alerting.job.AlertJob;
-import alerting.job.BaselineJob;
-import alerting.job.JobConfig;
-import alerting.job.JobEnv;
-import alerting.job.RawRecord;
+import alerting.job.records.RawRecord;
+import alerting.job.wiring.AlertJob;
+import alerting.job.wiring.BaselineJob;
+import alerting.job.wiring.JobConfig;
+import alerting.job.wiring.JobEnv;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;

@@ -6,8 +6,8 @@ import alerting.TestData;
 import alerting.contract.Alert;
 import alerting.contract.Json;
 import alerting.contract.Monitor;
-import alerting.job.JobConfig;
-import alerting.job.JobEnv;
+import alerting.job.wiring.JobConfig;
+import alerting.job.wiring.JobEnv;
 import alerting.local.FileInputs;
 import alerting.local.LocalRunner;
 
