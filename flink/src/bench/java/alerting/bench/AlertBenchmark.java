@@ -3,8 +3,8 @@ package alerting.bench;
 import alerting.contract.Aggregation;
 import alerting.contract.Alert;
 import alerting.contract.Condition;
-import alerting.contract.Json;
 import alerting.contract.Monitor;
+import alerting.contract.MonitorCodec;
 import alerting.contract.Operator;
 import alerting.job.io.Watermarks;
 import alerting.job.operators.Parsers;
@@ -338,7 +338,7 @@ public final class AlertBenchmark {
         Path baselines = dir.resolve("baselines.jsonl");
         StringBuilder sb = new StringBuilder();
         for (Monitor m : monitors) {
-            sb.append(Json.monitorToJson(m)).append('\n');
+            sb.append(MonitorCodec.toJson(m)).append('\n');
         }
         Files.writeString(monitorLines, sb.toString(), StandardCharsets.UTF_8);
         Files.writeString(baselines, "", StandardCharsets.UTF_8);

@@ -1,10 +1,13 @@
 package alerting.job.io;
 
 import alerting.contract.Alert;
+import alerting.contract.AlertCodec;
 import alerting.contract.Baseline;
+import alerting.contract.BaselineCodec;
 import alerting.contract.DeadLetter;
-import alerting.contract.Json;
+import alerting.contract.DeadLetterCodec;
 import alerting.contract.LateEvent;
+import alerting.contract.LateEventCodec;
 import alerting.job.operators.Parsers;
 import alerting.job.records.RawRecord;
 import alerting.job.records.RecordTypes;
@@ -75,19 +78,19 @@ public final class KafkaIO {
 
     /** At-least-once: alertId (key) plus windowEnd makes a redelivered alert a duplicate. */
     public static KafkaSink<Alert> alertSink(JobConfig cfg) {
-        return sink(cfg, JobConfig.TOPIC_ALERTS, a -> a.alertId, Json::alertToJson);
+        return sink(cfg, JobConfig.TOPIC_ALERTS, a -> a.alertId, AlertCodec::toJson);
     }
 
     public static KafkaSink<Baseline> baselineSink(JobConfig cfg) {
-        return sink(cfg, JobConfig.TOPIC_BASELINES, Baseline::key, Json::baselineToJson);
+        return sink(cfg, JobConfig.TOPIC_BASELINES, Baseline::key, BaselineCodec::toJson);
     }
 
     public static KafkaSink<DeadLetter> deadLetterSink(JobConfig cfg) {
-        return sink(cfg, JobConfig.TOPIC_DEAD_LETTERS, d -> d.input, Json::deadLetterToJson);
+        return sink(cfg, JobConfig.TOPIC_DEAD_LETTERS, d -> d.input, DeadLetterCodec::toJson);
     }
 
     public static KafkaSink<LateEvent> lateEventSink(JobConfig cfg) {
-        return sink(cfg, JobConfig.TOPIC_LATE_EVENTS, LateEvent::key, Json::lateEventToJson);
+        return sink(cfg, JobConfig.TOPIC_LATE_EVENTS, LateEvent::key, LateEventCodec::toJson);
     }
 
     private static <T> KafkaSink<T> sink(

@@ -1,11 +1,13 @@
 package alerting.job.operators;
 
 import alerting.contract.Baseline;
+import alerting.contract.BaselineCodec;
 import alerting.contract.ContractException;
 import alerting.contract.DeadLetter;
-import alerting.contract.Json;
 import alerting.contract.Monitor;
+import alerting.contract.MonitorCodec;
 import alerting.contract.Telemetry;
+import alerting.contract.TelemetryCodec;
 import alerting.job.records.MonitorUpdate;
 import alerting.job.records.RawRecord;
 import alerting.job.records.RecordTypes;
@@ -37,7 +39,7 @@ public final class Parsers {
                     DeadLetter.of(TELEMETRY, "telemetry: empty record (tombstone)", null));
         }
         try {
-            return TelemetryRecord.ok(Json.parseTelemetry(value));
+            return TelemetryRecord.ok(TelemetryCodec.parse(value));
         } catch (ContractException e) {
             return TelemetryRecord.failed(
                     DeadLetter.of(
@@ -98,7 +100,7 @@ public final class Parsers {
                 return;
             }
             try {
-                Monitor m = Json.parseMonitor(r.value);
+                Monitor m = MonitorCodec.parse(r.value);
                 if (r.key != null && !r.key.isEmpty() && !r.key.equals(m.id)) {
                     throw new ContractException(
                             "monitor.id: \"" + m.id + "\" does not match the record key \"" + r.key + "\"");
@@ -120,7 +122,7 @@ public final class Parsers {
                 return;
             }
             try {
-                out.collect(Json.parseBaseline(r.value));
+                out.collect(BaselineCodec.parse(r.value));
             } catch (ContractException e) {
                 reject(ctx, located(DeadLetter.of(BASELINES, e.getMessage(), r.value), r));
             }

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import alerting.contract.Alert;
 import alerting.contract.Baseline;
 import alerting.contract.Condition;
+import alerting.contract.LateEventCodec;
 import alerting.contract.Monitor;
 import alerting.contract.Operator;
 import alerting.core.Windows;
@@ -185,7 +186,7 @@ class AlertEvaluatorTest {
             assertThat(r.getValue().events).isEqualTo(3);
             assertThat(r.getValue().watermark).isEqualTo(T0 + 3 * S30 - 1);
         });
-        assertThat(alerting.contract.Json.lateEventToJson(side.get(0).getValue()))
+        assertThat(LateEventCodec.toJson(side.get(0).getValue()))
                 .contains("\"kind\":\"pane\"", "\"events\":3", "\"paneStart\":\"2025-01-06T09:00:30Z\"");
     }
 

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import alerting.TestData;
 import alerting.contract.Baseline;
+import alerting.contract.BaselineCodec;
 import alerting.contract.DeadLetter;
-import alerting.contract.Json;
 import alerting.contract.Telemetry;
 import alerting.job.records.MonitorUpdate;
 import alerting.job.records.RawRecord;
@@ -86,7 +86,7 @@ class ParsersTest {
     void baselineTableParsesAndRejects() throws Exception {
         var h = ProcessFunctionTestHarnesses.forProcessFunction(new Parsers.ParseBaselines());
         Baseline b = new Baseline("m", TestData.pool("pool-a"), 3, 1, 0.5, 30, TestData.T0);
-        h.processElement(RawRecord.of(b.key(), Json.baselineToJson(b)), 0);
+        h.processElement(RawRecord.of(b.key(), BaselineCodec.toJson(b)), 0);
         h.processElement(RawRecord.of(b.key(), null), 0);
         h.processElement(RawRecord.of(b.key(), "{\"monitorId\":\"m\"}"), 0);
         assertThat(values(h.getOutput())).containsExactly(b);

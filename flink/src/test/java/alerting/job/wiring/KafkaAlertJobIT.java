@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import alerting.TestData;
 import alerting.contract.Alert;
-import alerting.contract.Json;
+import alerting.contract.AlertCodec;
 import alerting.contract.Monitor;
+import alerting.contract.MonitorCodec;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,11 +69,11 @@ class KafkaAlertJobIT {
         Path scenario = TestData.fixtures().resolve("scenarios/threshold-trigger-recover");
         List<String> telemetry = Files.readAllLines(scenario.resolve("telemetry.jsonl"), StandardCharsets.UTF_8);
         String lateLine = telemetry.remove(telemetry.size() - 1); // sent once the watermark has moved on
-        List<Monitor> monitors = Json.parseMonitorList(Files.readString(scenario.resolve("monitors.json")));
+        List<Monitor> monitors = MonitorCodec.parseList(Files.readString(scenario.resolve("monitors.json")));
 
         try (KafkaProducer<String, String> producer = producer()) {
             for (Monitor m : monitors) {
-                producer.send(new ProducerRecord<>("monitors", m.id, Json.monitorToJson(m)));
+                producer.send(new ProducerRecord<>("monitors", m.id, MonitorCodec.toJson(m)));
             }
             producer.send(new ProducerRecord<>("monitors", "broken", "{\"id\":\"broken\"}"));
             producer.flush();
@@ -113,14 +114,14 @@ class KafkaAlertJobIT {
             List<ConsumerRecord<String, String>> alertRecords = consume("alerts", 4, r -> true);
             List<Alert> alerts = new ArrayList<>();
             for (ConsumerRecord<String, String> r : alertRecords) {
-                Alert a = Json.parseAlert(r.value());
+                Alert a = AlertCodec.parse(r.value());
                 assertThat(r.key()).as("record key is the alertId").isEqualTo(a.alertId);
                 alerts.add(a);
             }
             alerts.sort(Comparator.comparingLong((Alert a) -> a.windowEnd).thenComparing(a -> a.alertId));
             List<Alert> expected = new ArrayList<>();
             for (String l : Files.readAllLines(scenario.resolve("expected-alerts.jsonl"))) {
-                expected.add(Json.parseAlert(l));
+                expected.add(AlertCodec.parse(l));
             }
             assertThat(alerts).containsExactlyElementsOf(expected);
 
