@@ -111,11 +111,11 @@ class JobConfigTest {
             Properties group = new Properties();
             group.setProperty(key, "x");
             if (JobConfig.NOT_ON_MANAGED_FLINK.contains(key)) {
-                assertThatThrownBy(() -> Main.managedConfig(Map.of(JobConfig.GROUP, group), new String[0]))
+                assertThatThrownBy(() -> Main.config(new String[0], () -> Map.of(JobConfig.GROUP, group)))
                         .as(key)
                         .hasMessageContaining("not used on Managed Flink");
             } else {
-                assertThat(Main.managedConfig(Map.of(JobConfig.GROUP, group), new String[0]).get(key)).as(key).isEqualTo("x");
+                assertThat(Main.config(new String[0], () -> Map.of(JobConfig.GROUP, group)).get(key)).as(key).isEqualTo("x");
             }
         }
     }

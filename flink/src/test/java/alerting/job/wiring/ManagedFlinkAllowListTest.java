@@ -32,7 +32,7 @@ class ManagedFlinkAllowListTest {
         Map<String, String> defaults = StreamExecutionEnvironment.getExecutionEnvironment().getConfiguration().toMap();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
 
-        Main.wire(env, Main.managedConfig(groups, new String[0]));
+        Main.wire(env, Main.config(new String[0], () -> groups));
 
         Map<String, String> changed = new TreeMap<>();
         env.getConfiguration().toMap().forEach((k, v) -> {

@@ -29,7 +29,7 @@ class ManagedFlinkPropertyGroupsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("applications")
     void theStacksPropertyGroupsLoadAndParse(String application, Map<String, Properties> groups) throws Exception {
-        JobConfig cfg = Main.managedConfig(groups, new String[0]);
+        JobConfig cfg = Main.config(new String[0], () -> groups);
 
         assertThat(cfg.required(JobConfig.JOB)).isIn("alert", "baseline");
         for (String key :
@@ -59,12 +59,12 @@ class ManagedFlinkPropertyGroupsTest {
         Properties group = new Properties();
         group.setProperty("job", "alert");
         group.setProperty("watermark.out-of-ordernes", "PT10S");
-        assertThatThrownBy(() -> Main.managedConfig(Map.of("alerting", group), new String[0]))
+        assertThatThrownBy(() -> Main.config(new String[0], () -> Map.of("alerting", group)))
                 .hasMessageStartingWith("alerting.watermark.out-of-ordernes: unknown setting (in property group \"alerting\")");
 
         Properties ok = new Properties();
         ok.setProperty("job", "alert");
-        assertThatThrownBy(() -> Main.managedConfig(Map.of("alerting", ok, "alertng", ok), new String[0]))
+        assertThatThrownBy(() -> Main.config(new String[0], () -> Map.of("alerting", ok, "alertng", ok)))
                 .hasMessage("property group \"alertng\": unknown; the job reads only \"alerting\"");
     }
 
@@ -72,7 +72,7 @@ class ManagedFlinkPropertyGroupsTest {
     void checkpointSettingsBelongToTheApplicationOnManagedFlink() {
         Properties group = new Properties();
         group.setProperty("checkpoint.interval", "PT10S");
-        assertThatThrownBy(() -> Main.managedConfig(Map.of("alerting", group), new String[0]))
+        assertThatThrownBy(() -> Main.config(new String[0], () -> Map.of("alerting", group)))
                 .hasMessageContaining("CheckpointConfiguration");
     }
 }
