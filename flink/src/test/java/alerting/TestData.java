@@ -6,7 +6,7 @@ import alerting.contract.Monitor;
 import alerting.contract.Operator;
 import alerting.contract.Telemetry;
 import alerting.core.Accumulator;
-import alerting.job.records.Partial;
+import alerting.job.Partial;
 
 import java.nio.file.Path;
 import java.time.Instant;

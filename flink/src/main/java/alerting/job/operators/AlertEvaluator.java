@@ -1,5 +1,6 @@
 package alerting.job.operators;
 
+import alerting.job.EvalState;
 import alerting.contract.Alert;
 import alerting.contract.Baseline;
 import alerting.contract.LateEvent;
@@ -9,7 +10,7 @@ import alerting.core.Evaluation;
 import alerting.core.Windows;
 import alerting.job.records.EvalInput;
 import alerting.job.records.MonitorUpdate;
-import alerting.job.records.Partial;
+import alerting.job.Partial;
 import alerting.job.records.RecordTypes;
 
 import org.apache.flink.api.common.functions.OpenContext;

@@ -6,7 +6,7 @@ import alerting.contract.Telemetry;
 import alerting.core.Accumulator;
 import alerting.core.Windows;
 import alerting.job.records.MonitorUpdate;
-import alerting.job.records.Partial;
+import alerting.job.Partial;
 import alerting.job.records.RecordTypes;
 
 import org.apache.flink.api.common.state.BroadcastState;

@@ -1,5 +1,6 @@
 package alerting.job.records;
 
+import alerting.job.Partial;
 import alerting.contract.Baseline;
 
 /**

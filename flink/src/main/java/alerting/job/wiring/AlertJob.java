@@ -11,7 +11,7 @@ import alerting.job.operators.PanePreAggregator;
 import alerting.job.operators.Parsers;
 import alerting.job.records.EvalInput;
 import alerting.job.records.MonitorUpdate;
-import alerting.job.records.Partial;
+import alerting.job.Partial;
 import alerting.job.records.RawRecord;
 import alerting.job.records.RecordTypes;
 import alerting.job.records.TelemetryRecord;

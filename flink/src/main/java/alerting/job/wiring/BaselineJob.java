@@ -2,8 +2,8 @@ package alerting.job.wiring;
 
 import alerting.contract.Baseline;
 import alerting.job.io.KafkaIO;
-import alerting.job.operators.BaselineBuilder;
-import alerting.job.records.Partial;
+import alerting.job.BaselineBuilder;
+import alerting.job.Partial;
 import alerting.job.records.RawRecord;
 import alerting.job.records.RecordTypes;
 import alerting.job.records.TelemetryRecord;

@@ -17,7 +17,7 @@ import alerting.contract.Operator;
 import alerting.core.Windows;
 import alerting.job.records.EvalInput;
 import alerting.job.records.MonitorUpdate;
-import alerting.job.records.Partial;
+import alerting.job.Partial;
 import alerting.job.records.RecordTypes;
 
 import java.util.ArrayList;

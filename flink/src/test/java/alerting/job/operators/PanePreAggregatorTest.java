@@ -12,7 +12,7 @@ import alerting.contract.LateEvent;
 import alerting.contract.Monitor;
 import alerting.contract.Telemetry;
 import alerting.job.records.MonitorUpdate;
-import alerting.job.records.Partial;
+import alerting.job.Partial;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import alerting.job.io.KafkaIO;
-import alerting.job.operators.BaselineBuilder;
-import alerting.job.operators.EvalState;
+import alerting.job.BaselineBuilder;
+import alerting.job.EvalState;
 import alerting.job.records.RecordTypes;
 
 import java.lang.reflect.Field;

@@ -1,4 +1,4 @@
-package alerting.job.operators;
+package alerting.job;
 
 import static alerting.TestData.S30;
 import static alerting.TestData.T0;
@@ -11,7 +11,7 @@ import alerting.contract.Baseline;
 import alerting.contract.Condition;
 import alerting.contract.Monitor;
 import alerting.core.Windows;
-import alerting.job.records.Partial;
+import alerting.job.Partial;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package alerting.job.records;
+package alerting.job;
 
 import alerting.contract.GroupKeys;
 import alerting.contract.Monitor;

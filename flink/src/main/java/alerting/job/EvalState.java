@@ -1,4 +1,4 @@
-package alerting.job.operators;
+package alerting.job;
 
 import alerting.contract.Monitor;
 import alerting.core.AlertState;
