@@ -2,7 +2,7 @@
 // API model (the AWS SDK's enums, botocore's service-2.json with its limits) and the published
 // metric changes of Flink 2.2. The property groups the stack synthesizes are also kept in a
 // committed fixture that the Java job's tests load through its own JobConfig parsing
-// (flink/src/test/java/alerting/job/ManagedFlinkPropertyGroupsTest.java).
+// (flink/src/test/java/alerting/job/wiring/ManagedFlinkPropertyGroupsTest.java).
 import { ApplicationStatus, RuntimeEnvironment } from '@aws-sdk/client-kinesis-analytics-v2';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

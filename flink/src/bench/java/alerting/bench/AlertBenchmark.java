@@ -3,16 +3,16 @@ package alerting.bench;
 import alerting.contract.Aggregation;
 import alerting.contract.Alert;
 import alerting.contract.Condition;
-import alerting.contract.Json;
 import alerting.contract.Monitor;
+import alerting.contract.MonitorCodec;
 import alerting.contract.Operator;
-import alerting.job.AlertJob;
-import alerting.job.JobConfig;
-import alerting.job.JobEnv;
-import alerting.job.Parsers;
-import alerting.job.RecordTypes;
-import alerting.job.TelemetryRecord;
-import alerting.job.Watermarks;
+import alerting.job.io.Watermarks;
+import alerting.job.operators.Parsers;
+import alerting.job.records.RecordTypes;
+import alerting.job.records.TelemetryRecord;
+import alerting.job.wiring.AlertJob;
+import alerting.job.wiring.JobConfig;
+import alerting.job.wiring.JobEnv;
 import alerting.local.FileInputs;
 
 import org.apache.flink.api.common.JobExecutionResult;
@@ -338,7 +338,7 @@ public final class AlertBenchmark {
         Path baselines = dir.resolve("baselines.jsonl");
         StringBuilder sb = new StringBuilder();
         for (Monitor m : monitors) {
-            sb.append(Json.monitorToJson(m)).append('\n');
+            sb.append(MonitorCodec.toJson(m)).append('\n');
         }
         Files.writeString(monitorLines, sb.toString(), StandardCharsets.UTF_8);
         Files.writeString(baselines, "", StandardCharsets.UTF_8);

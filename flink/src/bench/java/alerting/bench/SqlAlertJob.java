@@ -3,11 +3,11 @@ package alerting.bench;
 import alerting.contract.Aggregation;
 import alerting.contract.Alert;
 import alerting.contract.Condition;
-import alerting.contract.Json;
 import alerting.contract.Monitor;
+import alerting.contract.MonitorCodec;
 import alerting.contract.Telemetry;
-import alerting.job.RecordTypes;
-import alerting.job.TelemetryRecord;
+import alerting.job.records.RecordTypes;
+import alerting.job.records.TelemetryRecord;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
@@ -90,7 +90,7 @@ public final class SqlAlertJob {
                                 + "      FROM windows)\n"
                                 + "WHERE t.status IS NOT NULL OR t.gap_recovered_end IS NOT NULL");
         Map<String, String> byId = new HashMap<>();
-        enabled.forEach(m -> byId.put(m.id, Json.monitorToJson(m)));
+        enabled.forEach(m -> byId.put(m.id, MonitorCodec.toJson(m)));
         return tEnv.toDataStream(transitions).flatMap(new ToAlerts(byId), RecordTypes.ALERT).name("to-alerts");
     }
 
@@ -179,7 +179,7 @@ public final class SqlAlertJob {
         @Override
         public void open(OpenContext openContext) {
             monitors = new HashMap<>();
-            monitorJson.forEach((id, json) -> monitors.put(id, Json.parseMonitor(json)));
+            monitorJson.forEach((id, json) -> monitors.put(id, MonitorCodec.parse(json)));
         }
 
         @Override

@@ -67,6 +67,6 @@ public class Alert {
 
     @Override
     public String toString() {
-        return Json.alertToJson(this);
+        return AlertCodec.toJson(this);
     }
 }

@@ -72,6 +72,6 @@ public class Baseline {
 
     @Override
     public String toString() {
-        return Json.baselineToJson(this);
+        return BaselineCodec.toJson(this);
     }
 }

@@ -59,6 +59,6 @@ public class DeadLetter {
 
     @Override
     public String toString() {
-        return Json.deadLetterToJson(this);
+        return DeadLetterCodec.toJson(this);
     }
 }

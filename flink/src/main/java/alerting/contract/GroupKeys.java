@@ -17,7 +17,15 @@ public final class GroupKeys {
      * {"desktopPool":"pool-a"}}; {@code {}} for a monitor without groupBy.
      */
     public static String canonical(Map<String, String> group) {
-        return Json.canonicalGroup(group instanceof TreeMap ? group : new TreeMap<>(group));
+        Map<String, String> sorted = group instanceof TreeMap ? group : new TreeMap<>(group);
+        return Json.write(
+                g -> {
+                    g.writeStartObject();
+                    for (Map.Entry<String, String> e : sorted.entrySet()) {
+                        g.writeStringField(e.getKey(), e.getValue());
+                    }
+                    g.writeEndObject();
+                });
     }
 
     /**

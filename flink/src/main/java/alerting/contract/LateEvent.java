@@ -63,6 +63,6 @@ public class LateEvent {
 
     @Override
     public String toString() {
-        return Json.lateEventToJson(this);
+        return LateEventCodec.toJson(this);
     }
 }

@@ -110,6 +110,6 @@ public class Monitor {
 
     @Override
     public String toString() {
-        return Json.monitorToJson(this);
+        return MonitorCodec.toJson(this);
     }
 }

@@ -52,6 +52,6 @@ public class Telemetry {
 
     @Override
     public String toString() {
-        return Json.telemetryToJson(this);
+        return TelemetryCodec.toJson(this);
     }
 }

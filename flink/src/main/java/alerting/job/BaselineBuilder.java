@@ -1,10 +1,12 @@
 package alerting.job;
 
+import alerting.job.operators.Metrics;
 import alerting.contract.Baseline;
 import alerting.contract.Monitor;
 import alerting.core.Accumulator;
 import alerting.core.RobustStats;
 import alerting.core.Windows;
+import alerting.job.Partial;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;

@@ -1,10 +1,11 @@
 package alerting.local;
 
-import alerting.job.Parsers;
-import alerting.job.RawRecord;
-import alerting.job.RecordTypes;
-import alerting.job.TelemetryRecord;
-import alerting.job.Watermarks;
+import alerting.job.io.Watermarks;
+import alerting.job.operators.Parsers;
+import alerting.job.records.RawRecord;
+import alerting.job.records.RecordTypes;
+import alerting.job.records.TelemetryRecord;
+
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.file.src.FileSource;

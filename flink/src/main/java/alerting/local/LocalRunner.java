@@ -1,15 +1,19 @@
 package alerting.local;
 
 import alerting.contract.Alert;
+import alerting.contract.AlertCodec;
 import alerting.contract.Baseline;
+import alerting.contract.BaselineCodec;
 import alerting.contract.ContractException;
-import alerting.contract.Json;
+import alerting.contract.DeadLetterCodec;
+import alerting.contract.LateEventCodec;
 import alerting.contract.Monitor;
-import alerting.job.AlertJob;
-import alerting.job.BaselineJob;
-import alerting.job.JobConfig;
-import alerting.job.JobEnv;
-import alerting.job.RawRecord;
+import alerting.contract.MonitorCodec;
+import alerting.job.records.RawRecord;
+import alerting.job.wiring.AlertJob;
+import alerting.job.wiring.BaselineJob;
+import alerting.job.wiring.JobConfig;
+import alerting.job.wiring.JobEnv;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -120,7 +124,7 @@ public final class LocalRunner {
         try {
             Result r = run(opts);
             java.nio.file.Path out = java.nio.file.Path.of(opts.get("out"));
-            writeLines(out, r.alerts.stream().map(Json::alertToJson).toList());
+            writeLines(out, r.alerts.stream().map(AlertCodec::toJson).toList());
             stderr.printf(
                     "alerting-local: %d alert(s) written to %s; %d dead letter(s), %d late event(s)%n",
                     r.alerts.size(), out, r.deadLetters.size(), r.lateEvents.size());
@@ -171,7 +175,7 @@ public final class LocalRunner {
         java.nio.file.Path telemetryFile = readableFile(opts.get("telemetry"), "--telemetry");
         List<Monitor> monitors;
         try {
-            monitors = Json.parseMonitorList(Files.readString(monitorsFile, StandardCharsets.UTF_8));
+            monitors = MonitorCodec.parseList(Files.readString(monitorsFile, StandardCharsets.UTF_8));
         } catch (ContractException e) {
             throw new UsageException(monitorsFile + ": " + e.getMessage());
         } catch (java.nio.charset.CharacterCodingException e) {
@@ -183,16 +187,16 @@ public final class LocalRunner {
         java.nio.file.Path work = Files.createTempDirectory("alerting-local");
         try {
             java.nio.file.Path monitorLines = work.resolve("monitors.jsonl");
-            writeLines(monitorLines, monitors.stream().map(Json::monitorToJson).toList());
+            writeLines(monitorLines, monitors.stream().map(MonitorCodec::toJson).toList());
 
             List<Baseline> baselines = new ArrayList<>();
             java.nio.file.Path baselineLines = work.resolve("baselines.jsonl");
             if (monitors.stream().anyMatch(m -> m.enabled && m.isBaseline())) {
                 baselines = runBaselineJob(cfg, parallelism, telemetryFile, monitorLines, work);
             }
-            writeLines(baselineLines, baselines.stream().map(Json::baselineToJson).toList());
+            writeLines(baselineLines, baselines.stream().map(BaselineCodec::toJson).toList());
             if (opts.containsKey("baselines-out")) {
-                writeLines(java.nio.file.Path.of(opts.get("baselines-out")), baselines.stream().map(Json::baselineToJson).toList());
+                writeLines(java.nio.file.Path.of(opts.get("baselines-out")), baselines.stream().map(BaselineCodec::toJson).toList());
             }
 
             java.nio.file.Path alerts = work.resolve("alerts.jsonl");
@@ -213,14 +217,14 @@ public final class LocalRunner {
                             baselineTable,
                             cfg.durationMs(JobConfig.ALLOWED_LATENESS),
                             true);
-            out.alerts.sinkTo(new LineFileSink<>(alerts, Json::alertToJson)).setParallelism(1).name("alerts-file");
-            out.deadLetters.sinkTo(new LineFileSink<>(deadLetters, Json::deadLetterToJson)).setParallelism(1).name("dead-letters-file");
-            out.lateEvents.sinkTo(new LineFileSink<>(lateEvents, Json::lateEventToJson)).setParallelism(1).name("late-events-file");
+            out.alerts.sinkTo(new LineFileSink<>(alerts, AlertCodec::toJson)).setParallelism(1).name("alerts-file");
+            out.deadLetters.sinkTo(new LineFileSink<>(deadLetters, DeadLetterCodec::toJson)).setParallelism(1).name("dead-letters-file");
+            out.lateEvents.sinkTo(new LineFileSink<>(lateEvents, LateEventCodec::toJson)).setParallelism(1).name("late-events-file");
             env.execute("alerting-local-alert-job");
 
             List<Alert> sorted = new ArrayList<>();
             for (String line : readLines(alerts)) {
-                sorted.add(Json.parseAlert(line));
+                sorted.add(AlertCodec.parse(line));
             }
             sorted.sort(
                     Comparator.comparingLong((Alert a) -> a.windowEnd)
@@ -254,13 +258,13 @@ public final class LocalRunner {
                         cfg.durationMs(JobConfig.BASELINE_HISTORY),
                         cfg.positiveInt(JobConfig.BASELINE_MAX_SAMPLES),
                         true)
-                .sinkTo(new LineFileSink<>(raw, Json::baselineToJson))
+                .sinkTo(new LineFileSink<>(raw, BaselineCodec::toJson))
                 .setParallelism(1)
                 .name("baselines-file");
         env.execute("alerting-local-baseline-job");
         Map<String, Baseline> latest = new LinkedHashMap<>();
         for (String line : readLines(raw)) {
-            Baseline b = Json.parseBaseline(line);
+            Baseline b = BaselineCodec.parse(line);
             latest.put(b.key(), b);
         }
         List<Baseline> out = new ArrayList<>(latest.values());

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import alerting.TestData;
 import alerting.contract.Alert;
-import alerting.contract.Json;
 import alerting.contract.Monitor;
-import alerting.job.JobConfig;
-import alerting.job.JobEnv;
+import alerting.contract.MonitorCodec;
+import alerting.job.wiring.JobConfig;
+import alerting.job.wiring.JobEnv;
 import alerting.local.FileInputs;
 import alerting.local.LocalRunner;
 
@@ -87,7 +87,7 @@ class SqlPeerTest {
         List<Alert> ours = new ArrayList<>(LocalRunner.run(opts).alerts);
         ours.sort(ORDER);
 
-        List<Monitor> monitors = Json.parseMonitorList(Files.readString(monitorsFile, StandardCharsets.UTF_8));
+        List<Monitor> monitors = MonitorCodec.parseList(Files.readString(monitorsFile, StandardCharsets.UTF_8));
         JobConfig cfg = JobConfig.defaults();
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_PORT, "0");

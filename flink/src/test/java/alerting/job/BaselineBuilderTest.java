@@ -11,6 +11,7 @@ import alerting.contract.Baseline;
 import alerting.contract.Condition;
 import alerting.contract.Monitor;
 import alerting.core.Windows;
+import alerting.job.Partial;
 
 import java.util.List;
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import alerting.TestData;
 import alerting.contract.Alert;
+import alerting.contract.AlertCodec;
 import alerting.contract.Json;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,7 +53,7 @@ class ScenarioTest {
 
         List<Alert> expected = new ArrayList<>();
         for (String l : lines(scenario.resolve("expected-alerts.jsonl"))) {
-            expected.add(Json.parseAlert(l));
+            expected.add(AlertCodec.parse(l));
         }
         assertThat(r.alerts).containsExactlyElementsOf(expected);
 
