@@ -23,7 +23,7 @@ export interface ZoneVpcSharingProps {
   readonly operations: OperationsSettings;
 }
 
-const HANDLER = join(__dirname, '..', '..', 'lambda', 'privatelink-failover', 'zone-association.ts');
+const HANDLER = join(__dirname, '..', '..', 'lambda', 'privatelink-failover', 'handlers', 'zone-association.ts');
 
 /**
  * One side of sharing a private hosted zone with VPCs of other accounts, as custom resources: the

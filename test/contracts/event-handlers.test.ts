@@ -6,9 +6,9 @@ import type {
   SQSEvent,
 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { handler as kafkaAdminHandler } from '../../lambda/flink-alerting/kafka-admin/handler';
-import { recordsOf } from '../../lambda/flink-alerting/notifier/handler';
-import { isComplete as startApplicationIsComplete } from '../../lambda/flink-alerting/start-application/handler';
+import { handler as kafkaAdminHandler } from '../../lambda/flink-alerting/handlers/kafka-admin';
+import { recordsOf } from '../../lambda/flink-alerting/handlers/notifier';
+import { isComplete as startApplicationIsComplete } from '../../lambda/flink-alerting/handlers/start-application';
 import { EC2_STATES, userIdMatcher } from '../../lambda/license-orchestration/core/contract';
 import { createChangeDetectorHandler } from '../../lambda/license-orchestration/handlers/change-detector';
 import { createPublisherHandler } from '../../lambda/license-orchestration/handlers/publisher';
@@ -17,10 +17,10 @@ import {
   type CustomResourceResponse,
   FAILED_CREATE_PREFIX,
   runCustomResource,
-} from '../../lambda/privatelink-failover/custom-resource';
+} from '../../lambda/privatelink-failover/adapters/custom-resource';
 import { parseRegistrationEvent } from '../../lambda/sms-monitor/core/alert';
-import { monitorSettings } from '../../lambda/sms-monitor/core/settings';
-import { reportKeyOf } from '../../lambda/sms-monitor/report-handler';
+import { monitorSettings } from '../../lambda/sms-monitor/adapters/settings';
+import { reportKeyOf } from '../../lambda/sms-monitor/handlers/report';
 import { MemoryLedger } from '../license-orchestration/support/memory-ledger';
 import { testTelemetry } from '../license-orchestration/support/telemetry';
 import { awsEvent, awsEventNames, type AwsEventName } from './aws-events';

@@ -4,7 +4,7 @@ import type { Rejection } from '../../lambda/license-orchestration/adapters/mess
 import { createLedgerHandler } from '../../lambda/license-orchestration/handlers/ledger';
 import { createPublisherHandler } from '../../lambda/license-orchestration/handlers/publisher';
 import { createReconcilerHandler } from '../../lambda/license-orchestration/handlers/reconciler';
-import { STACK_SET_ENV, stackSetFrom } from '../../lambda/license-orchestration/stack-set-settings';
+import { STACK_SET_ENV, stackSetFrom } from '../../lambda/license-orchestration/adapters/stack-set-settings';
 import { createSyncHandler } from '../../lambda/license-orchestration/handlers/sync';
 import { ec2Event } from './support/events';
 import { MemoryLedger } from './support/memory-ledger';

@@ -5,7 +5,7 @@ import {
   parseClusterEndpoints,
   parseManifest,
   servingSide,
-} from '../../lambda/privatelink-failover/manifest';
+} from '../../lambda/privatelink-failover/core/manifest';
 import { classify } from '../../scripts/failover/cluster-connection';
 import { predictRefusal } from '../../scripts/failover/commands';
 

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Route53Rest } from '../../lambda/privatelink-failover/route53-rest';
+import { Route53Rest } from '../../lambda/privatelink-failover/adapters/route53-rest';
 import { endpointsData, serviceModel } from '../shared/aws-service-models';
 
 // The hand-made Route 53 client (route53-rest.ts) checked against AWS's own published model of

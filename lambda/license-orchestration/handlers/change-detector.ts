@@ -10,7 +10,7 @@ import { summarizeBatch } from '../core/change-detection';
 import { METRIC } from '../core/metrics';
 import { DynamoDbLedger } from '../adapters/dynamodb-ledger';
 import { SyncTrigger } from '../adapters/messaging';
-import { ENV, lazy, required } from '../settings';
+import { ENV, lazy, required } from '../adapters/settings';
 
 export interface ChangeDetectorDeps {
   readonly bump: (product: string, nowMs: number) => Promise<void>;

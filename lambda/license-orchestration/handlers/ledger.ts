@@ -15,8 +15,8 @@ import { applyEvent, type ApplyOutcome, type LedgerStore, type ProductCatalog, p
 import { METRIC } from '../core/metrics';
 import { DynamoDbLedger } from '../adapters/dynamodb-ledger';
 import { RejectedEventSink } from '../adapters/messaging';
-import { catalogFrom, ENV, lazy, required, userIdFrom } from '../settings';
-import { emitWithDimension } from '../telemetry';
+import { catalogFrom, ENV, lazy, required, userIdFrom } from '../adapters/settings';
+import { emitWithDimension } from '../adapters/telemetry';
 
 export interface LedgerDeps {
   readonly store: LedgerStore;

@@ -10,8 +10,8 @@ import { METRIC } from '../core/metrics';
 import { parseEc2Event, type PublisherSettings, toWorkbenchEvent } from '../core/publisher';
 import { instanceTags } from '../adapters/ec2';
 import { busRegion, RejectedEventSink, WorkbenchEventPublisher } from '../adapters/messaging';
-import { ENV, lazy, required, userIdFrom } from '../settings';
-import { emitWithDimension } from '../telemetry';
+import { ENV, lazy, required, userIdFrom } from '../adapters/settings';
+import { emitWithDimension } from '../adapters/telemetry';
 
 export interface PublisherDeps {
   readonly tagsOf: (instanceId: string) => Promise<Record<string, string> | undefined>;

@@ -12,9 +12,9 @@ import { planHoldingFixes, planRepairs, type ReconcileSettings, type ScopeObserv
 import { DynamoDbLedger } from '../adapters/dynamodb-ledger';
 import { type WorkbenchScope, WorkbenchLister } from '../adapters/ec2';
 import { stackSetScopes } from '../adapters/stack-set-scopes';
-import { catalogFrom, ENV, lazy, required, scopesFrom, userIdFrom } from '../settings';
-import { stackSetFrom } from '../stack-set-settings';
-import { emitWithDimension } from '../telemetry';
+import { catalogFrom, ENV, lazy, required, scopesFrom, userIdFrom } from '../adapters/settings';
+import { stackSetFrom } from '../adapters/stack-set-settings';
+import { emitWithDimension } from '../adapters/telemetry';
 
 export interface ReconcilerDeps {
   readonly ledger: Pick<

@@ -20,8 +20,8 @@ import {
 import { DynamoDbLedger } from '../adapters/dynamodb-ledger';
 import { S3UserLists } from '../adapters/s3-user-lists';
 import { SsmLicenseServer } from '../adapters/ssm-license-server';
-import { ENV, lazy, positiveInt, productsFrom, required, userIdFrom } from '../settings';
-import { emitWithDimension } from '../telemetry';
+import { ENV, lazy, positiveInt, productsFrom, required, userIdFrom } from '../adapters/settings';
+import { emitWithDimension } from '../adapters/telemetry';
 
 export interface SyncHandlerDeps {
   readonly store: SyncStore;

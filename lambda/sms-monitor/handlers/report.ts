@@ -1,11 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { createLogger, createMetrics } from '../shared/powertools';
-import { awsAdapters } from './adapters/aws';
-import { InvalidEventError } from './core/alert';
-import type { Log } from './core/ports';
-import { type ReportDeps, type ReportResult, runReport } from './core/run-report';
-import { accountOf, type MonitorSettings, parseSettings } from './core/settings';
+import { createLogger, createMetrics } from '../../shared/powertools';
+import { awsAdapters } from '../adapters/aws';
+import { InvalidEventError } from '../core/alert';
+import type { Log } from '../core/ports';
+import { type ReportDeps, type ReportResult, runReport } from '../core/run-report';
+import { accountOf, type MonitorSettings, parseSettings } from '../adapters/settings';
 
 // The scheduled report. Scheduler invokes it with {"scheduledTime": "<aws.scheduler.scheduled-time>"}:
 // every retry of one scheduled run carries the same time, which makes it the report's idempotency key.

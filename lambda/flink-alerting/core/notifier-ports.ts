@@ -1,4 +1,4 @@
-import type { Alert } from '../alert-contract';
+import type { Alert } from './alert-contract';
 
 // What the notifier core needs from the outside world. Adapters (adapters.ts) implement these
 // over DynamoDB, SES v2, Secrets Manager, SQS and HTTP; tests implement them in memory.

@@ -8,11 +8,11 @@ import {
   SesEmailSender,
   SqsDeadLetterSink,
   systemClock,
-} from './adapters';
-import { type Channel, emailChannel, type NotifierDeps, processBatch, webhookChannel } from './core';
-import { logBatch } from './log';
-import type { AlertRecord } from './ports';
-import { parseNotifierSettings } from './settings';
+} from '../adapters/notifier';
+import { type Channel, emailChannel, type NotifierDeps, processBatch, webhookChannel } from '../core/notifier';
+import { logBatch } from '../adapters/notifier-log';
+import type { AlertRecord } from '../core/notifier-ports';
+import { parseNotifierSettings } from '../core/notifier-settings';
 
 // Invoked by the MSK event source mapping on the alerts topic. Everything is built once per
 // cold start; a bad setting fails the first invocation with a message naming the field.

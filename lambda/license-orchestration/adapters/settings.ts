@@ -1,8 +1,8 @@
 // Handler settings from environment variables. The stacks set these variables (they import the
 // names from here); a missing or malformed one stops the function at its first invocation with a
 // message naming the variable.
-import { userIdMatcher } from './core/contract';
-import type { ProductCatalog } from './core/ledger';
+import { userIdMatcher } from '../core/contract';
+import type { ProductCatalog } from '../core/ledger';
 
 export const ENV = {
   tableName: 'LEDGER_TABLE_NAME',

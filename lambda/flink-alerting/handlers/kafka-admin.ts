@@ -1,7 +1,7 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { createLogger } from '../../shared/powertools';
-import { kafkaClient, type KafkaSecurity, withAdmin, withProducer } from './adapters';
-import { ensureTopics, parseTopicSpecs, publishMonitors } from './core';
+import { kafkaClient, type KafkaSecurity, withAdmin, withProducer } from '../adapters/kafka';
+import { ensureTopics, parseTopicSpecs, publishMonitors } from '../core/kafka-admin';
 
 // onEvent handler of the Kafka admin custom resource provider (runs in the VPC next to MSK).
 // Kind=Topics: create or grow the topics and set their configs. Kind=Monitors: publish the

@@ -6,16 +6,16 @@ import {
 } from '@aws-sdk/client-route53-recovery-control-config';
 import { DeleteParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
-import { createLogger } from '../shared/powertools';
-import { runCustomResource } from './custom-resource';
-import { isLoopbackUrl } from './endpoint-policy';
+import { createLogger } from '../../shared/powertools';
+import { runCustomResource } from '../adapters/custom-resource';
+import { isLoopbackUrl } from '../core/endpoint-policy';
 import {
   type ClusterDescriber,
   type ParameterStore,
   publishManifest,
   type PublishPorts,
-} from './publish-manifest-core';
-import { configuredEndpoint } from './standard-endpoint';
+} from '../core/publish-manifest';
+import { configuredEndpoint } from '../adapters/standard-endpoint';
 
 const logger = createLogger();
 

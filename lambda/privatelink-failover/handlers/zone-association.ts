@@ -1,10 +1,10 @@
 // Custom resource handler for the provider zone's cross-account sharing: `Kind: authorization` in
 // the provider account, `Kind: association` in each consumer account (see zone-association-core.ts).
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
-import { createLogger } from '../shared/powertools';
-import { runCustomResource } from './custom-resource';
-import { Route53Rest } from './route53-rest';
-import { handleZoneAssociation } from './zone-association-core';
+import { createLogger } from '../../shared/powertools';
+import { runCustomResource } from '../adapters/custom-resource';
+import { Route53Rest } from '../adapters/route53-rest';
+import { handleZoneAssociation } from '../core/zone-association';
 
 const logger = createLogger();
 const route53 = new Route53Rest();

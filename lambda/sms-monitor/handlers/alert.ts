@@ -1,10 +1,10 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { createLogger, createMetrics } from '../shared/powertools';
-import { awsAdapters } from './adapters/aws';
-import { type AlertDeps, type AlertResult, parseRegistrationEvent, runAlert } from './core/alert';
-import type { Log } from './core/ports';
-import { accountOf, type MonitorSettings, parseSettings } from './core/settings';
+import { createLogger, createMetrics } from '../../shared/powertools';
+import { awsAdapters } from '../adapters/aws';
+import { type AlertDeps, type AlertResult, parseRegistrationEvent, runAlert } from '../core/alert';
+import type { Log } from '../core/ports';
+import { accountOf, type MonitorSettings, parseSettings } from '../adapters/settings';
 
 // Real-time alert on an aws.sms-voice "Registration Status Change" event (from this Region's bus,
 // or forwarded from another monitored Region). Bad events and failures are thrown: EventBridge and

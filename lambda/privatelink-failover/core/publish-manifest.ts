@@ -9,7 +9,7 @@ import {
   InvalidPropertiesError,
   requiredString,
   requiredStringList,
-} from './custom-resource';
+} from '../adapters/custom-resource';
 import { clusterEndpointProblem } from './endpoint-policy';
 import { type ClusterEndpoint, type FailoverManifest, parameterNames } from './manifest';
 

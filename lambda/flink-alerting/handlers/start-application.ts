@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-kinesis-analytics-v2';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { createLogger } from '../../shared/powertools';
-import { type FlinkApplications, isRunning, parseStartRequest, startIfReady } from './core';
+import { type FlinkApplications, isRunning, parseStartRequest, startIfReady } from '../core/start-application';
 
 // onEvent and isComplete handlers of the "start Flink application" custom resource provider.
 
