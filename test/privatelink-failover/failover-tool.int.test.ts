@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCustomResource } from '../../lambda/privatelink-failover/adapters/custom-resource';
-import { clusterDescriber, ssmParameterStore } from '../../lambda/privatelink-failover/handlers/publish-manifest';
+import { clusterDescriber } from '../../lambda/privatelink-failover/adapters/arc-cluster';
+import { ssmParameterStore } from '../../lambda/privatelink-failover/adapters/ssm-parameters';
 import { publishManifest } from '../../lambda/privatelink-failover/core/publish-manifest';
 import { Route53Rest, xmlValues } from '../../lambda/privatelink-failover/adapters/route53-rest';
 import { main } from '../../scripts/failover/cli';

@@ -7,6 +7,7 @@ import { SesMailer } from '../../lambda/sms-monitor/adapters/ses-mailer';
 import { SmsVoiceRegistrationApi } from '../../lambda/sms-monitor/adapters/sms-voice-api';
 import type { MonitorSettings } from '../../lambda/sms-monitor/adapters/settings';
 import { monitorSettings } from '../../lambda/sms-monitor/adapters/settings';
+import { createLogger, createMetrics } from '../../lambda/shared/powertools';
 import { createReportHandler } from '../../lambda/sms-monitor/handlers/report';
 import { REPO_ROOT } from '../helpers/app';
 import { bundleHandler } from '../helpers/bundle';
@@ -54,15 +55,15 @@ function handlerWith(s: MonitorSettings, now?: () => Date) {
     },
     { step: 'finalizeRequest', name: 'captureSesRequest' },
   );
-  return createReportHandler(
-    () => ({
-      api: new SmsVoiceRegistrationApi(),
-      store: new DynamoDbStateStore(TABLE),
-      mailer: new SesMailer(ses),
-      now,
-    }),
-    () => s,
-  );
+  return createReportHandler(() => ({
+    api: new SmsVoiceRegistrationApi(),
+    store: new DynamoDbStateStore(TABLE),
+    mailer: new SesMailer(ses),
+    now,
+    settings: s,
+    logger: createLogger(),
+    metrics: createMetrics(),
+  }));
 }
 
 const context = (id: string) => ({ awsRequestId: id, invokedFunctionArn: FUNCTION_ARN });

@@ -1,7 +1,7 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { createLogger } from '../../shared/powertools';
+import { createLogger, type Powertools, powertoolsHandler } from '../../shared/powertools';
 import { kafkaClient, type KafkaSecurity, withAdmin, withProducer } from '../adapters/kafka';
-import { ensureTopics, parseTopicSpecs, publishMonitors } from '../core/kafka-admin';
+import { ensureTopics, parseJsonArray, parseTopicSpecs, publishMonitors } from '../core/kafka-admin';
 
 // onEvent handler of the Kafka admin custom resource provider (runs in the VPC next to MSK).
 // Kind=Topics: create or grow the topics and set their configs. Kind=Monitors: publish the
@@ -9,68 +9,70 @@ import { ensureTopics, parseTopicSpecs, publishMonitors } from '../core/kafka-ad
 // replacement's delete runs after the new resource was created, so tombstones there would erase
 // the monitors just published.
 
-const logger = createLogger();
-
 interface Response {
   PhysicalResourceId: string;
   Data?: Record<string, string>;
 }
 
-export async function handler(event: CloudFormationCustomResourceEvent): Promise<Response> {
-  const props = event.ResourceProperties as Record<string, unknown>;
-  const kind = String(props.Kind);
-  const physicalId = `flink-alerting-${kind.toLowerCase()}`;
-  if (event.RequestType === 'Delete') {
-    logger.info('delete: nothing to do (topics and monitors are kept)', { kind });
-    return { PhysicalResourceId: event.PhysicalResourceId };
-  }
-  const kafka = kafkaClient({
-    brokers: String(props.BootstrapBrokers ?? '')
-      .split(',')
-      .map((b) => b.trim())
-      .filter(Boolean),
-    security: (process.env.KAFKA_SECURITY as KafkaSecurity | undefined) ?? 'iam',
-    region: process.env.AWS_REGION,
-    log: (level, message, extra) => logger[level](`kafkajs: ${message}`, extra),
-  });
-
-  if (kind === 'Topics') {
-    const specs = parseTopicSpecs(props.Topics);
-    const result = await withAdmin(kafka, (admin) => ensureTopics(specs, admin));
-    logger.info('topics ensured', { ...result });
-    for (const w of result.warnings) logger.warn(w);
-    return {
-      PhysicalResourceId: physicalId,
-      Data: { Created: result.created.join(','), Warnings: result.warnings.join(' | ') },
-    };
-  }
-  if (kind === 'Monitors') {
-    const topic = String(props.MonitorTopic ?? '');
-    if (!topic) throw new Error('MonitorTopic: required');
-    const monitors = parseJsonArray(props.Monitors, 'Monitors');
-    const previous =
-      event.RequestType === 'Update'
-        ? parseJsonArray((event.OldResourceProperties as Record<string, unknown>).Monitors, 'old Monitors')
-        : [];
-    const result = await withProducer(kafka, (producer) => publishMonitors(topic, monitors, previous, producer));
-    logger.info('monitors published', { topic, ...result });
-    return {
-      PhysicalResourceId: physicalId,
-      Data: { Published: result.published.join(','), Deleted: result.deleted.join(',') },
-    };
-  }
-  throw new Error(`Kind: expected "Topics" or "Monitors", got ${JSON.stringify(props.Kind)}`);
+export interface KafkaAdminDeps extends Powertools {
+  readonly security: KafkaSecurity;
+  /** Region for signing the IAM token. */
+  readonly region?: string;
 }
 
-/** Monitors travel as one JSON string (an array of monitor objects) so CloudFormation keeps their types. */
-function parseJsonArray(raw: unknown, field: string): string[] {
-  if (raw === undefined || raw === '') return [];
-  let data: unknown;
-  try {
-    data = JSON.parse(String(raw));
-  } catch (e) {
-    throw new Error(`${field}: not valid JSON: ${(e as Error).message}`);
-  }
-  if (!Array.isArray(data)) throw new Error(`${field}: expected a JSON array`);
-  return data.map((m) => JSON.stringify(m));
+export function createKafkaAdminHandler(buildDeps: () => KafkaAdminDeps) {
+  return powertoolsHandler(
+    buildDeps,
+    async (event: CloudFormationCustomResourceEvent, { logger, security, region }): Promise<Response> => {
+      const props = event.ResourceProperties as Record<string, unknown>;
+      const kind = String(props.Kind);
+      const physicalId = `flink-alerting-${kind.toLowerCase()}`;
+      if (event.RequestType === 'Delete') {
+        logger.info('delete: nothing to do (topics and monitors are kept)', { kind });
+        return { PhysicalResourceId: event.PhysicalResourceId };
+      }
+      const kafka = kafkaClient({
+        brokers: String(props.BootstrapBrokers ?? '')
+          .split(',')
+          .map((b) => b.trim())
+          .filter(Boolean),
+        security,
+        region,
+        log: (level, message, extra) => logger[level](`kafkajs: ${message}`, extra),
+      });
+
+      if (kind === 'Topics') {
+        const specs = parseTopicSpecs(props.Topics);
+        const result = await withAdmin(kafka, (admin) => ensureTopics(specs, admin));
+        logger.info('topics ensured', { ...result });
+        for (const w of result.warnings) logger.warn(w);
+        return {
+          PhysicalResourceId: physicalId,
+          Data: { Created: result.created.join(','), Warnings: result.warnings.join(' | ') },
+        };
+      }
+      if (kind === 'Monitors') {
+        const topic = String(props.MonitorTopic ?? '');
+        if (!topic) throw new Error('MonitorTopic: required');
+        const monitors = parseJsonArray(props.Monitors, 'Monitors');
+        const previous =
+          event.RequestType === 'Update'
+            ? parseJsonArray((event.OldResourceProperties as Record<string, unknown>).Monitors, 'old Monitors')
+            : [];
+        const result = await withProducer(kafka, (producer) => publishMonitors(topic, monitors, previous, producer));
+        logger.info('monitors published', { topic, ...result });
+        return {
+          PhysicalResourceId: physicalId,
+          Data: { Published: result.published.join(','), Deleted: result.deleted.join(',') },
+        };
+      }
+      throw new Error(`Kind: expected "Topics" or "Monitors", got ${JSON.stringify(props.Kind)}`);
+    },
+  );
 }
+
+export const handler = createKafkaAdminHandler(() => ({
+  logger: createLogger(),
+  security: (process.env.KAFKA_SECURITY as KafkaSecurity | undefined) ?? 'iam',
+  region: process.env.AWS_REGION,
+}));

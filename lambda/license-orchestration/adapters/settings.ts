@@ -100,13 +100,3 @@ export function positiveInt(env: Env, name: string, fallback?: number): number {
     throw new Error(`environment variable ${name}: expected a positive integer, got ${raw}`);
   return n;
 }
-
-/** Builds the handler's dependencies at the first invocation (so tools can set the environment first). */
-export function lazy<A extends unknown[], R>(build: () => (...args: A) => Promise<R>): (...args: A) => Promise<R> {
-  let built: ((...args: A) => Promise<R>) | undefined;
-  // async, so a configuration error fails the invocation like any other error
-  return async (...args: A) => {
-    built ??= build();
-    return built(...args);
-  };
-}

@@ -9,7 +9,7 @@ import {
   InvalidPropertiesError,
   requiredString,
   requiredStringList,
-} from '../adapters/custom-resource';
+} from './custom-resource';
 import { clusterEndpointProblem } from './endpoint-policy';
 import { type ClusterEndpoint, type FailoverManifest, parameterNames } from './manifest';
 

@@ -10,7 +10,7 @@ import {
   FAILED_CREATE_PREFIX,
   InvalidPropertiesError,
   requiredString,
-} from '../adapters/custom-resource';
+} from './custom-resource';
 
 export interface Vpc {
   readonly region: string;

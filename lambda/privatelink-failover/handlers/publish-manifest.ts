@@ -1,13 +1,11 @@
-// Custom resource handler: publishes the failover manifest (see publish-manifest-core.ts).
+// Custom resource handler: publishes the failover manifest (see core/publish-manifest.ts).
 // Thin adapters only: ARC control-config DescribeCluster and SSM parameters in several Regions.
-import {
-  DescribeClusterCommand,
-  Route53RecoveryControlConfigClient,
-} from '@aws-sdk/client-route53-recovery-control-config';
-import { DeleteParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
-import { createLogger } from '../../shared/powertools';
+import { createLogger, type Powertools, powertoolsHandler } from '../../shared/powertools';
+import { clusterDescriber } from '../adapters/arc-cluster';
 import { runCustomResource } from '../adapters/custom-resource';
+import { ssmParameterStore } from '../adapters/ssm-parameters';
+import { configuredEndpoint } from '../adapters/standard-endpoint';
 import { isLoopbackUrl } from '../core/endpoint-policy';
 import {
   type ClusterDescriber,
@@ -15,73 +13,44 @@ import {
   publishManifest,
   type PublishPorts,
 } from '../core/publish-manifest';
-import { configuredEndpoint } from '../adapters/standard-endpoint';
 
-const logger = createLogger();
-
-/** DescribeCluster in the ARC control plane Region. */
-export function clusterDescriber(region: string): ClusterDescriber {
-  const client = new Route53RecoveryControlConfigClient({
-    region,
-    endpoint: configuredEndpoint('ROUTE53_RECOVERY_CONTROL_CONFIG'),
-  });
-  return {
-    async describeCluster(clusterArn) {
-      const { Cluster } = await client.send(new DescribeClusterCommand({ ClusterArn: clusterArn }));
-      return {
-        status: Cluster?.Status,
-        endpoints: (Cluster?.ClusterEndpoints ?? []).flatMap((e) =>
-          e.Endpoint && e.Region ? [{ endpoint: e.Endpoint, region: e.Region }] : [],
-        ),
-      };
-    },
-  };
+export interface PublishManifestDeps extends Powertools {
+  /** DescribeCluster in the given control plane Region. */
+  readonly cluster: (region: string) => ClusterDescriber;
+  readonly parameters: ParameterStore;
+  /** The function's Region, for a resource that names no control plane Region. */
+  readonly region?: string;
+  /** Loopback endpoints only when the control plane itself is a local peer (never so in Lambda). */
+  readonly allowLocalEndpoints: boolean;
 }
 
-/** SSM parameters in any Region (one client per Region). */
-export function ssmParameterStore(): ParameterStore {
-  const clients = new Map<string, SSMClient>();
-  const client = (region: string) => {
-    let c = clients.get(region);
-    if (!c) clients.set(region, (c = new SSMClient({ region })));
-    return c;
-  };
-  return {
-    async put(region, name, value, description) {
-      await client(region).send(
-        new PutParameterCommand({
-          Name: name,
-          Value: value,
-          Description: description,
-          Type: 'String',
-          Overwrite: true,
-          // Standard while it fits in 4 KB; a manifest with many consumers may need more.
-          Tier: 'Intelligent-Tiering',
-        }),
+export function createPublishManifestHandler(buildDeps: () => PublishManifestDeps) {
+  return powertoolsHandler(
+    buildDeps,
+    async (event: CloudFormationCustomResourceEvent, deps, context: Context): Promise<void> => {
+      const { logger } = deps;
+      logger.info('manifest publisher event', { requestType: event.RequestType, logicalId: event.LogicalResourceId });
+      const ports: PublishPorts = {
+        cluster: deps.cluster(String(event.ResourceProperties.ControlPlaneRegion ?? deps.region)),
+        parameters: deps.parameters,
+        log: (message, detail) => logger.info(message, detail),
+      };
+      await runCustomResource(
+        event,
+        (e) => publishManifest(e, ports, { allowLocalEndpoints: deps.allowLocalEndpoints }),
+        {
+          deadlineMs: context.getRemainingTimeInMillis() - 15_000,
+          log: (message, detail) => logger.error(message, detail),
+        },
       );
     },
-    async delete(region, name) {
-      try {
-        await client(region).send(new DeleteParameterCommand({ Name: name }));
-      } catch (e) {
-        if ((e as Error).name !== 'ParameterNotFound') throw e;
-      }
-    },
-  };
+  );
 }
 
-export async function handler(event: CloudFormationCustomResourceEvent, context: Context): Promise<void> {
-  logger.info('manifest publisher event', { requestType: event.RequestType, logicalId: event.LogicalResourceId });
-  const region = String(event.ResourceProperties.ControlPlaneRegion ?? process.env.AWS_REGION);
-  const ports: PublishPorts = {
-    cluster: clusterDescriber(region),
-    parameters: ssmParameterStore(),
-    log: (message, detail) => logger.info(message, detail),
-  };
-  // Loopback endpoints only when the control plane itself is a local peer (never so in Lambda).
-  const allowLocalEndpoints = isLoopbackUrl(configuredEndpoint('ROUTE53_RECOVERY_CONTROL_CONFIG'));
-  await runCustomResource(event, (e) => publishManifest(e, ports, { allowLocalEndpoints }), {
-    deadlineMs: context.getRemainingTimeInMillis() - 15_000,
-    log: (message, detail) => logger.error(message, detail),
-  });
-}
+export const handler = createPublishManifestHandler(() => ({
+  logger: createLogger(),
+  cluster: clusterDescriber,
+  parameters: ssmParameterStore(),
+  region: process.env.AWS_REGION,
+  allowLocalEndpoints: isLoopbackUrl(configuredEndpoint('ROUTE53_RECOVERY_CONTROL_CONFIG')),
+}));

@@ -1,17 +1,13 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { createLogger, createMetrics } from '../../shared/powertools';
+import { createLogger, createMetrics, type Powertools, powertoolsHandler } from '../../shared/powertools';
 import { awsAdapters } from '../adapters/aws';
-import { InvalidEventError } from '../core/alert';
-import type { Log } from '../core/ports';
-import { type ReportDeps, type ReportResult, runReport } from '../core/run-report';
 import { accountOf, type MonitorSettings, parseSettings } from '../adapters/settings';
+import { InvalidEventError } from '../core/alert';
+import { type ReportDeps, type ReportResult, runReport } from '../core/run-report';
 
 // The scheduled report. Scheduler invokes it with {"scheduledTime": "<aws.scheduler.scheduled-time>"}:
 // every retry of one scheduled run carries the same time, which makes it the report's idempotency key.
-
-const logger = createLogger();
-const metrics = createMetrics();
 
 export interface ReportInvocation {
   readonly scheduledTime?: string;
@@ -31,47 +27,48 @@ export function reportKeyOf(event: unknown, context: Pick<Context, 'awsRequestId
   return `scheduled#${new Date(scheduledTime).toISOString()}`;
 }
 
-/** The handler over the given adapters (tests inject their own; the deployed one uses AWS). */
-export function createReportHandler(deps: () => ReportDeps, settings: () => MonitorSettings) {
-  return async (
-    event: unknown,
-    context: Pick<Context, 'awsRequestId' | 'invokedFunctionArn'>,
-  ): Promise<Omit<ReportResult, 'mail'>> => {
-    const reportKey = reportKeyOf(event, context);
-    logger.appendKeys({ reportKey });
-    try {
-      const s = settings();
-      const { mail: _mail, ...result } = await runReport(
-        deps(),
-        { ...s, account: s.account ?? accountOf(context.invokedFunctionArn) },
-        { send: true, reportKey },
-      );
-      metrics.addMetric('RegistrationsReported', MetricUnit.Count, result.total);
-      metrics.addMetric('RegistrationsNeedingAction', MetricUnit.Count, result.actionNeeded);
-      metrics.addMetric('ReportsSent', MetricUnit.Count, result.outcome === 'sent' ? 1 : 0);
-      logger.info('report run finished', { ...result });
-      return result;
-    } catch (e) {
-      // Logged with context, then rethrown: the invocation fails, Lambda retries, the alarm fires.
-      logger.error('report run failed', e as Error);
-      throw e;
-    } finally {
-      metrics.publishStoredMetrics();
-      logger.removeKeys(['reportKey']);
-    }
+export interface ReportHandlerDeps extends ReportDeps, Powertools {
+  readonly settings: MonitorSettings;
+  readonly metrics: Metrics;
+}
+
+/** The handler over the given dependencies (tests pass their own; the deployed one uses AWS). */
+export function createReportHandler(buildDeps: () => ReportHandlerDeps) {
+  return powertoolsHandler(
+    buildDeps,
+    async (
+      event: unknown,
+      { settings, logger, metrics, ...adapters },
+      context: Pick<Context, 'awsRequestId' | 'invokedFunctionArn'>,
+    ): Promise<Omit<ReportResult, 'mail'>> => {
+      const reportKey = reportKeyOf(event, context);
+      logger.appendKeys({ reportKey });
+      try {
+        const { mail: _mail, ...result } = await runReport(
+          adapters,
+          { ...settings, account: settings.account ?? accountOf(context.invokedFunctionArn) },
+          { send: true, reportKey },
+        );
+        metrics.addMetric('RegistrationsReported', MetricUnit.Count, result.total);
+        metrics.addMetric('RegistrationsNeedingAction', MetricUnit.Count, result.actionNeeded);
+        metrics.addMetric('ReportsSent', MetricUnit.Count, result.outcome === 'sent' ? 1 : 0);
+        logger.info('report run finished', { ...result });
+        return result;
+      } catch (e) {
+        // Logged with context, then rethrown: the invocation fails, Lambda retries, the alarm fires.
+        logger.error('report run failed', e as Error);
+        throw e;
+      }
+    },
+  );
+}
+
+export const handler = createReportHandler(() => {
+  const logger = createLogger();
+  return {
+    ...awsAdapters(logger),
+    settings: parseSettings(process.env.MONITOR_SETTINGS),
+    logger,
+    metrics: createMetrics(),
   };
-}
-
-const log: Log = {
-  info: (message, extra) => logger.info(message, { ...extra }),
-  warn: (message, extra) => logger.warn(message, { ...extra }),
-};
-
-let cachedSettings: MonitorSettings | undefined;
-
-function awsSettings(): MonitorSettings {
-  cachedSettings ??= parseSettings(process.env.MONITOR_SETTINGS);
-  return cachedSettings;
-}
-
-export const handler = createReportHandler(() => awsAdapters(log), awsSettings);
+});
