@@ -11,4 +11,22 @@ export default tseslint.config(
       '@typescript-eslint/no-require-imports': 'off',
     },
   },
+  {
+    // Handler cores are pure logic: AWS and the environment are reached through adapters.
+    files: ['lambda/*/core/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@aws-sdk/*'], message: 'core/ is pure: call AWS from adapters/.' }] },
+      ],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'core/ is pure: read the environment in adapters/ or handlers/.',
+        },
+      ],
+    },
+  },
 );
