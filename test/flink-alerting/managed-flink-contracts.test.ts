@@ -189,7 +189,7 @@ describe('the start custom resource', () => {
         () => 'fail',
       );
     }
-    // A status the API adds later fails here until it is classified in core.ts.
+    // A status the API adds later fails here until it is classified in core/start-application.ts.
     expect(outcomes).toEqual({
       RUNNING: 'done',
       READY: 'start and wait',

@@ -153,7 +153,7 @@ describe("Route 53 REST client against AWS's published Route 53 model", () => {
   });
 
   it('relies only on error codes the model declares for the operation', () => {
-    // zone-association-core.ts treats these as "already done" or explains them; route53-rest.ts retries the rest.
+    // core/zone-association.ts treats these as "already done" or explains them; route53-rest.ts retries the rest.
     const relied: Record<string, string[]> = {
       CreateVPCAssociationAuthorization: ['ConcurrentModification'],
       DeleteVPCAssociationAuthorization: [
