@@ -1,6 +1,9 @@
 // @ts-check
 import tseslint from 'typescript-eslint';
 
+/** What deployed code (the app, its config, constructs and handlers) never imports. */
+const DEPLOYED_MUST_NOT_IMPORT = ['test', 'testing', 'tools', 'bench', 'scripts'];
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'cdk.out/**', 'flink/**', '.venv/**', '**/*.js', '**/*.d.ts'] },
   ...tseslint.configs.recommended,
@@ -13,22 +16,58 @@ export default tseslint.config(
   },
   // Layers: deployed code (lib/, lambda/) stands alone; tools/, bench/ and test/ share fakes and
   // local servers through testing/; only test/ holds what tests alone use.
-  restrictImports(['bin/**', 'config/**', 'lib/**', 'lambda/**'], ['test', 'testing', 'tools', 'bench', 'scripts']),
+  restrictImports(['bin/**', 'config/**', 'lib/**', 'lambda/**'], DEPLOYED_MUST_NOT_IMPORT),
   restrictImports(['scripts/**'], ['test', 'testing', 'tools', 'bench']),
   restrictImports(['tools/**'], ['test', 'bench']),
   restrictImports(['bench/**'], ['test']),
   restrictImports(['testing/**'], ['test', 'bench'], ['tools']),
   restrictImports(['test/**'], ['bench']),
+  {
+    // Handler cores are pure logic: AWS and the environment are reached through adapters.
+    files: ['lambda/*/core/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...importPatterns(['lambda/**'], DEPLOYED_MUST_NOT_IMPORT),
+            { group: ['@aws-sdk/*'], message: 'core/ is pure: call AWS from adapters/.' },
+          ],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'core/ is pure: read the environment in adapters/ or handlers/.',
+        },
+      ],
+    },
+  },
 );
 
 /**
  * Forbids `files` to import from the top-level folders `forbidden`, and from `typesOnly` except
- * for types.
+ * for types. (A later config block that sets no-restricted-imports for some of these files
+ * replaces these patterns, so such a block includes `importPatterns` itself.)
  * @param {string[]} files
  * @param {string[]} forbidden
  * @param {string[]} [typesOnly]
  */
 function restrictImports(files, forbidden, typesOnly = []) {
+  return {
+    files,
+    rules: { 'no-restricted-imports': ['error', { patterns: importPatterns(files, forbidden, typesOnly) }] },
+  };
+}
+
+/**
+ * @param {string[]} files
+ * @param {string[]} forbidden
+ * @param {string[]} [typesOnly]
+ */
+function importPatterns(files, forbidden, typesOnly = []) {
   const pattern = (folders, allowTypeImports) => ({
     regex: `^(\\.\\./)+(${folders.join('|')})(/|$)`,
     message: `${files.join(', ')} must not import from ${folders.map((f) => `${f}/`).join(', ')}${allowTypeImports ? ' except types' : ''}.`,
@@ -36,5 +75,5 @@ function restrictImports(files, forbidden, typesOnly = []) {
   });
   const patterns = [pattern(forbidden, false)];
   if (typesOnly.length > 0) patterns.push(pattern(typesOnly, true));
-  return { files, rules: { 'no-restricted-imports': ['error', { patterns }] } };
+  return patterns;
 }

@@ -7,7 +7,9 @@ export default defineConfig({
     testTimeout: 60_000,
     // The tests run on Node 20 on purpose (the documented minimum); the SDK's notice about its
     // future Node 22 requirement would otherwise repeat in every worker.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // Handlers log as this service unless a test names its own (Powertools' default is
+    // "service_undefined").
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_SERVICE_NAME: 'test' },
     hookTimeout: 120_000,
     projects: [
       {

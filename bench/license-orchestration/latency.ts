@@ -204,7 +204,7 @@ async function simulateDeployment(events: readonly WorkbenchStateChangeV1[], see
     logger: new Logger({ logLevel: 'SILENT' }),
     metrics: new Metrics({ namespace: 'bench', serviceName: 'bench' }),
   });
-  const detector = createChangeDetectorHandler({
+  const detector = createChangeDetectorHandler(() => ({
     bump: async (product) => {
       await vt.sleep(lat('ddbUpdate'));
       memory.bumpDesiredVersion(product, BASE + vt.now);
@@ -215,8 +215,8 @@ async function simulateDeployment(events: readonly WorkbenchStateChangeV1[], see
     },
     now: () => BASE + vt.now,
     ...quiet(),
-  });
-  const sync = createSyncHandler({
+  }));
+  const sync = createSyncHandler(() => ({
     store: syncStore,
     server: {
       send: async (r) => {
@@ -238,7 +238,7 @@ async function simulateDeployment(events: readonly WorkbenchStateChangeV1[], see
     userId: /^[a-z0-9]+$/,
     commandTimeoutMs: 120_000,
     ...quiet(),
-  });
+  }));
 
   // Workbench events: publisher and ledger run concurrently, one invocation per event.
   const end = Math.max(...events.map((e) => Date.parse(e.sourceEventTime) - BASE)) + 10 * 60_000;

@@ -10,7 +10,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { SmsVoiceRegistrationApi } from '../../lambda/sms-monitor/adapters/sms-voice-api';
 import { runReport } from '../../lambda/sms-monitor/core/run-report';
-import { monitorSettings } from '../../lambda/sms-monitor/core/settings';
+import { monitorSettings } from '../../lambda/sms-monitor/adapters/settings';
 import { generateRegistrations } from '../../testing/sms-monitor/datasets';
 import { SMS_VOICE_ENDPOINT_ENV } from '../../testing/sms-monitor/fake-sms-api';
 import { sourceDesignCollect } from './source-design-port';

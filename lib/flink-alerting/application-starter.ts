@@ -23,7 +23,7 @@ export interface FlinkApplicationStarterProps {
   readonly totalTimeout?: Duration;
 }
 
-const ENTRY = join(__dirname, '..', '..', 'lambda', 'flink-alerting', 'start-application', 'handler.ts');
+const ENTRY = join(__dirname, '..', '..', 'lambda', 'flink-alerting', 'handlers', 'start-application.ts');
 
 /**
  * The custom resource provider that starts Managed Flink applications after a deploy and waits

@@ -34,7 +34,7 @@ export interface KafkaAdminProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-const ENTRY = join(__dirname, '..', '..', 'lambda', 'flink-alerting', 'kafka-admin', 'handler.ts');
+const ENTRY = join(__dirname, '..', '..', 'lambda', 'flink-alerting', 'handlers', 'kafka-admin.ts');
 
 /**
  * Deploy-time Kafka administration: a function in the VPC (kafkajs with MSK IAM auth) behind a

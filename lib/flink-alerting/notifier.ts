@@ -7,7 +7,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import type { NotifierSettingsInput } from '../../lambda/flink-alerting/notifier/settings';
+import type { NotifierSettingsInput } from '../../lambda/flink-alerting/core/notifier-settings';
 import { type AlarmTopic, DeadLetterQueue, type LogLevel, skipCheckov, StandardFunction } from '../shared';
 import type { AlertingKafkaCluster } from './kafka-cluster';
 import { acknowledge } from './private/nag';
@@ -69,7 +69,7 @@ export interface AlertNotifierProps {
 /** Per webhook request; a receiver should answer at once and work afterwards. */
 const WEBHOOK_TIMEOUT_MS = 5000;
 
-const ENTRY = join(__dirname, '..', '..', 'lambda', 'flink-alerting', 'notifier', 'handler.ts');
+const ENTRY = join(__dirname, '..', '..', 'lambda', 'flink-alerting', 'handlers', 'notifier.ts');
 
 /**
  * The notifier: a function on the alerts topic (MSK event source, IAM auth) that groups the

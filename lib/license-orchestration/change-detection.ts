@@ -8,7 +8,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HOLDING_SK_PREFIX } from '../../lambda/license-orchestration/core/keys';
 import { METRICS_NAMESPACE, SERVICES } from '../../lambda/license-orchestration/core/metrics';
-import { ENV } from '../../lambda/license-orchestration/settings';
+import { ENV } from '../../lambda/license-orchestration/adapters/settings';
 import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
 import { acknowledge, grantTableKey, HANDLER_ENTRY } from './contracts';
 

@@ -7,8 +7,8 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICES } from '../../lambda/license-orchestration/core/metrics';
-import { ENV, formatScopes } from '../../lambda/license-orchestration/settings';
-import { STACK_SET_ENV } from '../../lambda/license-orchestration/stack-set-settings';
+import { ENV, formatScopes } from '../../lambda/license-orchestration/adapters/settings';
+import { STACK_SET_ENV } from '../../lambda/license-orchestration/adapters/stack-set-settings';
 import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
 import { grantTableKey, HANDLER_ENTRY } from './contracts';
 

@@ -7,7 +7,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { WORKBENCH_DETAIL_TYPE, WORKBENCH_EVENT_SOURCE } from '../../lambda/license-orchestration/core/contract';
 import { METRICS_NAMESPACE, SERVICES } from '../../lambda/license-orchestration/core/metrics';
-import { ENV } from '../../lambda/license-orchestration/settings';
+import { ENV } from '../../lambda/license-orchestration/adapters/settings';
 import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
 import { grantTableKey, HANDLER_ENTRY } from './contracts';
 

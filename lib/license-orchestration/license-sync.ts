@@ -18,7 +18,7 @@ import {
   syncScript,
 } from '../../lambda/license-orchestration/core/sync-document';
 import { bashSyntaxProblem } from '../../config/schema/shell-syntax';
-import { ENV } from '../../lambda/license-orchestration/settings';
+import { ENV } from '../../lambda/license-orchestration/adapters/settings';
 import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
 import { grantTableKey, HANDLER_ENTRY } from './contracts';
 import { UserListBucket } from './user-list-bucket';

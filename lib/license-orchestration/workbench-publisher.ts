@@ -6,7 +6,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { EC2_DETAIL_TYPE, EC2_SOURCE } from '../../lambda/license-orchestration/core/publisher';
 import { METRICS_NAMESPACE, SERVICES } from '../../lambda/license-orchestration/core/metrics';
-import { ENV } from '../../lambda/license-orchestration/settings';
+import { ENV } from '../../lambda/license-orchestration/adapters/settings';
 import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
 import { HANDLER_ENTRY } from './contracts';
 

@@ -4,7 +4,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import { parameterNames, type Side } from '../../lambda/privatelink-failover/manifest';
+import { parameterNames, type Side } from '../../lambda/privatelink-failover/core/manifest';
 import { PlatformStack, type PlatformStackProps } from '../shared';
 import { ZoneVpcSharing } from './zone-vpc-sharing';
 

@@ -2,7 +2,7 @@ import { CfnOutput, Duration } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import { parameterNames, type Side } from '../../lambda/privatelink-failover/manifest';
+import { parameterNames, type Side } from '../../lambda/privatelink-failover/core/manifest';
 import { PlatformStack, type PlatformStackProps } from '../shared';
 import { type FailoverConsumer, FailoverZone } from './failover-zone';
 import { type ZoneVpc, ZoneVpcSharing } from './zone-vpc-sharing';

@@ -2,7 +2,7 @@ import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import type { Side } from '../../lambda/privatelink-failover/manifest';
+import type { Side } from '../../lambda/privatelink-failover/core/manifest';
 
 export interface FailoverConsumer {
   /** DNS label: the failover name is `<name>.<domain>`. */

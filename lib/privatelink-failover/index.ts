@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { PrivateLinkFailoverConfig } from '../../config/schema';
-import { parameterNames } from '../../lambda/privatelink-failover/manifest';
+import { parameterNames } from '../../lambda/privatelink-failover/core/manifest';
 import { type OperationsSettings, requireDeployInput } from '../shared';
 import { ConsumerEndpointsStack } from './consumer-endpoints-stack';
 import { FailoverDnsStack } from './failover-dns-stack';

@@ -2,7 +2,7 @@ import { Aws, CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import { parameterNames, type Side } from '../../lambda/privatelink-failover/manifest';
+import { parameterNames, type Side } from '../../lambda/privatelink-failover/core/manifest';
 import { type AlarmTopic, type OperationsSettings, StandardFunction } from '../shared';
 
 export interface PublishedRoutingControl {
@@ -29,7 +29,7 @@ export interface ManifestPublisherProps {
   readonly operations: OperationsSettings;
 }
 
-const HANDLER = join(__dirname, '..', '..', 'lambda', 'privatelink-failover', 'publish-manifest.ts');
+const HANDLER = join(__dirname, '..', '..', 'lambda', 'privatelink-failover', 'handlers', 'publish-manifest.ts');
 
 /**
  * Resolves the ARC cluster's five regional endpoints at deploy time and publishes them, with the

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import { parameterNames } from '../../lambda/privatelink-failover/manifest';
+import { parameterNames } from '../../lambda/privatelink-failover/core/manifest';
 import { PlatformStack, type PlatformStackProps, skipCheckov } from '../shared';
 
 import { HealthCheckedService } from './health-checked-service';

@@ -1,6 +1,6 @@
 import { CfnOutput } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { parameterNames, type Side } from '../../lambda/privatelink-failover/manifest';
+import { parameterNames, type Side } from '../../lambda/privatelink-failover/core/manifest';
 import { PlatformStack, type PlatformStackProps } from '../shared';
 import { ManifestPublisher } from './manifest-publisher';
 import { RoutingControls } from './routing-controls';

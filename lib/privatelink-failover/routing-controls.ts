@@ -2,7 +2,7 @@ import { type RemovalPolicy } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as arc from 'aws-cdk-lib/aws-route53recoverycontrol';
 import { Construct } from 'constructs';
-import type { Side } from '../../lambda/privatelink-failover/manifest';
+import type { Side } from '../../lambda/privatelink-failover/core/manifest';
 
 export interface RoutingControlsProps {
   /** Prefix of the ARC resource names. */

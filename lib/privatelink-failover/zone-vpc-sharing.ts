@@ -23,7 +23,7 @@ export interface ZoneVpcSharingProps {
   readonly operations: OperationsSettings;
 }
 
-const HANDLER = join(__dirname, '..', '..', 'lambda', 'privatelink-failover', 'zone-association.ts');
+const HANDLER = join(__dirname, '..', '..', 'lambda', 'privatelink-failover', 'handlers', 'zone-association.ts');
 
 /**
  * One side of sharing a private hosted zone with VPCs of other accounts, as custom resources: the
@@ -46,7 +46,8 @@ export class ZoneVpcSharing extends Construct {
       timeout: Duration.minutes(2),
       // CloudFormation invokes it asynchronously; a crash before answering lands in the failure queue.
       asyncInvocation: { retryAttempts: 0 },
-      // The Lambda runtime provides @aws-sdk/*; the SigV4 signer is bundled (see route53-rest.ts).
+      // The Lambda runtime provides @aws-sdk/*; the SigV4 signer is bundled (see
+      // lambda/privatelink-failover/adapters/route53-rest.ts).
       bundling: { externalModules: ['@aws-sdk/*'] },
     });
     const dependencies: Construct[] = [this.handler.role];

@@ -5,13 +5,13 @@ import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import type { MonitorSettingsInput } from '../../lambda/sms-monitor/core/settings';
+import type { MonitorSettingsInput } from '../../lambda/sms-monitor/adapters/settings';
 import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
 import { registrationStatusChangePattern } from './registration-events';
 import { grantReadRegistrations } from './registration-report';
 import { grantSesSendEmail, type SesSendingProps } from './ses-sending';
 
-const HANDLERS = join(__dirname, '..', '..', 'lambda', 'sms-monitor');
+const HANDLERS = join(__dirname, '..', '..', 'lambda', 'sms-monitor', 'handlers');
 
 export interface RegistrationAlertsProps {
   /** The function's settings; `alertStatuses` and `regions` also shape the rule. */
@@ -41,7 +41,7 @@ export class RegistrationAlerts extends Construct {
   constructor(scope: Construct, id: string, props: RegistrationAlertsProps) {
     super(scope, id);
     this.function = new StandardFunction(this, 'Function', {
-      entry: join(HANDLERS, 'alert-handler.ts'),
+      entry: join(HANDLERS, 'alert.ts'),
       serviceName: 'sms-registration-alert',
       description: 'Mails an alert when an SMS registration needs action',
       alarmTopic: props.alarmTopic,

@@ -7,11 +7,11 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import type { MonitorSettingsInput } from '../../lambda/sms-monitor/core/settings';
+import type { MonitorSettingsInput } from '../../lambda/sms-monitor/adapters/settings';
 import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
 import { grantSesSendEmail, type SesSendingProps } from './ses-sending';
 
-const HANDLERS = join(__dirname, '..', '..', 'lambda', 'sms-monitor');
+const HANDLERS = join(__dirname, '..', '..', 'lambda', 'sms-monitor', 'handlers');
 
 export interface ReportScheduleProps {
   /** A recurring `rate(...)` or `cron(...)` expression. */
@@ -64,7 +64,7 @@ export class RegistrationReport extends Construct {
   constructor(scope: Construct, id: string, props: RegistrationReportProps) {
     super(scope, id);
     this.function = new StandardFunction(this, 'Function', {
-      entry: join(HANDLERS, 'report-handler.ts'),
+      entry: join(HANDLERS, 'report.ts'),
       serviceName: 'sms-registration-report',
       description: 'Reports AWS End User Messaging SMS registrations by email',
       alarmTopic: props.alarmTopic,

@@ -6,21 +6,21 @@ import type {
   SQSEvent,
 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { handler as kafkaAdminHandler } from '../../lambda/flink-alerting/kafka-admin/handler';
-import { recordsOf } from '../../lambda/flink-alerting/notifier/handler';
-import { isComplete as startApplicationIsComplete } from '../../lambda/flink-alerting/start-application/handler';
+import { handler as kafkaAdminHandler } from '../../lambda/flink-alerting/handlers/kafka-admin';
+import { recordsOf } from '../../lambda/flink-alerting/handlers/notifier';
+import { isComplete as startApplicationIsComplete } from '../../lambda/flink-alerting/handlers/start-application';
 import { EC2_STATES, userIdMatcher } from '../../lambda/license-orchestration/core/contract';
 import { createChangeDetectorHandler } from '../../lambda/license-orchestration/handlers/change-detector';
 import { createPublisherHandler } from '../../lambda/license-orchestration/handlers/publisher';
 import { createSyncHandler } from '../../lambda/license-orchestration/handlers/sync';
 import {
   type CustomResourceResponse,
-  FAILED_CREATE_PREFIX,
   runCustomResource,
-} from '../../lambda/privatelink-failover/custom-resource';
+} from '../../lambda/privatelink-failover/adapters/custom-resource';
+import { FAILED_CREATE_PREFIX } from '../../lambda/privatelink-failover/core/custom-resource';
 import { parseRegistrationEvent } from '../../lambda/sms-monitor/core/alert';
-import { monitorSettings } from '../../lambda/sms-monitor/core/settings';
-import { reportKeyOf } from '../../lambda/sms-monitor/report-handler';
+import { monitorSettings } from '../../lambda/sms-monitor/adapters/settings';
+import { reportKeyOf } from '../../lambda/sms-monitor/handlers/report';
 import { MemoryLedger } from '../../testing/license-orchestration/memory-ledger';
 import { testTelemetry } from '../license-orchestration/support/telemetry';
 import { awsEvent, awsEventNames, type AwsEventName } from './aws-events';
@@ -81,7 +81,7 @@ describe('workbench publisher: EC2 Instance State-change Notification', () => {
   it('publishes the published sample of a tagged workbench as a contract event', async () => {
     const sample = awsEvent('ec2-instance-state-change').event;
     const published: unknown[] = [];
-    const handler = createPublisherHandler({
+    const handler = createPublisherHandler(() => ({
       tagsOf: async (id) => (id === 'i-1234567890abcdef0' ? { owner: 'alice', type: 'cad' } : undefined),
       publish: async (detail) => void published.push(detail),
       reject: async (r) => {
@@ -89,7 +89,7 @@ describe('workbench publisher: EC2 Instance State-change Notification', () => {
       },
       settings: { ownerTag: 'owner', typeTag: 'type', userId: userIdMatcher('[a-z]+') },
       ...testTelemetry(),
-    });
+    }));
     await expect(handler(sample)).resolves.toBe('published');
     expect(published).toEqual([
       expect.objectContaining({
@@ -148,12 +148,12 @@ describe('license change detector: DynamoDB Streams records', () => {
   function detector() {
     const bumped: string[] = [];
     const triggered: string[][] = [];
-    const handler = createChangeDetectorHandler({
+    const handler = createChangeDetectorHandler(() => ({
       bump: async (product) => void bumped.push(product),
       trigger: async (_reason, products) => void triggered.push([...products]),
       now: () => 1_000,
       ...testTelemetry(),
-    });
+    }));
     return { handler, bumped, triggered };
   }
 
@@ -172,14 +172,14 @@ describe('license change detector: DynamoDB Streams records', () => {
   });
 
   it('reports a failed product by the sequence number of its first changing record', async () => {
-    const handler = createChangeDetectorHandler({
+    const handler = createChangeDetectorHandler(() => ({
       bump: async () => {
         throw new Error('throttled');
       },
       trigger: async () => undefined,
       now: () => 1_000,
       ...testTelemetry(),
-    });
+    }));
     await expect(handler({ Records: ourRecords() })).resolves.toEqual({
       batchItemFailures: [{ itemIdentifier: '111' }],
     });
@@ -189,7 +189,7 @@ describe('license change detector: DynamoDB Streams records', () => {
 describe('license sync: SQS FIFO event', () => {
   it('runs a sync on the published FIFO batch (message bodies are only wake-up calls)', async () => {
     const ledger = new MemoryLedger();
-    const handler = createSyncHandler({
+    const handler = createSyncHandler(() => ({
       store: ledger,
       server: {
         send: async () => 'cmd',
@@ -200,7 +200,7 @@ describe('license sync: SQS FIFO event', () => {
       userId: /^[a-z]+$/,
       commandTimeoutMs: 60_000,
       ...testTelemetry(),
-    });
+    }));
     const report = await handler(awsEvent<SQSEvent>('lambda-sqs-fifo-event').event);
     expect(report.cycles.length).toBeGreaterThan(0);
   });

@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseNotifierSettings } from '../../lambda/flink-alerting/notifier/settings';
+import { parseNotifierSettings } from '../../lambda/flink-alerting/core/notifier-settings';
 import { alertingStack, PAGER_URL_SECRET } from './fixtures';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] }>;

@@ -110,7 +110,7 @@ describe('Kafka admin custom resource against a real broker', () => {
     await broker.start();
     vi.stubEnv('KAFKA_SECURITY', 'plaintext');
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'ERROR');
-    handler = ((await import('../../lambda/flink-alerting/kafka-admin/handler')) as { handler: Handler }).handler;
+    handler = ((await import('../../lambda/flink-alerting/handlers/kafka-admin')) as { handler: Handler }).handler;
     kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
   }, 180_000);
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { REPO_ROOT } from '../helpers/app';
-import { mskIamToken } from '../../lambda/flink-alerting/kafka-admin/adapters';
+import { mskIamToken } from '../../lambda/flink-alerting/adapters/kafka';
 import {
   ensureTopics,
   type ExistingTopic,
@@ -13,7 +13,7 @@ import {
   parseTopicSpecs,
   publishMonitors,
   type TopicSpec,
-} from '../../lambda/flink-alerting/kafka-admin/core';
+} from '../../lambda/flink-alerting/core/kafka-admin';
 
 class MemoryAdmin implements KafkaAdmin {
   readonly calls: string[] = [];
@@ -130,7 +130,7 @@ describe('Kafka admin bundle', () => {
   it('bundles every dependency (no AWS SDK from the runtime) and loads', async () => {
     const outfile = join(mkdtempSync(join(tmpdir(), 'kafka-admin-bundle-')), 'index.js');
     const result = await build({
-      entryPoints: [join(REPO_ROOT, 'lambda/flink-alerting/kafka-admin/handler.ts')],
+      entryPoints: [join(REPO_ROOT, 'lambda/flink-alerting/handlers/kafka-admin.ts')],
       outfile,
       bundle: true,
       platform: 'node',

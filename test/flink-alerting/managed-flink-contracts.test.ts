@@ -7,7 +7,7 @@ import { ApplicationStatus, RuntimeEnvironment } from '@aws-sdk/client-kinesis-a
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isRunning } from '../../lambda/flink-alerting/start-application/core';
+import { isRunning } from '../../lambda/flink-alerting/core/start-application';
 import { FLINK_RUNTIME } from '../../lib/flink-alerting/flink-application';
 import { REPO_ROOT } from '../helpers/app';
 import { serviceModel as botocoreServiceModel } from '../shared/aws-service-models';
@@ -189,7 +189,7 @@ describe('the start custom resource', () => {
         () => 'fail',
       );
     }
-    // A status the API adds later fails here until it is classified in core.ts.
+    // A status the API adds later fails here until it is classified in core/start-application.ts.
     expect(outcomes).toEqual({
       RUNNING: 'done',
       READY: 'start and wait',

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Alert, alertKey, parseAlert } from '../../lambda/flink-alerting/alert-contract';
+import { type Alert, alertKey, parseAlert } from '../../lambda/flink-alerting/core/alert-contract';
 import {
   type Channel,
   emailChannel,
   type NotifierDeps,
   processBatch,
   webhookChannel,
-} from '../../lambda/flink-alerting/notifier/core';
+} from '../../lambda/flink-alerting/core/notifier';
 import type {
   AlertHistory,
   AlertRecord,
@@ -17,11 +17,11 @@ import type {
   EmailMessage,
   WebhookRequest,
   WebhookResponse,
-} from '../../lambda/flink-alerting/notifier/ports';
-import { deliveryIdOf, renderEmail, renderWebhookBody } from '../../lambda/flink-alerting/notifier/render';
-import { backoffDelay, withRetries } from '../../lambda/flink-alerting/notifier/retry';
-import { parseNotifierSettings } from '../../lambda/flink-alerting/notifier/settings';
-import { sign, verify } from '../../lambda/flink-alerting/notifier/signing';
+} from '../../lambda/flink-alerting/core/notifier-ports';
+import { deliveryIdOf, renderEmail, renderWebhookBody } from '../../lambda/flink-alerting/core/render';
+import { backoffDelay, withRetries } from '../../lambda/flink-alerting/core/retry';
+import { parseNotifierSettings } from '../../lambda/flink-alerting/core/notifier-settings';
+import { sign, verify } from '../../lambda/flink-alerting/core/signing';
 import { FIXTURES_DIR } from './fixtures';
 
 const SAMPLE: Alert = parseAlert(readFileSync(join(FIXTURES_DIR, 'alert.sample.json'), 'utf8'));

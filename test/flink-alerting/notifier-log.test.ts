@@ -1,7 +1,7 @@
 // The notifier's structured log lines as CloudWatch receives them (Powertools JSON on stdout).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../lambda/shared/powertools';
-import { logBatch } from '../../lambda/flink-alerting/notifier/log';
+import { logBatch } from '../../lambda/flink-alerting/adapters/notifier-log';
 import { capturedLogLines } from '../helpers/log-lines';
 
 afterEach(() => {

@@ -10,8 +10,8 @@ import type { MSKEvent } from 'aws-lambda';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Alert } from '../../lambda/flink-alerting/alert-contract';
-import { CachedSecretSource, SqsDeadLetterSink } from '../../lambda/flink-alerting/notifier/adapters';
+import type { Alert } from '../../lambda/flink-alerting/core/alert-contract';
+import { CachedSecretSource, SqsDeadLetterSink } from '../../lambda/flink-alerting/adapters/notifier';
 import { FIXTURES_DIR } from './fixtures';
 import { WebhookReceiver } from './webhook-receiver';
 import { sentMail } from '../helpers/moto';
@@ -101,7 +101,7 @@ async function coldStart(settings: Record<string, unknown> = {}): Promise<Handle
     webhookTimeoutMs: 2000,
     ...settings,
   });
-  const mod = (await import('../../lambda/flink-alerting/notifier/handler')) as { handler: Handler };
+  const mod = (await import('../../lambda/flink-alerting/handlers/notifier')) as { handler: Handler };
   return mod.handler;
 }
 

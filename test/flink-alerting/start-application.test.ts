@@ -85,7 +85,7 @@ class FakeManagedFlink {
 }
 
 const flink = new FakeManagedFlink();
-type Handlers = typeof import('../../lambda/flink-alerting/start-application/handler');
+type Handlers = typeof import('../../lambda/flink-alerting/handlers/start-application');
 let handlers: Handlers;
 
 function event(
@@ -119,7 +119,7 @@ beforeAll(async () => {
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'ERROR');
-  handlers = await import('../../lambda/flink-alerting/start-application/handler');
+  handlers = await import('../../lambda/flink-alerting/handlers/start-application');
 });
 
 afterAll(async () => {

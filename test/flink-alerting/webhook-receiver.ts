@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders, Server } from 'node:http';
 import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { verify } from '../../lambda/flink-alerting/notifier/signing';
+import { verify } from '../../lambda/flink-alerting/core/signing';
 import { freePort } from '../../testing/shared/free-port';
 
 export interface ReceivedRequest {

@@ -4,12 +4,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AlertContractError, parseAlert } from '../../lambda/flink-alerting/alert-contract';
+import { AlertContractError, parseAlert } from '../../lambda/flink-alerting/core/alert-contract';
 import {
   NotifierSettingsError,
   parseNotifierSettings,
   parseWebhookUrl,
-} from '../../lambda/flink-alerting/notifier/settings';
+} from '../../lambda/flink-alerting/core/notifier-settings';
 import { FIXTURES_DIR } from '../flink-alerting/fixtures';
 
 const SAMPLE = JSON.parse(readFileSync(join(FIXTURES_DIR, 'alert.sample.json'), 'utf8')) as Record<string, unknown>;

@@ -218,7 +218,7 @@ describe('license orchestration: AWS contracts', () => {
     const t = testTelemetry();
     const ledger = new MemoryLedger();
     for (const p of products) ledger.bumpDesiredVersion(p, 1);
-    await createSyncHandler({
+    await createSyncHandler(() => ({
       store: ledger,
       server: { send: async () => 'cmd', wait: async () => ({ status: 'Failed' }) },
       clock: { now: () => 0 },
@@ -227,8 +227,8 @@ describe('license orchestration: AWS contracts', () => {
       commandTimeoutMs: 1000,
       logger: t.logger,
       metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICES.sync }),
-    })({ Records: [] });
-    await createReconcilerHandler({
+    }))({ Records: [] });
+    await createReconcilerHandler(() => ({
       ledger: Object.assign(new MemoryLedger(), {
         listInstances: async () => [],
         listHoldings: async () => [],
@@ -240,7 +240,7 @@ describe('license orchestration: AWS contracts', () => {
       now: () => 0,
       logger: t.logger,
       metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICES.reconciler }),
-    })();
+    }))({});
 
     expect(alarms.length).toBeGreaterThanOrEqual(3);
     for (const alarm of alarms) {

@@ -72,12 +72,12 @@ describe('change detector handler', () => {
     const bumps: string[] = [];
     const triggers: string[][] = [];
     const t = telemetry();
-    const handler = createChangeDetectorHandler({
+    const handler = createChangeDetectorHandler(() => ({
       bump: async (p) => void bumps.push(p),
       trigger: async (_reason, products) => void triggers.push([...products]),
       now: () => 1,
       ...t,
-    });
+    }));
     const result = await handler({
       Records: [
         holdingRecord('1', 'cad-suite', 'alice', null, ['i-1']),
@@ -93,25 +93,25 @@ describe('change detector handler', () => {
 
   it('stays quiet when no list changed', async () => {
     let triggered = false;
-    const handler = createChangeDetectorHandler({
+    const handler = createChangeDetectorHandler(() => ({
       bump: async () => undefined,
       trigger: async () => void (triggered = true),
       now: () => 1,
       ...telemetry(),
-    });
+    }));
     await handler({ Records: [holdingRecord('1', 'cad-suite', 'alice', ['i-1'], ['i-1', 'i-2'])] });
     expect(triggered).toBe(false);
   });
 
   it('reports the first record of a product whose bump failed, so Lambda retries from there', async () => {
-    const handler = createChangeDetectorHandler({
+    const handler = createChangeDetectorHandler(() => ({
       bump: async (p) => {
         if (p === 'sim-tool') throw new Error('throttled');
       },
       trigger: async () => undefined,
       now: () => 1,
       ...telemetry(),
-    });
+    }));
     const result = await handler({
       Records: [
         holdingRecord('1', 'cad-suite', 'alice', null, ['i-1']),
@@ -122,14 +122,14 @@ describe('change detector handler', () => {
   });
 
   it('retries the whole batch when the sync cannot be woken', async () => {
-    const handler = createChangeDetectorHandler({
+    const handler = createChangeDetectorHandler(() => ({
       bump: async () => undefined,
       trigger: async () => {
         throw new Error('SQS down');
       },
       now: () => 1,
       ...telemetry(),
-    });
+    }));
     const result = await handler({
       Records: [
         holdingRecord('7', 'cad-suite', 'alice', null, ['i-1']),

@@ -4,7 +4,7 @@ import type { Rejection } from '../../lambda/license-orchestration/adapters/mess
 import { createLedgerHandler } from '../../lambda/license-orchestration/handlers/ledger';
 import { createPublisherHandler } from '../../lambda/license-orchestration/handlers/publisher';
 import { createReconcilerHandler } from '../../lambda/license-orchestration/handlers/reconciler';
-import { STACK_SET_ENV, stackSetFrom } from '../../lambda/license-orchestration/stack-set-settings';
+import { STACK_SET_ENV, stackSetFrom } from '../../lambda/license-orchestration/adapters/stack-set-settings';
 import { createSyncHandler } from '../../lambda/license-orchestration/handlers/sync';
 import { ec2Event } from '../../testing/license-orchestration/events';
 import { MemoryLedger } from '../../testing/license-orchestration/memory-ledger';
@@ -49,13 +49,13 @@ describe('publisher handler', () => {
       'i-00000003': { owner: 'Alice!', type: 'cad' },
     };
     const t = testTelemetry();
-    const handler = createPublisherHandler({
+    const handler = createPublisherHandler(() => ({
       tagsOf: async (id) => tags[id],
       publish: async (d) => void published.push(d),
       reject: async (r) => void rejected.push(r),
       settings,
       ...t,
-    });
+    }));
     expect(await handler(ec2Event('i-00000001', 'running'))).toBe('published');
     expect(await handler(ec2Event('i-00000002', 'running'))).toBe('ignored');
     expect(await handler(ec2Event('i-00000003', 'running'))).toBe('rejected');
@@ -69,13 +69,13 @@ describe('publisher handler', () => {
   });
 
   it('fails (so Lambda retries, then dead-letters) when EC2 does not know the instance yet', async () => {
-    const handler = createPublisherHandler({
+    const handler = createPublisherHandler(() => ({
       tagsOf: async () => undefined,
       publish: async () => undefined,
       reject: async () => undefined,
       settings,
       ...testTelemetry(),
-    });
+    }));
     await expect(handler(ec2Event('i-00000001', 'pending'))).rejects.toThrow('EC2 does not know i-00000001');
   });
 });
@@ -85,13 +85,13 @@ describe('ledger handler', () => {
     const ledger = new MemoryLedger();
     const rejected: Rejection[] = [];
     const t = testTelemetry();
-    const handler = createLedgerHandler({
+    const handler = createLedgerHandler(() => ({
       store: ledger,
       reject: async (r) => void rejected.push(r),
       catalog: CATALOG,
       userId: userIdMatcher('[a-z]+'),
       ...t,
-    });
+    }));
     return { ledger, rejected, handler, t };
   }
 
@@ -141,7 +141,7 @@ describe('sync handler', () => {
     ledger.bumpDesiredVersion('sim-tool', 1000);
     const t = testTelemetry();
     let now = 1000;
-    const handler = createSyncHandler({
+    const handler = createSyncHandler(() => ({
       store: ledger,
       server: {
         send: async (r) => `cmd-${r.product}`,
@@ -158,7 +158,7 @@ describe('sync handler', () => {
       userId: /^[a-z]+$/,
       commandTimeoutMs: 60_000,
       ...t,
-    });
+    }));
     const report = await handler({ Records: [] });
     expect(report.stopped).toBe('failure');
     expect(total(t.emitted, 'UsersHolding', { product: 'cad-suite' })).toBe(2);
@@ -205,7 +205,7 @@ describe('reconciler handler', () => {
       applyHoldingFix: async () => true,
     });
     const t = testTelemetry();
-    const handler = createReconcilerHandler({
+    const handler = createReconcilerHandler(() => ({
       ledger: store,
       observe: async (scopes) =>
         scopes.map((s) =>
@@ -225,8 +225,8 @@ describe('reconciler handler', () => {
       settings: { ownerTag: 'owner', typeTag: 'type', userId: /^[a-z]+$/, catalog: CATALOG },
       now: () => Date.parse('2025-03-03T12:00:00Z'),
       ...t,
-    });
-    const report = await handler();
+    }));
+    const report = await handler({});
     expect(report).toEqual({ repairs: { 'missed-start': 1, vanished: 1 }, failedScopes: 1, skipped: 0 });
     expect(ledger.usersByProduct()).toEqual({ 'cad-suite': ['alice'], 'sim-tool': ['alice'] });
     expect(total(t.emitted, 'Repairs', { kind: 'vanished' })).toBe(1);
@@ -235,7 +235,7 @@ describe('reconciler handler', () => {
 
   it('lists the StackSet scopes found at run time besides the configured ones, each once', async () => {
     const observed: string[] = [];
-    const handler = createReconcilerHandler({
+    const handler = createReconcilerHandler(() => ({
       ledger: Object.assign(new MemoryLedger(), {
         listInstances: async () => [],
         listHoldings: async () => [],
@@ -253,8 +253,8 @@ describe('reconciler handler', () => {
       settings: { ownerTag: 'owner', typeTag: 'type', userId: /^[a-z]+$/, catalog: CATALOG },
       now: Date.now,
       ...testTelemetry(),
-    });
-    expect(await handler()).toEqual({ repairs: {}, failedScopes: 0, skipped: 0 });
+    }));
+    expect(await handler({})).toEqual({ repairs: {}, failedScopes: 0, skipped: 0 });
     expect(observed).toEqual(['222222222222/eu-west-1', '555555555555/us-east-1']);
   });
 

@@ -57,7 +57,7 @@ describe('publisher -> bus -> ledger (moto)', () => {
   function publisher() {
     const bus = new WorkbenchEventPublisher(new EventBridgeClient({ region: busRegion(busArn) }), busArn);
     const sink = new RejectedEventSink(sqs, rejectedQueue);
-    return createPublisherHandler({
+    return createPublisherHandler(() => ({
       tagsOf: (id) => instanceTags(ec2, id),
       publish: (d) => bus.publish(d),
       reject: (r) => sink.reject(r),
@@ -67,7 +67,7 @@ describe('publisher -> bus -> ledger (moto)', () => {
         userId: userIdMatcher('[a-z][a-z0-9.]{0,31}'),
       },
       ...testTelemetry(),
-    });
+    }));
   }
 
   it('reads the tags of a real instance and tells an unknown instance apart', async () => {
@@ -114,13 +114,13 @@ describe('publisher -> bus -> ledger (moto)', () => {
     const ledger = new DynamoDbLedger(DynamoDBDocumentClient.from(new DynamoDBClient({})), table);
     const ledgerRejected = (await createQueue(sqs, 'ledger-rejected')).url;
     const sink = new RejectedEventSink(sqs, ledgerRejected);
-    const handler = createLedgerHandler({
+    const handler = createLedgerHandler(() => ({
       store: ledger,
       reject: (r) => sink.reject(r),
       catalog: { cad: ['cad-suite'] },
       userId: userIdMatcher('[a-z][a-z0-9.]{0,31}'),
       ...testTelemetry(),
-    });
+    }));
     expect(await handler(envelope)).toMatchObject({ kind: 'applied' });
     expect(await handler(envelope)).toEqual({ kind: 'stale', reason: 'duplicate' });
     expect(await ledger.listUsers('cad-suite')).toEqual(['alice']);

@@ -111,7 +111,7 @@ describe('reconciliation (moto)', () => {
 
     const t = testTelemetry();
     const lister = new WorkbenchLister(new STSClient({}), { roleName: ROLE, partition: 'aws' });
-    const handler = createReconcilerHandler({
+    const handler = createReconcilerHandler(() => ({
       ledger,
       observe: (scopes) => lister.observe(scopes),
       scopes: [{ account: WORKBENCH_A, region: 'eu-west-1' }],
@@ -123,8 +123,8 @@ describe('reconciliation (moto)', () => {
       },
       now: Date.now,
       ...t,
-    });
-    const report = await handler();
+    }));
+    const report = await handler({});
     // carol's instance is listed as terminated (moto keeps it listed), which is a missed stop.
     expect(report.repairs).toEqual({ 'missed-start': 1, 'missed-stop': 2, 'holding-drift': 1 });
     expect(await ledger.listUsers('cad-suite')).toEqual(['alice']);
@@ -132,6 +132,6 @@ describe('reconciliation (moto)', () => {
     expect(total(t.emitted, 'Repairs', { kind: 'holding-drift' })).toBe(1);
 
     // A second run finds nothing to repair.
-    expect((await handler()).repairs).toEqual({});
+    expect((await handler({})).repairs).toEqual({});
   });
 });

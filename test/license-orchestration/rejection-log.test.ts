@@ -27,14 +27,14 @@ async function logLines(run: (logger: Logger) => Promise<unknown>): Promise<Reco
 describe('rejected events keep their reason in the log line', () => {
   it('publisher', async () => {
     const lines = await logLines(async (logger) => {
-      const handler = createPublisherHandler({
+      const handler = createPublisherHandler(() => ({
         ...testTelemetry(),
         logger,
         tagsOf: async () => undefined,
         publish: async () => undefined,
         reject: async () => undefined,
         settings: { ownerTag: 'owner', typeTag: 'type', userId: userIdMatcher('[a-z]+') },
-      });
+      }));
       await handler({ nonsense: true });
     });
     expect(lines).toHaveLength(1);
@@ -43,14 +43,14 @@ describe('rejected events keep their reason in the log line', () => {
 
   it('ledger', async () => {
     const lines = await logLines(async (logger) => {
-      const handler = createLedgerHandler({
+      const handler = createLedgerHandler(() => ({
         ...testTelemetry(),
         logger,
         store: new MemoryLedger(),
         reject: async () => undefined,
         catalog: { cad: ['cad-suite'] },
         userId: userIdMatcher('[a-z]+'),
-      });
+      }));
       await handler({ nonsense: true });
     });
     expect(lines).toHaveLength(1);
@@ -74,7 +74,7 @@ describe('a handed-over user list left behind is named in the log', () => {
       });
     }
     ledger.bumpDesiredVersion('cad-suite', 0);
-    const handler = createSyncHandler({
+    const handler = createSyncHandler(() => ({
       ...testTelemetry(),
       logger,
       store: ledger,
@@ -89,7 +89,7 @@ describe('a handed-over user list left behind is named in the log', () => {
       products: [{ name: 'cad-suite', seats: 600 }],
       userId: userIdMatcher('^[a-z0-9]{1,64}$'),
       commandTimeoutMs: 1000,
-    });
+    }));
     const lines = await capturedLogLines(() => handler({ Records: [] }));
     const warning = lines.find(
       (l) => l.message === 'handed-over user list not deleted; the bucket lifecycle rule expires it',

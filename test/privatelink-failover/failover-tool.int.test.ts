@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCustomResource } from '../../lambda/privatelink-failover/custom-resource';
-import { clusterDescriber, ssmParameterStore } from '../../lambda/privatelink-failover/publish-manifest';
-import { publishManifest } from '../../lambda/privatelink-failover/publish-manifest-core';
-import { Route53Rest, xmlValues } from '../../lambda/privatelink-failover/route53-rest';
+import { runCustomResource } from '../../lambda/privatelink-failover/adapters/custom-resource';
+import { clusterDescriber } from '../../lambda/privatelink-failover/adapters/arc-cluster';
+import { ssmParameterStore } from '../../lambda/privatelink-failover/adapters/ssm-parameters';
+import { publishManifest } from '../../lambda/privatelink-failover/core/publish-manifest';
+import { Route53Rest, xmlValues } from '../../lambda/privatelink-failover/adapters/route53-rest';
 import { main } from '../../tools/privatelink-failover/cli';
 import { LocalArc } from '../../testing/privatelink-failover/arc-local';
 import { cfnEvent, ResponseCollector } from './support/cfn';

@@ -5,7 +5,7 @@ import {
   parseClusterEndpoints,
   parseManifest,
   servingSide,
-} from '../../lambda/privatelink-failover/manifest';
+} from '../../lambda/privatelink-failover/core/manifest';
 import { classify } from '../../tools/privatelink-failover/cluster-connection';
 import { predictRefusal } from '../../tools/privatelink-failover/commands';
 

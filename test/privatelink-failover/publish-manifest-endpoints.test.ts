@@ -1,9 +1,9 @@
 // The manifest publisher publishes only cluster endpoints the failover tool would call: the same
-// rule (lambda/privatelink-failover/endpoint-policy.ts) where the list is written and where it is read.
+// rule (lambda/privatelink-failover/core/endpoint-policy.ts) where the list is written and where it is read.
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { ClusterEndpoint } from '../../lambda/privatelink-failover/manifest';
-import { publishManifest, type PublishPorts } from '../../lambda/privatelink-failover/publish-manifest-core';
+import type { ClusterEndpoint } from '../../lambda/privatelink-failover/core/manifest';
+import { publishManifest, type PublishPorts } from '../../lambda/privatelink-failover/core/publish-manifest';
 import { checkClusterEndpoints } from '../../tools/privatelink-failover/endpoint-policy';
 
 const ARC = 'https://abc123.route53-recovery-cluster';

@@ -1,9 +1,11 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCustomResource } from '../../lambda/privatelink-failover/custom-resource';
-import { parseClusterEndpoints, parseManifest } from '../../lambda/privatelink-failover/manifest';
-import { clusterDescriber, handler, ssmParameterStore } from '../../lambda/privatelink-failover/publish-manifest';
-import { publishManifest, type PublishPorts } from '../../lambda/privatelink-failover/publish-manifest-core';
+import { runCustomResource } from '../../lambda/privatelink-failover/adapters/custom-resource';
+import { parseClusterEndpoints, parseManifest } from '../../lambda/privatelink-failover/core/manifest';
+import { clusterDescriber } from '../../lambda/privatelink-failover/adapters/arc-cluster';
+import { ssmParameterStore } from '../../lambda/privatelink-failover/adapters/ssm-parameters';
+import { handler } from '../../lambda/privatelink-failover/handlers/publish-manifest';
+import { publishManifest, type PublishPorts } from '../../lambda/privatelink-failover/core/publish-manifest';
 import { cfnEvent, lambdaContext, ResponseCollector } from './support/cfn';
 import { LocalArc } from '../../testing/privatelink-failover/arc-local';
 

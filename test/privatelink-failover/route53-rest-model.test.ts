@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Route53Rest } from '../../lambda/privatelink-failover/route53-rest';
+import { Route53Rest } from '../../lambda/privatelink-failover/adapters/route53-rest';
 import { endpointsData, serviceModel } from '../shared/aws-service-models';
 
 // The hand-made Route 53 client (route53-rest.ts) checked against AWS's own published model of
@@ -153,7 +153,7 @@ describe("Route 53 REST client against AWS's published Route 53 model", () => {
   });
 
   it('relies only on error codes the model declares for the operation', () => {
-    // zone-association-core.ts treats these as "already done" or explains them; route53-rest.ts retries the rest.
+    // core/zone-association.ts treats these as "already done" or explains them; route53-rest.ts retries the rest.
     const relied: Record<string, string[]> = {
       CreateVPCAssociationAuthorization: ['ConcurrentModification'],
       DeleteVPCAssociationAuthorization: [

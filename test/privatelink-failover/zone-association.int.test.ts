@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runCustomResource } from '../../lambda/privatelink-failover/custom-resource';
-import { Route53Rest } from '../../lambda/privatelink-failover/route53-rest';
-import { handleZoneAssociation } from '../../lambda/privatelink-failover/zone-association-core';
+import { runCustomResource } from '../../lambda/privatelink-failover/adapters/custom-resource';
+import { Route53Rest } from '../../lambda/privatelink-failover/adapters/route53-rest';
+import { handleZoneAssociation } from '../../lambda/privatelink-failover/core/zone-association';
 import { bundleHandler } from '../helpers/bundle';
 import { cfnEvent, lambdaContext, ResponseCollector } from './support/cfn';
 import { Route53AccountsProxy } from './support/route53-accounts-proxy';
@@ -166,7 +166,7 @@ describe('zone association custom resources (moto Route 53)', () => {
       POWERTOOLS_LOG_LEVEL: 'ERROR',
     });
     delete process.env.AWS_SESSION_TOKEN;
-    const bundle = await bundleHandler('lambda/privatelink-failover/zone-association.ts');
+    const bundle = await bundleHandler('lambda/privatelink-failover/handlers/zone-association.ts');
     const { handler } = require(bundle);
     await handler(cfnEvent('Create', cfn.url, props('association')), lambdaContext());
     expect(cfn.last.Status).toBe('SUCCESS');

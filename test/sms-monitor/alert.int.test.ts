@@ -2,12 +2,13 @@ import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand 
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { createAlertHandler } from '../../lambda/sms-monitor/alert-handler';
+import { createLogger, createMetrics } from '../../lambda/shared/powertools';
+import { createAlertHandler } from '../../lambda/sms-monitor/handlers/alert';
 import { DynamoDbStateStore } from '../../lambda/sms-monitor/adapters/dynamodb-state-store';
 import { SesMailer } from '../../lambda/sms-monitor/adapters/ses-mailer';
 import { SmsVoiceRegistrationApi } from '../../lambda/sms-monitor/adapters/sms-voice-api';
 import { InvalidEventError } from '../../lambda/sms-monitor/core/alert';
-import { monitorSettings } from '../../lambda/sms-monitor/core/settings';
+import { monitorSettings } from '../../lambda/sms-monitor/adapters/settings';
 import { validateConfig } from '../../config/load';
 import type { SmsMonitorConfig } from '../../config/schema';
 import { addSmsMonitorStacks } from '../../lib/sms-monitor';
@@ -28,10 +29,14 @@ const settings = monitorSettings.parse({
   sender: 'alerts@example.com',
   recipients: ['team@example.com'],
 });
-const handler = createAlertHandler(
-  () => ({ api: new SmsVoiceRegistrationApi(), store: new DynamoDbStateStore(TABLE), mailer: new SesMailer() }),
-  () => settings,
-);
+const handler = createAlertHandler(() => ({
+  api: new SmsVoiceRegistrationApi(),
+  store: new DynamoDbStateStore(TABLE),
+  mailer: new SesMailer(),
+  settings,
+  logger: createLogger(),
+  metrics: createMetrics(),
+}));
 const context = { invokedFunctionArn: 'arn:aws:lambda:us-east-1:111111111111:function:sms-registration-alert' };
 
 function statusEvent(id: string, registrationId: string, detail: Record<string, unknown> = {}, region = 'us-east-1') {

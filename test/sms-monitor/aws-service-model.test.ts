@@ -5,7 +5,7 @@ import { loadConfig } from '../../config/load';
 import { SMS_ACTION_STATUSES, smsMonitorConfig } from '../../config/schema/sms-monitor';
 import { BATCH_WRITE_LIMIT } from '../../lambda/sms-monitor/adapters/dynamodb-state-store';
 import { REGISTRATIONS_PAGE_SIZE } from '../../lambda/sms-monitor/adapters/sms-voice-api';
-import { monitorSettings } from '../../lambda/sms-monitor/core/settings';
+import { monitorSettings } from '../../lambda/sms-monitor/adapters/settings';
 import { STATUSES } from '../../lambda/sms-monitor/core/statuses';
 import { REPO_ROOT } from '../helpers/app';
 import { iamDefinition, inputMember, serviceModel, serviceRegions } from '../shared/aws-service-models';

@@ -5,9 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { DynamoDbStateStore } from '../../lambda/sms-monitor/adapters/dynamodb-state-store';
 import { SesMailer } from '../../lambda/sms-monitor/adapters/ses-mailer';
 import { SmsVoiceRegistrationApi } from '../../lambda/sms-monitor/adapters/sms-voice-api';
-import type { MonitorSettings } from '../../lambda/sms-monitor/core/settings';
-import { monitorSettings } from '../../lambda/sms-monitor/core/settings';
-import { createReportHandler } from '../../lambda/sms-monitor/report-handler';
+import type { MonitorSettings } from '../../lambda/sms-monitor/adapters/settings';
+import { monitorSettings } from '../../lambda/sms-monitor/adapters/settings';
+import { createLogger, createMetrics } from '../../lambda/shared/powertools';
+import { createReportHandler } from '../../lambda/sms-monitor/handlers/report';
 import { REPO_ROOT } from '../helpers/app';
 import { bundleHandler } from '../helpers/bundle';
 import { ALL_STATUSES, generateRegistrations, HOSTILE, hostileRegistrations } from '../../testing/sms-monitor/datasets';
@@ -54,15 +55,15 @@ function handlerWith(s: MonitorSettings, now?: () => Date) {
     },
     { step: 'finalizeRequest', name: 'captureSesRequest' },
   );
-  return createReportHandler(
-    () => ({
-      api: new SmsVoiceRegistrationApi(),
-      store: new DynamoDbStateStore(TABLE),
-      mailer: new SesMailer(ses),
-      now,
-    }),
-    () => s,
-  );
+  return createReportHandler(() => ({
+    api: new SmsVoiceRegistrationApi(),
+    store: new DynamoDbStateStore(TABLE),
+    mailer: new SesMailer(ses),
+    now,
+    settings: s,
+    logger: createLogger(),
+    metrics: createMetrics(),
+  }));
 }
 
 const context = (id: string) => ({ awsRequestId: id, invokedFunctionArn: FUNCTION_ARN });
@@ -201,7 +202,7 @@ describe('scheduled report against the SMS API server, DynamoDB and SES (moto)',
   });
 
   it('runs the same way from the deployed bundle (esbuild, SDK from the runtime)', async () => {
-    const outfile = await bundleHandler(join(REPO_ROOT, 'lambda/sms-monitor/report-handler.ts'));
+    const outfile = await bundleHandler(join(REPO_ROOT, 'lambda/sms-monitor/handlers/report.ts'));
     process.env.TABLE_NAME = TABLE;
     process.env.MONITOR_SETTINGS = JSON.stringify(baseSettings);
     try {

@@ -1,12 +1,12 @@
 import { RegistrationStatus } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { describe, expect, it } from 'vitest';
-import { MemoryStateStore } from '../../lambda/sms-monitor/adapters/memory-state-store';
+import { MemoryStateStore } from './support/memory-state-store';
 import { InvalidEventError, parseRegistrationEvent, runAlert } from '../../lambda/sms-monitor/core/alert';
 import type { Mailer, OutgoingMail } from '../../lambda/sms-monitor/core/ports';
 import { isDigestDue, runReport } from '../../lambda/sms-monitor/core/run-report';
 import { AmbiguousSendError } from '../../lambda/sms-monitor/core/send-once';
-import { type MonitorSettings, monitorSettings, parseSettings } from '../../lambda/sms-monitor/core/settings';
-import { reportKeyOf } from '../../lambda/sms-monitor/report-handler';
+import { type MonitorSettings, monitorSettings, parseSettings } from '../../lambda/sms-monitor/adapters/settings';
+import { reportKeyOf } from '../../lambda/sms-monitor/handlers/report';
 import { MemoryRegistrationApi, reg } from './support/memory-api';
 
 /** A Mailer that records what it sends and fails on demand. */

@@ -3,7 +3,7 @@
 import { Fact, FactName, RegionInfo } from 'aws-cdk-lib/region-info';
 import { describe, expect, it } from 'vitest';
 import { KNOWN_REGIONS } from '../../config/schema/common';
-import { parseSettings } from '../../lambda/sms-monitor/core/settings';
+import { parseSettings } from '../../lambda/sms-monitor/adapters/settings';
 import { AWS_REGIONS, regionDomainSuffix } from '../../lambda/shared/aws-regions';
 
 const settings = (regions: unknown) =>

@@ -25,7 +25,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import type { ClusterEndpoint, FailoverManifest, Side } from '../../lambda/privatelink-failover/manifest';
+import type { ClusterEndpoint, FailoverManifest, Side } from '../../lambda/privatelink-failover/core/manifest';
 
 export type ControlState = 'On' | 'Off';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { CreateTagsCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { paginateListCommands, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { ENV } from '../../lambda/license-orchestration/settings';
+import { ENV } from '../../lambda/license-orchestration/adapters/settings';
 import {
   createBusToQueue,
   createLedgerTable,

@@ -116,7 +116,7 @@ export async function simulateInProcess(input: SimulationInput): Promise<Simulat
   // One logger and metrics emitter for all four handlers, configured by POWERTOOLS_* as in Lambda.
   const telemetry = { logger: createLogger(), metrics: createMetrics() };
 
-  const publisher = createPublisherHandler({
+  const publisher = createPublisherHandler(() => ({
     tagsOf: async (id) => tags.get(id),
     publish: async (detail: WorkbenchStateChangeV1) => {
       // EventBridge's envelope: the account is the sender's, which for the publisher is the
@@ -136,21 +136,21 @@ export async function simulateInProcess(input: SimulationInput): Promise<Simulat
     reject,
     settings: { ownerTag: config.tags.ownerId, typeTag: config.tags.type, userId },
     ...telemetry,
-  });
-  const ledgerHandler = createLedgerHandler({
+  }));
+  const ledgerHandler = createLedgerHandler(() => ({
     store: ledger,
     reject,
     catalog: config.workbenchTypes,
     userId,
     ...telemetry,
-  });
-  const changeDetector = createChangeDetectorHandler({
+  }));
+  const changeDetector = createChangeDetectorHandler(() => ({
     bump: async (product, nowMs) => ledger.bumpDesiredVersion(product, nowMs),
     trigger: async (reason, products) => void triggers.push(JSON.stringify({ reason, products })),
     now: Date.now,
     ...telemetry,
-  });
-  const sync = createSyncHandler({
+  }));
+  const sync = createSyncHandler(() => ({
     store: ledger,
     server: {
       send: async (request) => {
@@ -164,7 +164,7 @@ export async function simulateInProcess(input: SimulationInput): Promise<Simulat
     userId,
     commandTimeoutMs: config.sync.commandTimeoutSeconds * 1000,
     ...telemetry,
-  });
+  }));
 
   const { account, region } = config.licenseServer;
   const syncQueueArn = `arn:aws:sqs:${region}:${account}:license-sync.fifo`;

@@ -2,7 +2,7 @@
 // tool in-process exactly as the command line does.
 import { parseArgs } from 'node:util';
 import { regionProblem } from '../../config/schema/common';
-import { parameterNames, type Side } from '../../lambda/privatelink-failover/manifest';
+import { parameterNames, type Side } from '../../lambda/privatelink-failover/core/manifest';
 import { type CommonOptions, EXIT, type Io, runActivate, runDrill, runManifest, runStatus } from './commands';
 
 export const HELP = `Usage: npm run failover -- <command> [options]

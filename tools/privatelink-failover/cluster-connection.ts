@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-route53-recovery-cluster';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import type { ClusterEndpoint } from '../../lambda/privatelink-failover/manifest';
+import type { ClusterEndpoint } from '../../lambda/privatelink-failover/core/manifest';
 
 export type AttemptOutcome =
   | 'ok'

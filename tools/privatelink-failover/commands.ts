@@ -7,8 +7,8 @@ import {
   servingSide,
   type Side,
   SIDES,
-} from '../../lambda/privatelink-failover/manifest';
-import { Route53Rest } from '../../lambda/privatelink-failover/route53-rest';
+} from '../../lambda/privatelink-failover/core/manifest';
+import { Route53Rest } from '../../lambda/privatelink-failover/adapters/route53-rest';
 import { ArcRejectedError, type Attempt, ClusterConnection, NoEndpointAnsweredError } from './cluster-connection';
 import { checkClusterEndpoints } from './endpoint-policy';
 import {

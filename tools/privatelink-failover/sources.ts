@@ -12,8 +12,8 @@ import {
   type FailoverManifest,
   parseClusterEndpoints,
   parseManifest,
-} from '../../lambda/privatelink-failover/manifest';
-import { configuredEndpoint } from '../../lambda/privatelink-failover/standard-endpoint';
+} from '../../lambda/privatelink-failover/core/manifest';
+import { configuredEndpoint } from '../../lambda/privatelink-failover/adapters/standard-endpoint';
 
 /** A problem with the tool's inputs (exit code 2). */
 export class InputError extends Error {

@@ -7,7 +7,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSEvent } from 'aws-lambda';
-import { createLogger, createMetrics } from '../../shared/powertools';
+import { createLogger, createMetrics, powertoolsHandler } from '../../shared/powertools';
 import { METRIC } from '../core/metrics';
 import {
   type Clock,
@@ -20,8 +20,8 @@ import {
 import { DynamoDbLedger } from '../adapters/dynamodb-ledger';
 import { S3UserLists } from '../adapters/s3-user-lists';
 import { SsmLicenseServer } from '../adapters/ssm-license-server';
-import { ENV, lazy, positiveInt, productsFrom, required, userIdFrom } from '../settings';
-import { emitWithDimension } from '../telemetry';
+import { ENV, positiveInt, productsFrom, required, userIdFrom } from '../adapters/settings';
+import { emitWithDimension } from '../adapters/telemetry';
 
 export interface SyncHandlerDeps {
   readonly store: SyncStore;
@@ -40,9 +40,9 @@ export interface SyncHandlerDeps {
 /** Time kept in reserve at the end of an invocation for recording results and metrics. */
 const RESERVE_MS = 10_000;
 
-export function createSyncHandler(deps: SyncHandlerDeps): (event: SQSEvent, context?: Context) => Promise<SyncReport> {
-  const { logger, metrics } = deps;
-  return async (event, context) => {
+export function createSyncHandler(buildDeps: () => SyncHandlerDeps) {
+  return powertoolsHandler(buildDeps, async (event: SQSEvent, deps, context?: Context): Promise<SyncReport> => {
+    const { logger, metrics } = deps;
     const remaining = context?.getRemainingTimeInMillis?.() ?? 5 * 60_000;
     const report = await runSync(
       { store: deps.store, server: deps.server, clock: deps.clock, userLists: deps.userLists },
@@ -54,76 +54,72 @@ export function createSyncHandler(deps: SyncHandlerDeps): (event: SQSEvent, cont
         maxCycles: deps.maxCycles ?? 20,
       },
     );
-    try {
-      let failures = 0;
-      for (const cycle of report.cycles) {
-        for (const p of cycle.products) {
-          if (p.action === 'synced') {
-            emitWithDimension(metrics, METRIC.commandsSent, { name: 'product', value: p.product }, 1);
-            emitWithDimension(
-              metrics,
-              METRIC.syncLatency,
-              { name: 'product', value: p.product },
-              p.latencyMs ?? 0,
-              MetricUnit.Milliseconds,
-            );
-            logger.info('synced', {
+    let failures = 0;
+    for (const cycle of report.cycles) {
+      for (const p of cycle.products) {
+        if (p.action === 'synced') {
+          emitWithDimension(metrics, METRIC.commandsSent, { name: 'product', value: p.product }, 1);
+          emitWithDimension(
+            metrics,
+            METRIC.syncLatency,
+            { name: 'product', value: p.product },
+            p.latencyMs ?? 0,
+            MetricUnit.Milliseconds,
+          );
+          logger.info('synced', {
+            product: p.product,
+            version: p.desiredVersion,
+            users: p.users,
+            commandId: p.commandId,
+            usersObject: p.usersObject,
+          });
+          if (p.cleanupError) {
+            logger.warn('handed-over user list not deleted; the bucket lifecycle rule expires it', {
               product: p.product,
-              version: p.desiredVersion,
-              users: p.users,
-              commandId: p.commandId,
               usersObject: p.usersObject,
-            });
-            if (p.cleanupError) {
-              logger.warn('handed-over user list not deleted; the bucket lifecycle rule expires it', {
-                product: p.product,
-                usersObject: p.usersObject,
-                error: p.cleanupError,
-              });
-            }
-          } else if (p.action === 'failed') {
-            failures++;
-            if (p.commandId) emitWithDimension(metrics, METRIC.commandsSent, { name: 'product', value: p.product }, 1);
-            logger.error('sync failed', {
-              product: p.product,
-              version: p.desiredVersion,
-              commandId: p.commandId,
-              usersObject: p.usersObject,
-              error: p.error,
+              error: p.cleanupError,
             });
           }
-          if (p.invalidUsers.length > 0) {
-            metrics.addMetric(METRIC.invalidUsers, MetricUnit.Count, p.invalidUsers.length);
-            logger.error('user IDs in the ledger fail the pattern and were left out', {
-              product: p.product,
-              users: p.invalidUsers,
-            });
-          }
+        } else if (p.action === 'failed') {
+          failures++;
+          if (p.commandId) emitWithDimension(metrics, METRIC.commandsSent, { name: 'product', value: p.product }, 1);
+          logger.error('sync failed', {
+            product: p.product,
+            version: p.desiredVersion,
+            commandId: p.commandId,
+            usersObject: p.usersObject,
+            error: p.error,
+          });
+        }
+        if (p.invalidUsers.length > 0) {
+          metrics.addMetric(METRIC.invalidUsers, MetricUnit.Count, p.invalidUsers.length);
+          logger.error('user IDs in the ledger fail the pattern and were left out', {
+            product: p.product,
+            users: p.invalidUsers,
+          });
         }
       }
-      // Demand and seats from the last cycle: the state the invocation leaves behind.
-      for (const p of report.cycles.at(-1)?.products ?? []) {
-        emitWithDimension(metrics, METRIC.usersHolding, { name: 'product', value: p.product }, p.users);
-        emitWithDimension(metrics, METRIC.seatsConfigured, { name: 'product', value: p.product }, p.seats);
-        if (p.users > p.seats)
-          logger.warn('demand exceeds seats', { product: p.product, users: p.users, seats: p.seats });
-      }
-      metrics.addMetric(METRIC.syncFailures, MetricUnit.Count, failures);
-      logger.info('sync run ended', {
-        triggers: event.Records?.length ?? 0,
-        cycles: report.cycles.length,
-        stopped: report.stopped,
-      });
-    } finally {
-      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     }
+    // Demand and seats from the last cycle: the state the invocation leaves behind.
+    for (const p of report.cycles.at(-1)?.products ?? []) {
+      emitWithDimension(metrics, METRIC.usersHolding, { name: 'product', value: p.product }, p.users);
+      emitWithDimension(metrics, METRIC.seatsConfigured, { name: 'product', value: p.product }, p.seats);
+      if (p.users > p.seats)
+        logger.warn('demand exceeds seats', { product: p.product, users: p.users, seats: p.seats });
+    }
+    metrics.addMetric(METRIC.syncFailures, MetricUnit.Count, failures);
+    logger.info('sync run ended', {
+      triggers: event.Records?.length ?? 0,
+      cycles: report.cycles.length,
+      stopped: report.stopped,
+    });
     // A failed product is not an error of this run: its applied version stays behind, so the next
     // trigger or the schedule retries it, and the SyncFailures alarm tells the operator.
     return report;
-  };
+  });
 }
 
-export const handler = lazy(() => {
+export const handler = createSyncHandler(() => {
   const env = process.env;
   const ledger = new DynamoDbLedger(DynamoDBDocumentClient.from(new DynamoDBClient({})), required(env, ENV.tableName));
   const commandTimeoutMs = positiveInt(env, ENV.commandTimeoutSeconds) * 1000;
@@ -136,7 +132,7 @@ export const handler = lazy(() => {
     bucket: required(env, ENV.userListsBucket),
     keyArn: required(env, ENV.userListsKeyArn),
   });
-  return createSyncHandler({
+  return {
     store: ledger,
     server,
     clock: { now: Date.now },
@@ -146,5 +142,5 @@ export const handler = lazy(() => {
     commandTimeoutMs,
     logger: createLogger(),
     metrics: createMetrics(),
-  });
+  };
 });

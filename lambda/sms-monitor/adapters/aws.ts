@@ -1,3 +1,4 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Log, Mailer, RegistrationApi, StateStore } from '../core/ports';
 import { DynamoDbStateStore } from './dynamodb-state-store';
 import { SesMailer } from './ses-mailer';
@@ -10,19 +11,17 @@ export interface AwsAdapters {
   readonly log: Log;
 }
 
-let cached: AwsAdapters | undefined;
-
-/** The AWS adapters both handlers use, created once per container from the stack's environment. */
-export function awsAdapters(log: Log): AwsAdapters {
-  if (!cached) {
-    const table = process.env.TABLE_NAME;
-    if (!table) throw new Error('TABLE_NAME is not set: the monitor stack sets it to the state table');
-    cached = {
-      api: new SmsVoiceRegistrationApi(),
-      store: new DynamoDbStateStore(table),
-      mailer: new SesMailer(),
-      log,
-    };
-  }
-  return cached;
+/** The AWS adapters both handlers use, from the stack's environment, logging through `logger`. */
+export function awsAdapters(logger: Logger): AwsAdapters {
+  const table = process.env.TABLE_NAME;
+  if (!table) throw new Error('TABLE_NAME is not set: the monitor stack sets it to the state table');
+  return {
+    api: new SmsVoiceRegistrationApi(),
+    store: new DynamoDbStateStore(table),
+    mailer: new SesMailer(),
+    log: {
+      info: (message, extra) => logger.info(message, { ...extra }),
+      warn: (message, extra) => logger.warn(message, { ...extra }),
+    },
+  };
 }

@@ -1,13 +1,13 @@
 import Handlebars from 'handlebars';
-import { ALERT_HTML, ALERT_TEXT } from '../templates/alert';
+import { ALERT_HTML, ALERT_TEXT } from './templates/alert';
 import {
   DENIED_TEXT_PARTIAL,
   REPORT_CARD_PARTIAL,
   REPORT_HTML,
   REPORT_ROW_PARTIAL,
   REPORT_TEXT,
-} from '../templates/report';
-import { EMAIL_CSS } from '../templates/styles';
+} from './templates/report';
+import { EMAIL_CSS } from './templates/styles';
 import type { EntryView, ReportView } from './report-model';
 
 // Two isolated Handlebars environments: HTML (escaping on, the default) and plain text (no HTML

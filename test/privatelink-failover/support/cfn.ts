@@ -1,7 +1,7 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CustomResourceResponse } from '../../../lambda/privatelink-failover/custom-resource';
+import type { CustomResourceResponse } from '../../../lambda/privatelink-failover/adapters/custom-resource';
 
 /** Stands in for CloudFormation's pre-signed response URL: records every PUT. */
 export class ResponseCollector {

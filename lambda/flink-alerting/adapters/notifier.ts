@@ -3,7 +3,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Alert } from '../alert-contract';
+import type { Alert } from '../core/alert-contract';
 import type {
   AlertHistory,
   Clock,
@@ -16,7 +16,7 @@ import type {
   WebhookPoster,
   WebhookRequest,
   WebhookResponse,
-} from './ports';
+} from '../core/notifier-ports';
 
 // Thin adapters over AWS and HTTP. Clients take no endpoint: the SDK's standard settings
 // (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>) point them at moto or a local peer in tests.

@@ -1,4 +1,4 @@
-import { type Alert, AlertContractError, alertKey, parseAlert } from '../alert-contract';
+import { type Alert, AlertContractError, alertKey, parseAlert } from './alert-contract';
 import type {
   AlertHistory,
   AlertRecord,
@@ -8,10 +8,10 @@ import type {
   EmailSender,
   SecretSource,
   WebhookPoster,
-} from './ports';
+} from './notifier-ports';
 import { renderEmail, renderWebhookBody, sortAlerts } from './render';
 import { PermanentError, RetriesExhaustedError, RetryableError, type RetryPolicy, withRetries } from './retry';
-import { type NotifierSettings, parseWebhookUrl } from './settings';
+import { type NotifierSettings, parseWebhookUrl } from './notifier-settings';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign } from './signing';
 
 // The notifier: one batch of alert records in, one grouped message per channel out.

@@ -129,3 +129,16 @@ export function parseTopicSpecs(raw: unknown): TopicSpec[] {
     return { name, partitions: int('Partitions'), replicationFactor: int('ReplicationFactor'), configs };
   });
 }
+
+/** Monitors travel as one JSON string (an array of monitor objects) so CloudFormation keeps their types. */
+export function parseJsonArray(raw: unknown, field: string): string[] {
+  if (raw === undefined || raw === '') return [];
+  let data: unknown;
+  try {
+    data = JSON.parse(String(raw));
+  } catch (e) {
+    throw new Error(`${field}: not valid JSON: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(data)) throw new Error(`${field}: expected a JSON array`);
+  return data.map((m) => JSON.stringify(m));
+}

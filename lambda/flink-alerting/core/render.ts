@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type Alert, alertKey } from '../alert-contract';
-import type { EmailMessage } from './ports';
+import { type Alert, alertKey } from './alert-contract';
+import type { EmailMessage } from './notifier-ports';
 
 // Turns a group of alerts into one email and one webhook body. Pure.
 

@@ -1,4 +1,4 @@
-import type { SendRecord, StateStore, StoredRegistration } from '../core/ports';
+import type { SendRecord, StateStore, StoredRegistration } from '../../../lambda/sms-monitor/core/ports';
 
 /**
  * A state store in memory: the local report command uses it when no table is given (so nothing is

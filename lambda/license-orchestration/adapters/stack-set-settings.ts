@@ -1,6 +1,6 @@
 // Settings of the reconciliation's StackSet listing, from environment variables (kept apart from
 // ./settings.ts, which every handler bundles, so only the reconciler changes with them).
-import type { StackSetSource } from './adapters/stack-set-scopes';
+import type { StackSetSource } from './stack-set-scopes';
 import { required } from './settings';
 
 export const STACK_SET_ENV = {

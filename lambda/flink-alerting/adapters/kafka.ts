@@ -8,7 +8,7 @@ import {
   Partitioners,
   type Producer,
 } from 'kafkajs';
-import type { ExistingTopic, KafkaAdmin, KafkaMessage, RecordProducer, TopicSpec } from './core';
+import type { ExistingTopic, KafkaAdmin, KafkaMessage, RecordProducer, TopicSpec } from '../core/kafka-admin';
 
 // kafkajs over TLS with MSK IAM authentication (SASL/OAUTHBEARER, token signed locally by AWS's
 // aws-msk-iam-sasl-signer-js from the function's role credentials, so no network call to STS and

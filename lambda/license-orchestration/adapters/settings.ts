@@ -1,8 +1,8 @@
 // Handler settings from environment variables. The stacks set these variables (they import the
 // names from here); a missing or malformed one stops the function at its first invocation with a
 // message naming the variable.
-import { userIdMatcher } from './core/contract';
-import type { ProductCatalog } from './core/ledger';
+import { userIdMatcher } from '../core/contract';
+import type { ProductCatalog } from '../core/ledger';
 
 export const ENV = {
   tableName: 'LEDGER_TABLE_NAME',
@@ -99,14 +99,4 @@ export function positiveInt(env: Env, name: string, fallback?: number): number {
   if (!Number.isInteger(n) || n <= 0)
     throw new Error(`environment variable ${name}: expected a positive integer, got ${raw}`);
   return n;
-}
-
-/** Builds the handler's dependencies at the first invocation (so tools can set the environment first). */
-export function lazy<A extends unknown[], R>(build: () => (...args: A) => Promise<R>): (...args: A) => Promise<R> {
-  let built: ((...args: A) => Promise<R>) | undefined;
-  // async, so a configuration error fails the invocation like any other error
-  return async (...args: A) => {
-    built ??= build();
-    return built(...args);
-  };
 }

@@ -4,7 +4,7 @@
 // The manifest publisher refuses to publish any other entry and the failover tool refuses to call
 // one, so a list is held to the same rule where it is written and where it is read. Pure, and free
 // of aws-cdk-lib, so the publisher's bundle stays small.
-import { isAwsRegion, regionDomainSuffix } from '../shared/aws-regions';
+import { isAwsRegion, regionDomainSuffix } from '../../shared/aws-regions';
 import type { ClusterEndpoint } from './manifest';
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { oneLine } from '../alert-contract';
+import { oneLine } from './alert-contract';
 
 // The notifier's settings, passed by the stack as one JSON environment variable
 // (NOTIFIER_SETTINGS) and validated at cold start, so a bad deployment fails loudly at once.

@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { BatchSummary } from './core';
+import type { BatchSummary } from '../core/notifier';
 
 // Powertools reserves the `message` key of a log line for the message itself and drops an extra
 // key of that name, so reasons go under `reason`.

@@ -5,14 +5,7 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-
-export interface CustomResourceResult {
-  readonly physicalResourceId: string;
-  /** Attributes readable with Fn::GetAtt (CloudFormation caps the whole response at 4 KB). */
-  readonly data?: Readonly<Record<string, string>>;
-}
-
-export type CustomResourceCore = (event: CloudFormationCustomResourceEvent) => Promise<CustomResourceResult>;
+import { type CustomResourceCore, FAILED_CREATE_PREFIX } from '../core/custom-resource';
 
 export interface CustomResourceResponse {
   readonly Status: 'SUCCESS' | 'FAILED';
@@ -22,17 +15,6 @@ export interface CustomResourceResponse {
   readonly RequestId: string;
   readonly LogicalResourceId: string;
   readonly Data?: Readonly<Record<string, string>>;
-}
-
-/** Physical ID given to a resource whose Create failed, so its Delete knows there is nothing to undo. */
-export const FAILED_CREATE_PREFIX = 'create-failed:';
-
-/** Bad resource properties: reported to CloudFormation as is. */
-export class InvalidPropertiesError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidPropertiesError';
-  }
 }
 
 export interface RunOptions {
@@ -122,26 +104,4 @@ function put(url: string, body: string): Promise<void> {
     req.on('error', reject);
     req.end(body);
   });
-}
-
-/** A required string property, or a clear error naming it. */
-export function requiredString(props: Record<string, unknown>, name: string): string {
-  const value = props[name];
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new InvalidPropertiesError(
-      `property ${name}: expected a non-empty string, got ${JSON.stringify(value) ?? 'nothing'}`,
-    );
-  }
-  return value;
-}
-
-/** A required list of strings. */
-export function requiredStringList(props: Record<string, unknown>, name: string): string[] {
-  const value = props[name];
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v === '')) {
-    throw new InvalidPropertiesError(
-      `property ${name}: expected a list of non-empty strings, got ${JSON.stringify(value) ?? 'nothing'}`,
-    );
-  }
-  return value as string[];
 }

@@ -1,7 +1,8 @@
-import type { Alert } from '../alert-contract';
+import type { Alert } from './alert-contract';
 
-// What the notifier core needs from the outside world. Adapters (adapters.ts) implement these
-// over DynamoDB, SES v2, Secrets Manager, SQS and HTTP; tests implement them in memory.
+// What the notifier core needs from the outside world. The adapters (../adapters/notifier.ts)
+// implement these over DynamoDB, SES v2, Secrets Manager, SQS and HTTP; tests implement them in
+// memory.
 
 /** One record from the alerts topic, value already decoded to text (null for a tombstone). */
 export interface AlertRecord {
