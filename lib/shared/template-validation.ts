@@ -31,6 +31,16 @@ const VALIDATION_CACHE_DIR = '.template-validation';
  * same default rules. Register it on the App.
  */
 export class CachedTemplateValidation extends CloudFormationValidatePlugin {
+  private readonly alongside: { start(templatePaths: readonly string[]): void }[] = [];
+
+  /**
+   * Has `plugin`, validated after this one, start its checks when this validation starts, so that
+   * its work (in other processes) overlaps this one's.
+   */
+  public startAlongside(plugin: { start(templatePaths: readonly string[]): void }): void {
+    this.alongside.push(plugin);
+  }
+
   override get version(): string {
     return VALIDATOR_VERSION;
   }
@@ -40,6 +50,7 @@ export class CachedTemplateValidation extends CloudFormationValidatePlugin {
   }
 
   override validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    for (const plugin of this.alongside) plugin.start(context.templatePaths);
     const violations: PolicyViolation[] = [];
     const misses: { stack: IPolicyValidationContext['stackTemplates'][number]; file: string }[] = [];
     for (const stack of context.stackTemplates) {
