@@ -72,7 +72,7 @@ export class FlinkAlertingStack extends PlatformStack {
     const createEndpoints = !c.network.existingVpc || c.network.existingVpc.createEndpoints;
     if (createEndpoints) network.addServiceEndpoints();
     // The notifier's event source poller works from ENIs in the cluster's security group; an
-    // existing cluster's group without our endpoints is the operator's to open (README).
+    // existing cluster's group without our endpoints is the operator's to open (docs/flink-alerting.md).
     if (createEndpoints || this.cluster.cluster) {
       network.allowAwsApiAccess(this.cluster.securityGroup, 'MSK event source mapping');
     }

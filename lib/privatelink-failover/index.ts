@@ -13,7 +13,7 @@ export * from './failover-dns-stack';
 export * from './provider-service-stack';
 export * from './routing-control-stack';
 
-/** The stacks of one PrivateLink failover deployment, by deployment wave (see README). */
+/** The stacks of one PrivateLink failover deployment, by deployment wave (see docs/privatelink-failover.md). */
 export interface PrivateLinkFailoverStacks {
   /** Wave 1: provider account, one per provider Region. */
   readonly primaryService: ProviderServiceStack;

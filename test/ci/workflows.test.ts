@@ -11,8 +11,8 @@ import { iamDefinition, inputMember, serviceModel } from '../shared/aws-service-
 
 // The GitHub Actions workflows under .github/: linted by actionlint (with shellcheck on every run:
 // script), every npm and npx command they run exists in this project, every action is pinned by
-// commit, the deploy waves cover the app's stacks in dependency order, and the deploy role the
-// README documents is made of actions and ARNs that AWS's Service Authorization Reference knows.
+// commit, the deploy waves cover the app's stacks in dependency order, and the deploy role that
+// docs/ci.md documents is made of actions and ARNs that AWS's Service Authorization Reference knows.
 
 const ACTIONLINT = join(REPO_ROOT, '.tools', 'bin', 'actionlint');
 const SHELLCHECK = join(REPO_ROOT, '.venv', 'bin', 'shellcheck');
@@ -189,7 +189,7 @@ describe('GitHub Actions workflows', () => {
     const range = inputMember(serviceModel('sts'), 'AssumeRoleWithWebIdentity', 'DurationSeconds');
     expect(seconds).toBeGreaterThanOrEqual(range.min ?? Infinity);
     expect(seconds).toBeLessThanOrEqual(range.max ?? 0);
-    expect(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8')).toContain(`--max-session-duration ${seconds}`);
+    expect(readFileSync(join(REPO_ROOT, 'docs', 'ci.md'), 'utf8')).toContain(`--max-session-duration ${seconds}`);
   });
 });
 
@@ -220,12 +220,11 @@ describe('deploy waves', () => {
   });
 });
 
-describe("the README's deploy role", () => {
-  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(
-    readme.indexOf('## CI (GitHub Actions)'),
-    readme.indexOf('\n## ', readme.indexOf('## CI (GitHub Actions)') + 1),
-  );
+describe('the deploy role of docs/ci.md', () => {
+  const doc = readFileSync(join(REPO_ROOT, 'docs', 'ci.md'), 'utf8');
+  const start = doc.indexOf('## CI (GitHub Actions)');
+  const end = doc.indexOf('\n## ', start + 1);
+  const section = doc.slice(start, end === -1 ? undefined : end);
   interface Statement {
     Effect: string;
     Action: string;
