@@ -4,7 +4,7 @@
 import { App } from 'aws-cdk-lib';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig, placeholderAccounts } from '../config/load';
 import { buildPlatform } from '../lib/platform';
-import { enableControlTowerControls } from '../lib/shared';
+import { enableControlTowerControls, startTemplateValidationEngine } from '../lib/shared';
 
 const app = new App();
 // `-c bundling=false` skips Lambda bundling (the CLI forbids setting aws:cdk:bundling-stacks itself);
@@ -12,6 +12,7 @@ const app = new App();
 if (String(app.node.tryGetContext('bundling')) === 'false') {
   app.node.setContext('aws:cdk:bundling-stacks', []);
 }
+startTemplateValidationEngine(app.outdir);
 const configPath = (app.node.tryGetContext('config') as string | undefined) ?? DEFAULT_CONFIG_PATH;
 
 try {

@@ -4,6 +4,9 @@ import type { Construct, IConstruct } from 'constructs';
 import { applyControlTowerControls, ControlTowerValidator } from './control-tower-controls';
 import { CachedTemplateValidation } from './template-validation';
 
+/** The template validation of each App with compliance checks. */
+const templateValidations = new WeakMap<App, CachedTemplateValidation>();
+
 /**
  * Runs the cdk-nag AwsSolutions rules over everything under `scope` at synth. An unacknowledged
  * error fails synth; acknowledge a finding with `Validations.of(construct).acknowledge(...)` next
@@ -16,7 +19,9 @@ import { CachedTemplateValidation } from './template-validation';
 export function enableComplianceChecks(scope: Construct): void {
   Validations.of(scope).addPlugins(new AwsSolutionsChecks(scope));
   if (App.isApp(scope)) {
-    Validations.of(scope).addPlugins(new CachedTemplateValidation());
+    const validation = new CachedTemplateValidation();
+    templateValidations.set(scope, validation);
+    Validations.of(scope).addPlugins(validation);
     applyControlTowerControls(scope);
   }
 }
@@ -24,10 +29,13 @@ export function enableComplianceChecks(scope: Construct): void {
 /**
  * Runs AWS Control Tower's proactive controls (cfn-guard rules) over every template of the app at
  * synth; an unacknowledged finding fails synth. Turned on by the CDK app, not by every test that
- * builds stacks: the cfn-guard run takes about as long as the rest of a synth.
+ * builds stacks: the cfn-guard runs take about as long as the rest of a synth. With compliance checks
+ * on the App, they start with CloudFormation's template validation and run beside it.
  */
 export function enableControlTowerControls(app: App): void {
-  Validations.of(app).addPlugins(new ControlTowerValidator());
+  const controls = new ControlTowerValidator();
+  Validations.of(app).addPlugins(controls);
+  templateValidations.get(app)?.startAlongside(controls);
 }
 
 /** cdk-nag 3 matches acknowledgements by exact finding ID; this states several with one reason. */

@@ -14,8 +14,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct, IConstruct } from 'constructs';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { readCached, violationsOf, withTemplatePath, writeCached } from './validation-cache';
 
 /** The namespace of the cfn-guard validation plugin's rule IDs in `Validations.acknowledge`. */
@@ -204,42 +206,44 @@ const CONTROLS_CACHE_DIR = '.control-tower-controls';
  * acknowledged, CDK recomputes the report's success from the severities of those left, so an
  * unacknowledged finding would no longer fail synth.
  *
- * cfn-guard's time grows with templates times rules, so each template is checked against only the
- * rules that name a resource type it has: every Control Tower rule selects resources by type, and
- * one whose types are absent is skipped without a finding. A template whose
- * text and plugin version are unchanged since the previous synth into the same cloud assembly
- * directory gets its earlier findings back instead.
+ * cfn-guard copies the whole template for every rule file it evaluates, and parses every rule file
+ * again in each run, so its time grows with template size times rules, plus rules times runs. Rules
+ * are therefore run once per group of rule files naming the same resource types, over every
+ * template at once, each template reduced to what those rules read: its resources of those types
+ * whole, every other resource as its logical ID and type (which is all a rule's reference check
+ * looks at). Every Control Tower rule selects resources by type, so a template with none of a
+ * group's types is left out of that group's run without a finding. The runs go to worker threads,
+ * one per core, and can start before CDK asks for the findings ({@link start}), so they overlap
+ * CloudFormation's own template validation. A template whose text and plugin version are unchanged
+ * since the previous synth into the same cloud assembly directory gets its earlier findings back.
  */
 export class ControlTowerValidator extends CfnGuardValidator {
+  private started?: { readonly key: string; readonly checks?: GuardChecks };
+
+  /** Starts checking the templates that have no stored findings, and returns at once. */
+  public start(templatePaths: readonly string[]): void {
+    const key = JSON.stringify(templatePaths);
+    if (this.started?.key === key) return;
+    const unchecked = templatePaths.filter((p) => !readCached(this.cacheFile(p)));
+    this.started = { key, checks: unchecked.length > 0 ? this.startChecks(unchecked) : undefined };
+  }
+
   override validate(context: IPolicyValidationContextBeta1): PolicyValidationPluginReportBeta1 {
+    this.start(context.templatePaths);
+    const found = this.started?.checks?.wait() ?? new Map<string, PolicyViolationBeta1[]>();
+    this.started = undefined;
     const violations: PolicyViolationBeta1[] = [];
-    const misses: { templatePath: string; file: string }[] = [];
     for (const templatePath of context.templatePaths) {
       const file = this.cacheFile(templatePath);
-      const cached = readCached<PolicyViolationBeta1>(file);
-      if (cached) violations.push(...withTemplatePath(cached, templatePath));
-      else misses.push({ templatePath, file });
-    }
-    for (const { templatePath, file } of misses) {
-      // One run per template with the rules for its own resource types: cfn-guard evaluates every
-      // rule against every template, so this does less than one run with the union of the rules.
-      const rulePaths = controlTowerRulesFor(resourceTypesIn(templatePath));
-      const found =
-        rulePaths.length === 0
-          ? []
-          : this.runGuard([templatePath], rulePaths).violations.map((v) => ({ ...v, severity: v.severity ?? 'error' }));
-      violations.push(...found);
-      writeCached(file, violationsOf(found, templatePath));
+      const own = found.get(templatePath);
+      if (own) writeCached(file, violationsOf(own, templatePath));
+      violations.push(...(own ?? withTemplatePath(readCached<PolicyViolationBeta1>(file) ?? [], templatePath)));
     }
     return { success: violations.length === 0, violations };
   }
 
-  /** cfn-guard over these templates and rule files, as the plugin runs it. */
-  private runGuard(templatePaths: string[], rulePaths: string[]): PolicyValidationPluginReportBeta1 {
-    const plugin = this as unknown as {
-      execGuard(config: { templatePaths: string[]; rulePaths: string[] }): PolicyValidationPluginReportBeta1;
-    };
-    return plugin.execGuard({ templatePaths, rulePaths });
+  private startChecks(templatePaths: readonly string[]): GuardChecks {
+    return new GuardChecks(templatePaths, controlTowerRuleTypes());
   }
 
   private cacheFile(templatePath: string): string {
@@ -249,6 +253,173 @@ export class ControlTowerValidator extends CfnGuardValidator {
       .digest('hex');
     return join(dirname(templatePath), CONTROLS_CACHE_DIR, `${key}.json`);
   }
+}
+
+/** One cfn-guard run: rule files and the (reduced) templates they read. */
+interface GuardBatch {
+  readonly rulePaths: string[];
+  readonly templatePaths: string[];
+}
+
+type Template = { Resources?: Record<string, { Type?: unknown }> } & Record<string, unknown>;
+
+/** The plugin's cfn-guard runs over a set of templates, on worker threads, collected by `wait`. */
+class GuardChecks {
+  private readonly workDir: string;
+  /** Reduced template file -> the template it was made from. */
+  private readonly sources = new Map<string, string>();
+  private readonly templatePaths: readonly string[];
+  private readonly workers: GuardWorkers | undefined;
+
+  constructor(templatePaths: readonly string[], ruleTypes: Map<string, Set<string>>) {
+    this.templatePaths = templatePaths;
+    this.workDir = mkdtempSync(join(tmpdir(), 'control-tower-'));
+    const templates = templatePaths.map((path) => ({
+      path,
+      template: JSON.parse(readFileSync(path, 'utf8')) as Template,
+    }));
+    const batches: GuardBatch[] = [];
+    for (const [typeList, rulePaths] of groupByTypes(ruleTypes)) {
+      const types = new Set(typeList);
+      const data: string[] = [];
+      for (const { path, template } of templates) {
+        if (types.size === 0) {
+          // A rule naming no type reads the whole template.
+          data.push(path);
+          continue;
+        }
+        const resources = Object.entries(template.Resources ?? {});
+        if (!resources.some(([, r]) => types.has(r.Type as string))) continue;
+        const reduced = join(this.workDir, `${this.sources.size}.json`);
+        const kept = resources.map(([id, r]) => [id, types.has(r.Type as string) ? r : { Type: r.Type }]);
+        writeFileSync(reduced, JSON.stringify({ ...template, Resources: Object.fromEntries(kept) }));
+        this.sources.set(reduced, path);
+        data.push(reduced);
+      }
+      if (data.length > 0) batches.push({ rulePaths, templatePaths: data });
+    }
+    this.workers = batches.length > 0 ? new GuardWorkers(batches) : undefined;
+  }
+
+  /** Waits for the runs: each template's findings (under its own path), marked as errors, in rule order. */
+  wait(): Map<string, PolicyViolationBeta1[]> {
+    const found = new Map<string, PolicyViolationBeta1[]>(this.templatePaths.map((p) => [p, []]));
+    try {
+      // A run names one template per violation: the reduced file it read.
+      for (const v of this.workers?.wait() ?? []) {
+        const read = v.violatingResources[0]?.templatePath ?? '';
+        const source = this.sources.get(read) ?? (this.templatePaths.includes(read) ? read : undefined);
+        if (!source) throw new Error(`cfn-guard reported on a template it was not given: ${JSON.stringify(v)}`);
+        const violatingResources = v.violatingResources.map((r) => ({ ...r, templatePath: source }));
+        found.get(source)?.push({ ...v, severity: v.severity ?? 'error', violatingResources });
+      }
+    } finally {
+      rmSync(this.workDir, { recursive: true, force: true });
+    }
+    // Workers finish in any order; a template's findings do not depend on it.
+    const order = (v: PolicyViolationBeta1) => JSON.stringify([v.ruleName, v.violatingResources, v.description]);
+    for (const own of found.values()) own.sort((a, b) => order(a).localeCompare(order(b)));
+    return found;
+  }
+}
+
+/** Rule files grouped by the resource types they name (sorted), groups in rule file order. */
+function groupByTypes(ruleTypes: Map<string, Set<string>>): Map<string[], string[]> {
+  const byKey = new Map<string, { types: string[]; rules: string[] }>();
+  for (const [rulePath, types] of ruleTypes) {
+    const sorted = [...types].sort();
+    const key = sorted.join(',');
+    const group = byKey.get(key) ?? { types: sorted, rules: [] };
+    group.rules.push(rulePath);
+    byKey.set(key, group);
+  }
+  return new Map([...byKey.values()].map((g) => [g.types, g.rules]));
+}
+
+/**
+ * cfn-guard runs spread over worker threads, one per core, each running the plugin's own
+ * `execGuard` (the cfn-guard process and its report parsing). The main thread stays free until
+ * `wait`, which blocks on a shared counter: CDK asks validation plugins for their reports
+ * synchronously.
+ */
+class GuardWorkers {
+  private readonly done = new Int32Array(new SharedArrayBuffer(4));
+  private readonly ports: MessagePort[] = [];
+
+  constructor(batches: readonly GuardBatch[]) {
+    for (const share of spread(batches, Math.min(batches.length, Math.max(1, availableParallelism())))) {
+      const { port1, port2 } = new MessageChannel();
+      this.ports.push(port1);
+      new Worker(GUARD_WORKER, {
+        eval: true,
+        execArgv: [],
+        workerData: { plugin: GUARD_PLUGIN, batches: share, done: this.done.buffer, port: port2 },
+        transferList: [port2],
+      }).unref();
+    }
+  }
+
+  wait(): PolicyViolationBeta1[] {
+    const deadline = Date.now() + WORKER_TIMEOUT_MS;
+    for (
+      let finished = Atomics.load(this.done, 0);
+      finished < this.ports.length;
+      finished = Atomics.load(this.done, 0)
+    ) {
+      if (Atomics.wait(this.done, 0, finished, deadline - Date.now()) === 'timed-out') {
+        throw new Error(`cfn-guard (AWS Control Tower controls) did not finish within ${WORKER_TIMEOUT_MS / 1000} s`);
+      }
+    }
+    const violations: PolicyViolationBeta1[] = [];
+    const errors: string[] = [];
+    for (const port of this.ports) {
+      for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
+        const message = m.message as { violations?: PolicyViolationBeta1[]; error?: string };
+        if (message.error) errors.push(message.error);
+        violations.push(...(message.violations ?? []));
+      }
+      port.close();
+    }
+    if (errors.length > 0) throw new Error(errors.join('\n'));
+    return violations;
+  }
+}
+
+const WORKER_TIMEOUT_MS = 600_000;
+const GUARD_PLUGIN = require.resolve('@cdklabs/cdk-validator-cfnguard');
+
+/** A worker: runs its batches with the plugin's execGuard and posts each report's violations. */
+const GUARD_WORKER = `
+const { workerData } = require('node:worker_threads');
+const done = new Int32Array(workerData.done);
+try {
+  const { CfnGuardValidator } = require(workerData.plugin);
+  const guard = new CfnGuardValidator();
+  for (const batch of workerData.batches) {
+    try {
+      workerData.port.postMessage({ violations: guard.execGuard(batch).violations });
+    } catch (e) {
+      workerData.port.postMessage({ error: String((e && e.message) || e) });
+    }
+  }
+} catch (e) {
+  workerData.port.postMessage({ error: String((e && e.message) || e) });
+} finally {
+  Atomics.add(done, 0, 1);
+  Atomics.notify(done, 0);
+}
+`;
+
+/** Batches dealt to `n` workers, largest first to the least loaded (by rule files times bytes). */
+function spread(batches: readonly GuardBatch[], n: number): GuardBatch[][] {
+  const cost = (b: GuardBatch) => b.rulePaths.length * b.templatePaths.reduce((sum, p) => sum + statSync(p).size, 0);
+  const shares = Array.from({ length: n }, () => ({ load: 0, batches: [] as GuardBatch[] }));
+  for (const batch of [...batches].sort((a, b) => cost(b) - cost(a))) {
+    const share = shares.reduce((least, s) => (s.load < least.load ? s : least));
+    share.batches.push(batch);
+    share.load += cost(batch);
+  }
+  return shares.map((s) => s.batches);
 }
 
 /** The Control Tower cfn-guard rules shipped with the plugin. */
@@ -272,19 +443,6 @@ function controlTowerRuleTypes(): Map<string, Set<string>> {
     }
   }
   return ruleTypes;
-}
-
-/** The Control Tower rule files that can report on any of `types` (and any naming no type). */
-export function controlTowerRulesFor(types: Set<string>): string[] {
-  return [...controlTowerRuleTypes()]
-    .filter(([, named]) => named.size === 0 || [...named].some((t) => types.has(t)))
-    .map(([path]) => path);
-}
-
-/** The resource types a template declares. */
-function resourceTypesIn(templatePath: string): Set<string> {
-  const template = JSON.parse(readFileSync(templatePath, 'utf8')) as { Resources?: Record<string, { Type?: unknown }> };
-  return new Set(Object.values(template.Resources ?? {}).flatMap((r) => (typeof r.Type === 'string' ? [r.Type] : [])));
 }
 
 /**

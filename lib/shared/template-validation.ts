@@ -5,8 +5,9 @@ import {
   type PolicyViolation,
 } from 'aws-cdk-lib';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { readCached, violationsOf, withTemplatePath, writeCached } from './validation-cache';
 
 const CDK_LIB = dirname(require.resolve('aws-cdk-lib/package.json'));
@@ -31,6 +32,16 @@ const VALIDATION_CACHE_DIR = '.template-validation';
  * same default rules. Register it on the App.
  */
 export class CachedTemplateValidation extends CloudFormationValidatePlugin {
+  private readonly alongside: { start(templatePaths: readonly string[]): void }[] = [];
+
+  /**
+   * Has `plugin`, validated after this one, start its checks when this validation starts, so that
+   * its work (in other processes) overlaps this one's.
+   */
+  public startAlongside(plugin: { start(templatePaths: readonly string[]): void }): void {
+    this.alongside.push(plugin);
+  }
+
   override get version(): string {
     return VALIDATOR_VERSION;
   }
@@ -40,6 +51,7 @@ export class CachedTemplateValidation extends CloudFormationValidatePlugin {
   }
 
   override validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    for (const plugin of this.alongside) plugin.start(context.templatePaths);
     const violations: PolicyViolation[] = [];
     const misses: { stack: IPolicyValidationContext['stackTemplates'][number]; file: string }[] = [];
     for (const stack of context.stackTemplates) {
@@ -50,11 +62,8 @@ export class CachedTemplateValidation extends CloudFormationValidatePlugin {
     }
     if (misses.length > 0) {
       const stackTemplates = misses.map((m) => m.stack);
-      const report = super.validate({
-        ...context,
-        stackTemplates,
-        templatePaths: stackTemplates.map((s) => s.templatePath),
-      });
+      const unvalidated = { ...context, stackTemplates, templatePaths: stackTemplates.map((s) => s.templatePath) };
+      const report = takeEarlyEngine()?.validate(unvalidated) ?? super.validate(unvalidated);
       violations.push(...report.violations);
       for (const { stack, file } of misses) writeCached(file, violationsOf(report.violations, stack.templatePath));
     }
@@ -73,3 +82,87 @@ export class CachedTemplateValidation extends CloudFormationValidatePlugin {
     return join(dirname(templatePath), VALIDATION_CACHE_DIR, `${key}.json`);
   }
 }
+
+/**
+ * Starts CloudFormation's validation engine on a worker thread now, while the app builds its
+ * stacks, for the first synth into an assembly directory: the engine takes seconds to start, and
+ * then validates a dozen templates in about one. A later synth reuses most results (see
+ * {@link CachedTemplateValidation}) and starts the engine only if it needs it.
+ */
+export function startTemplateValidationEngine(outdir: string): void {
+  if (!earlyEngine && !existsSync(join(outdir, VALIDATION_CACHE_DIR))) earlyEngine = new EngineWorker();
+}
+
+let earlyEngine: EngineWorker | undefined;
+
+function takeEarlyEngine(): EngineWorker | undefined {
+  const engine = earlyEngine;
+  earlyEngine = undefined;
+  return engine;
+}
+
+/**
+ * CDK's own CloudFormationValidatePlugin on a worker thread, its engine started at once for every
+ * resource type (CDK reuses an engine made for more types than a template has). `validate` hands it
+ * the templates and blocks until its report arrives: CDK asks plugins for reports synchronously.
+ */
+class EngineWorker {
+  private readonly replied = new Int32Array(new SharedArrayBuffer(4));
+  private readonly port: MessagePort;
+  private readonly worker: Worker;
+
+  constructor() {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.worker = new Worker(ENGINE_WORKER, {
+      eval: true,
+      execArgv: [],
+      workerData: { plugin: join(CDK_LIB, PLUGIN_MODULE), port: port2, replied: this.replied.buffer },
+      transferList: [port2],
+    });
+    this.worker.unref();
+  }
+
+  /** The plugin's report, or undefined when the worker could not give one (validate in process then). */
+  validate(context: IPolicyValidationContext): PolicyValidationPluginReport | undefined {
+    try {
+      const { stackTemplates, templatePaths } = context;
+      this.port.postMessage({ stackTemplates, templatePaths });
+      if (Atomics.wait(this.replied, 0, 0, ENGINE_TIMEOUT_MS) === 'timed-out') return undefined;
+      const reply = receiveMessageOnPort(this.port)?.message as { report?: PolicyValidationPluginReport } | undefined;
+      return reply?.report;
+    } finally {
+      this.port.close();
+      void this.worker.terminate();
+    }
+  }
+}
+
+/** The plugin's module inside aws-cdk-lib, loaded alone: the worker needs none of the rest. */
+const PLUGIN_MODULE = 'core/lib/validation/cloudformation-validate-plugin.js';
+const ENGINE_TIMEOUT_MS = 600_000;
+
+const ENGINE_WORKER = `
+const { workerData } = require('node:worker_threads');
+const replied = new Int32Array(workerData.replied);
+const reply = (message) => {
+  workerData.port.postMessage(message);
+  Atomics.store(replied, 0, 1);
+  Atomics.notify(replied, 0);
+};
+let plugin;
+try {
+  const { CloudFormationValidatePlugin } = require(workerData.plugin);
+  plugin = new CloudFormationValidatePlugin();
+  plugin.initializeEngine({ has: () => true });
+} catch (e) {
+  reply({ error: String((e && e.message) || e) });
+}
+workerData.port.once('message', (context) => {
+  try {
+    reply({ report: plugin.validate(context) });
+  } catch (e) {
+    reply({ error: String((e && e.message) || e) });
+  }
+});
+`;

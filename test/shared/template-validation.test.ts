@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CachedTemplateValidation } from '../../lib/shared';
+import { CachedTemplateValidation, startTemplateValidationEngine } from '../../lib/shared';
 import { testApp } from '../helpers/app';
 
 /** An app of one queue stack per entry, `DelaySeconds` as given (the schema wants an integer). */
@@ -62,5 +62,28 @@ describe('CachedTemplateValidation', () => {
     queueApp(outdir, { A: 5 }).synth();
     expect(spy.mock.instances).toHaveLength(1);
     expect(spy.mock.instances[0]).toBeInstanceOf(CachedTemplateValidation);
+  });
+
+  it('validates on the engine started early, with the report the engine in process gives', () => {
+    const plain = mkdtempSync(join(tmpdir(), 'cfn-validate-'));
+    const expected = synthError(queueApp(plain, { Good: 5, Broken: 'soon' }));
+
+    const outdir = mkdtempSync(join(tmpdir(), 'cfn-validate-'));
+    startTemplateValidationEngine(outdir);
+    const spy = engine();
+    expect(synthError(queueApp(outdir, { Good: 5, Broken: 'soon' }))).toBe(expected);
+    expect(spy.mock.calls.flatMap(([context]) => context.stackTemplates)).toEqual([]);
+    // The results are stored as usual: a second synth validates nothing.
+    expect(synthError(queueApp(outdir, { Good: 5, Broken: 'soon' }))).toBe(expected);
+    expect(spy.mock.calls.flatMap(([context]) => context.stackTemplates)).toEqual([]);
+  });
+
+  it('starts no engine early for an assembly directory that holds earlier results', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'cfn-validate-'));
+    queueApp(outdir, { A: 5 }).synth();
+    startTemplateValidationEngine(outdir);
+    const spy = engine();
+    queueApp(outdir, { A: 6 }).synth();
+    expect(validatedTemplates(spy)).toEqual([['A.template.json']]);
   });
 });
