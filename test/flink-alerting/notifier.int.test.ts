@@ -15,6 +15,7 @@ import { CachedSecretSource, SqsDeadLetterSink } from '../../lambda/flink-alerti
 import { FIXTURES_DIR } from './fixtures';
 import { WebhookReceiver } from './webhook-receiver';
 import { sentMail } from '../helpers/moto';
+import { stringKeyedTable } from '../../testing/shared/dynamodb-tables';
 
 const SAMPLE: Alert = JSON.parse(readFileSync(join(FIXTURES_DIR, 'alert.sample.json'), 'utf8'));
 const SECRET = 'webhook-signing-key-0123456789';
@@ -128,20 +129,7 @@ afterAll(async () => {
 beforeEach(async () => {
   // A table per test: each starts with an empty history.
   table = `alert-history-${++tableNumber}`;
-  await new DynamoDBClient({}).send(
-    new CreateTableCommand({
-      TableName: table,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'alertId', AttributeType: 'S' },
-        { AttributeName: 'windowEnd', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'alertId', KeyType: 'HASH' },
-        { AttributeName: 'windowEnd', KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  await new DynamoDBClient({}).send(new CreateTableCommand(stringKeyedTable(table, 'alertId', 'windowEnd')));
   receiver.requests.length = 0;
   receiver.secret = SECRET;
   await deadLetters();

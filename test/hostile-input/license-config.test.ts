@@ -2,18 +2,9 @@
 // names the field (the config loader and `cdk synth` print these lines).
 import { describe, expect, it } from 'vitest';
 import { ConfigError, validateConfig } from '../../config/load';
+import { minimalLicenseSection } from '../license-orchestration/support/config';
 
-const base = () => ({
-  licenseServer: {
-    account: '111111111111',
-    region: 'eu-west-1',
-    instanceId: 'i-0123456789abcdef0',
-    instanceRoleName: 'license-server',
-  },
-  workbenchAccounts: [{ account: '222222222222', regions: ['eu-west-1'] }],
-  products: [{ name: 'cad-suite', seats: 5, command: '/opt/xlc assign --file "$LICENSE_USERS_FILE"' }],
-  workbenchTypes: { cad: ['cad-suite'] },
-});
+const base = minimalLicenseSection;
 
 const product = (fields: Record<string, unknown>) => ({
   products: [{ ...base().products[0], ...fields }],

@@ -2,18 +2,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, validateConfig } from '../../config/load';
 import { REPO_ROOT } from '../helpers/app';
+import { minimalLicenseSection } from './support/config';
 
-const base = () => ({
-  licenseServer: {
-    account: '111111111111',
-    region: 'eu-west-1',
-    instanceId: 'i-0123456789abcdef0',
-    instanceRoleName: 'license-server',
-  },
-  workbenchAccounts: [{ account: '222222222222', regions: ['eu-west-1'] }],
-  products: [{ name: 'cad-suite', seats: 5, command: '/opt/xlc assign --file "$LICENSE_USERS_FILE"' }],
-  workbenchTypes: { cad: ['cad-suite'] },
-});
+const base = minimalLicenseSection;
 
 function problemsOf(section: unknown): readonly string[] {
   try {

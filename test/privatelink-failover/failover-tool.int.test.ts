@@ -6,7 +6,7 @@ import { publishManifest } from '../../lambda/privatelink-failover/core/publish-
 import { Route53Rest, xmlValues } from '../../lambda/privatelink-failover/adapters/route53-rest';
 import { main } from '../../tools/privatelink-failover/cli';
 import { LocalArc } from '../../testing/privatelink-failover/arc-local';
-import { cfnEvent, ResponseCollector } from './support/cfn';
+import { cfnEvent, manifestPublisherProps, ResponseCollector } from './support/cfn';
 
 // Deploy time to failover time: the publisher writes the manifest to SSM (moto) from DescribeCluster
 // (local ARC), then the failover tool finds it there, reads the health checks from Route 53 (moto)
@@ -41,19 +41,7 @@ describe('failover tool with the published manifest (moto SSM and Route 53)', ()
     }
     const m = arc.manifest();
     const props = {
-      Name: 'payments',
-      ControlPlaneRegion: 'us-west-2',
-      ClusterArn: m.clusterArn,
-      ControlPanelArn: m.controlPanelArn,
-      PrimaryRoutingControlArn: m.routingControls.primary.arn,
-      PrimaryRegion: 'us-east-1',
-      PrimaryHealthCheckId: healthChecks.primary,
-      SecondaryRoutingControlArn: m.routingControls.secondary.arn,
-      SecondaryRegion: 'us-west-2',
-      SecondaryHealthCheckId: healthChecks.secondary,
-      AtLeastOneOnRuleArn: m.safetyRules.atLeastOneOn,
-      AtMostOneOnRuleArn: m.safetyRules.atMostOneOn,
-      FailoverNames: m.failoverNames,
+      ...manifestPublisherProps(m, { primary: healthChecks.primary, secondary: healthChecks.secondary }),
       // Only us-east-1 gets it here, so the tool must look past the Regions that lack it.
       ParameterRegions: ['us-east-1'],
       WaitPeriodMs: '0',

@@ -6,7 +6,7 @@ import { clusterDescriber } from '../../lambda/privatelink-failover/adapters/arc
 import { ssmParameterStore } from '../../lambda/privatelink-failover/adapters/ssm-parameters';
 import { handler } from '../../lambda/privatelink-failover/handlers/publish-manifest';
 import { publishManifest, type PublishPorts } from '../../lambda/privatelink-failover/core/publish-manifest';
-import { cfnEvent, lambdaContext, ResponseCollector } from './support/cfn';
+import { cfnEvent, lambdaContext, manifestPublisherProps, ResponseCollector } from './support/cfn';
 import { LocalArc } from '../../testing/privatelink-failover/arc-local';
 
 // The manifest publisher's adapters against real peers: DescribeCluster against the local ARC
@@ -55,19 +55,7 @@ describe('manifest publisher custom resource', () => {
     arc.controlPlane.pendingDescribes = 0;
     const m = arc.manifest();
     props = {
-      Name: 'payments',
-      ControlPlaneRegion: 'us-west-2',
-      ClusterArn: m.clusterArn,
-      ControlPanelArn: m.controlPanelArn,
-      PrimaryRoutingControlArn: m.routingControls.primary.arn,
-      PrimaryRegion: 'us-east-1',
-      PrimaryHealthCheckId: 'hc-primary',
-      SecondaryRoutingControlArn: m.routingControls.secondary.arn,
-      SecondaryRegion: 'us-west-2',
-      SecondaryHealthCheckId: 'hc-secondary',
-      AtLeastOneOnRuleArn: m.safetyRules.atLeastOneOn,
-      AtMostOneOnRuleArn: m.safetyRules.atMostOneOn,
-      FailoverNames: m.failoverNames,
+      ...manifestPublisherProps(m, { primary: 'hc-primary', secondary: 'hc-secondary' }),
       ParameterRegions: REGIONS,
       WaitPeriodMs: '5000', // CloudFormation passes numbers as strings
     };

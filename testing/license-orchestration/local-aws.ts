@@ -45,21 +45,13 @@ import {
   type SyncDocumentProduct,
   type UserListLocation,
 } from '../../lambda/license-orchestration/core/sync-document';
+import { stringKeyedTable } from '../shared/dynamodb-tables';
 
 /** The ledger table exactly as LicenseLedger defines it (keys, billing, stream view). */
 export async function createLedgerTable(client: DynamoDBClient, tableName: string): Promise<string> {
   await client.send(
     new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
+      ...stringKeyedTable(tableName, 'pk', 'sk'),
       StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
     }),
   );

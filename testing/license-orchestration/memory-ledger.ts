@@ -9,6 +9,7 @@ import {
   type InstanceRecord,
   isNewer,
   type LedgerStore,
+  type LedgerChange,
 } from '../../lambda/license-orchestration/core/ledger';
 import type { ProductSyncState, SyncStore } from '../../lambda/license-orchestration/core/sync';
 
@@ -66,12 +67,7 @@ export class MemoryLedger implements LedgerStore, SyncStore {
     return this.instances.get(instanceId);
   }
 
-  async commit(change: {
-    record: InstanceRecord;
-    expectedRevision: number | undefined;
-    add: readonly Holding[];
-    remove: readonly Holding[];
-  }): Promise<boolean> {
+  async commit(change: LedgerChange): Promise<boolean> {
     const stored = this.instances.get(change.record.instanceId);
     const ok =
       change.expectedRevision === undefined

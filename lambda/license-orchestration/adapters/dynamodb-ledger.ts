@@ -19,7 +19,7 @@ import {
   PRODUCT_PK_PREFIX,
   syncKey,
 } from '../core/keys';
-import type { Holding, InstanceRecord, LedgerStore } from '../core/ledger';
+import type { Holding, InstanceRecord, LedgerStore, LedgerChange } from '../core/ledger';
 import type { HoldingFix, StoredHolding } from '../core/reconcile';
 import type { ProductSyncState, SyncStore } from '../core/sync';
 
@@ -72,12 +72,7 @@ export class DynamoDbLedger implements LedgerStore, SyncStore {
     return Item ? toRecord(Item) : undefined;
   }
 
-  async commit(change: {
-    record: InstanceRecord;
-    expectedRevision: number | undefined;
-    add: readonly Holding[];
-    remove: readonly Holding[];
-  }): Promise<boolean> {
+  async commit(change: LedgerChange): Promise<boolean> {
     const { record } = change;
     const put: TransactItem = {
       Put: {

@@ -134,12 +134,15 @@ export interface LedgerStore {
    * `expectedRevision` (undefined: no record yet) and the record is newer than the stored one.
    * Returns false, writing nothing, when that condition fails.
    */
-  commit(change: {
-    readonly record: InstanceRecord;
-    readonly expectedRevision: number | undefined;
-    readonly add: readonly Holding[];
-    readonly remove: readonly Holding[];
-  }): Promise<boolean>;
+  commit(change: LedgerChange): Promise<boolean>;
+}
+
+/** One atomic ledger write: an instance's new record and the holdings it adds and removes. */
+export interface LedgerChange {
+  readonly record: InstanceRecord;
+  readonly expectedRevision: number | undefined;
+  readonly add: readonly Holding[];
+  readonly remove: readonly Holding[];
 }
 
 export type ApplyOutcome =

@@ -1,6 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { createLogger, createMetrics } from '../../shared/powertools';
 import type { Log, Mailer, RegistrationApi, StateStore } from '../core/ports';
 import { DynamoDbStateStore } from './dynamodb-state-store';
+import { type MonitorSettings, parseSettings } from './settings';
 import { SesMailer } from './ses-mailer';
 import { SmsVoiceRegistrationApi } from './sms-voice-api';
 
@@ -23,5 +26,16 @@ export function awsAdapters(logger: Logger): AwsAdapters {
       info: (message, extra) => logger.info(message, { ...extra }),
       warn: (message, extra) => logger.warn(message, { ...extra }),
     },
+  };
+}
+
+/** Everything both deployed handlers run on: the AWS adapters, the stack's settings and Powertools. */
+export function deployedDeps(): AwsAdapters & { settings: MonitorSettings; logger: Logger; metrics: Metrics } {
+  const logger = createLogger();
+  return {
+    ...awsAdapters(logger),
+    settings: parseSettings(process.env.MONITOR_SETTINGS),
+    logger,
+    metrics: createMetrics(),
   };
 }

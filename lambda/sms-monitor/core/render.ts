@@ -7,7 +7,7 @@ import {
   REPORT_ROW_PARTIAL,
   REPORT_TEXT,
 } from './templates/report';
-import { EMAIL_CSS } from './templates/styles';
+import { DOCUMENT_START_PARTIAL, EMAIL_CSS } from './templates/styles';
 import type { EntryView, ReportView } from './report-model';
 
 // Two isolated Handlebars environments: HTML (escaping on, the default) and plain text (no HTML
@@ -25,6 +25,7 @@ function helpers(hb: typeof Handlebars): void {
 const html = Handlebars.create();
 helpers(html);
 html.registerPartial('css', EMAIL_CSS);
+html.registerPartial('documentStart', DOCUMENT_START_PARTIAL);
 html.registerPartial('card', REPORT_CARD_PARTIAL);
 html.registerPartial('row', REPORT_ROW_PARTIAL);
 
@@ -75,4 +76,5 @@ export const TEMPLATE_SOURCES: Readonly<Record<string, string>> = {
   DENIED_TEXT_PARTIAL,
   ALERT_HTML,
   ALERT_TEXT,
+  DOCUMENT_START_PARTIAL,
 };

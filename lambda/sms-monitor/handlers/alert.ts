@@ -1,8 +1,8 @@
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { createLogger, createMetrics, type Powertools, powertoolsHandler } from '../../shared/powertools';
-import { awsAdapters } from '../adapters/aws';
-import { accountOf, type MonitorSettings, parseSettings } from '../adapters/settings';
+import { type Powertools, powertoolsHandler } from '../../shared/powertools';
+import { deployedDeps } from '../adapters/aws';
+import { accountOf, type MonitorSettings } from '../adapters/settings';
 import { type AlertDeps, type AlertResult, parseRegistrationEvent, runAlert } from '../core/alert';
 
 // Real-time alert on an aws.sms-voice "Registration Status Change" event (from this Region's bus,
@@ -44,12 +44,4 @@ export function createAlertHandler(buildDeps: () => AlertHandlerDeps) {
   );
 }
 
-export const handler = createAlertHandler(() => {
-  const logger = createLogger();
-  return {
-    ...awsAdapters(logger),
-    settings: parseSettings(process.env.MONITOR_SETTINGS),
-    logger,
-    metrics: createMetrics(),
-  };
-});
+export const handler = createAlertHandler(deployedDeps);

@@ -1,8 +1,8 @@
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { createLogger, createMetrics, type Powertools, powertoolsHandler } from '../../shared/powertools';
-import { awsAdapters } from '../adapters/aws';
-import { accountOf, type MonitorSettings, parseSettings } from '../adapters/settings';
+import { type Powertools, powertoolsHandler } from '../../shared/powertools';
+import { deployedDeps } from '../adapters/aws';
+import { accountOf, type MonitorSettings } from '../adapters/settings';
 import { InvalidEventError } from '../core/alert';
 import { type ReportDeps, type ReportResult, runReport } from '../core/run-report';
 
@@ -63,12 +63,4 @@ export function createReportHandler(buildDeps: () => ReportHandlerDeps) {
   );
 }
 
-export const handler = createReportHandler(() => {
-  const logger = createLogger();
-  return {
-    ...awsAdapters(logger),
-    settings: parseSettings(process.env.MONITOR_SETTINGS),
-    logger,
-    metrics: createMetrics(),
-  };
-});
+export const handler = createReportHandler(deployedDeps);

@@ -2,6 +2,7 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CustomResourceResponse } from '../../../lambda/privatelink-failover/adapters/custom-resource';
+import type { FailoverManifest } from '../../../lambda/privatelink-failover/core/manifest';
 
 /** Stands in for CloudFormation's pre-signed response URL: records every PUT. */
 export class ResponseCollector {
@@ -81,5 +82,30 @@ export function lambdaContext(remainingMs = 120_000) {
     done: () => {},
     fail: () => {},
     succeed: () => {},
+  };
+}
+
+/**
+ * The manifest publisher's resource properties for the local ARC's resources, as the routing stack
+ * sets them, with the given health check IDs.
+ */
+export function manifestPublisherProps(
+  m: FailoverManifest,
+  healthChecks: { primary: string; secondary: string },
+): Record<string, unknown> {
+  return {
+    Name: 'payments',
+    ControlPlaneRegion: 'us-west-2',
+    ClusterArn: m.clusterArn,
+    ControlPanelArn: m.controlPanelArn,
+    PrimaryRoutingControlArn: m.routingControls.primary.arn,
+    PrimaryRegion: 'us-east-1',
+    PrimaryHealthCheckId: healthChecks.primary,
+    SecondaryRoutingControlArn: m.routingControls.secondary.arn,
+    SecondaryRegion: 'us-west-2',
+    SecondaryHealthCheckId: healthChecks.secondary,
+    AtLeastOneOnRuleArn: m.safetyRules.atLeastOneOn,
+    AtMostOneOnRuleArn: m.safetyRules.atMostOneOn,
+    FailoverNames: m.failoverNames,
   };
 }

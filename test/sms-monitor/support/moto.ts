@@ -3,26 +3,14 @@ import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aw
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll } from 'vitest';
 import { type FakeSmsVoiceApi, SMS_VOICE_ENDPOINT_ENV } from '../../../testing/sms-monitor/fake-sms-api';
+import { stringKeyedTable } from '../../../testing/shared/dynamodb-tables';
 
 export { sentMail } from '../../helpers/moto';
 
 /** The state table as the monitor stack defines it. */
 export async function createStateTable(name: string): Promise<void> {
   const client = new DynamoDBClient({});
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  await client.send(new CreateTableCommand(stringKeyedTable(name, 'pk', 'sk')));
   await client.send(
     new UpdateTimeToLiveCommand({
       TableName: name,

@@ -1,17 +1,7 @@
 // Handlebars templates of the real-time alert email (one registration). Same rules as the report:
 // double braces only, links only from the view's safe URLs; the card partial is the report's.
 
-export const ALERT_HTML = `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>{{subject}}</title>
-<style>{{> css}}</style>
-</head>
-<body>
-<main>
+export const ALERT_HTML = `{{> documentStart title=subject}}
 <h1>SMS registration needs action: {{statusLabel}}</h1>
 <p class="meta">{{#if account}}Account {{account}} · {{/if}}Region {{entry.region}} · status change seen {{eventTime}} (times in {{timeZone}})</p>
 <p class="description">{{statusDescription}}</p>

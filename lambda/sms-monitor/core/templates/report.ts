@@ -2,17 +2,7 @@
 // braces are never used (a test enforces it). Links come only from the view's safe URLs. The CSS
 // comes in as a partial (constant text), so it is not escaped.
 
-export const REPORT_HTML = `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>{{title}}</title>
-<style>{{> css}}</style>
-</head>
-<body>
-<main>
+export const REPORT_HTML = `{{> documentStart title=title}}
 <header>
 <h1>{{title}}{{#if account}} for account {{account}}{{/if}}</h1>
 <p class="meta">Generated {{generatedAt}} · times in {{timeZone}} · Regions: {{#each regions}}{{this}}{{#unless @last}}, {{/unless}}{{/each}}</p>

@@ -43,3 +43,17 @@ a { color: #0972d3; }
 a.button { display: inline-block; padding: 3px 10px; border: 1px solid #0972d3; border-radius: 14px; text-decoration: none; font-size: 13px; }
 footer { margin-top: 28px; color: #5f6b7a; font-size: 12px; }
 `;
+
+/** The start of both emails' HTML, up to the opening of <main>; `title` is the document title. */
+export const DOCUMENT_START_PARTIAL = `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>{{title}}</title>
+<style>{{> css}}</style>
+</head>
+<body>
+<main>
+`;
