@@ -1,5 +1,5 @@
-// Names that cross account boundaries. They are physical names on purpose (DESIGN.md convention
-// 10): the workbench accounts must know them before the license-server stack exists.
+// Names that cross account boundaries. They are physical names on purpose: the workbench accounts
+// must know them before the license-server stack exists.
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { join } from 'node:path';
