@@ -1,6 +1,4 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -10,12 +8,12 @@ import { HOLDING_SK_PREFIX } from '../../lambda/license-orchestration/core/keys'
 import { METRICS_NAMESPACE, SERVICES } from '../../lambda/license-orchestration/core/metrics';
 import { ENV } from '../../lambda/license-orchestration/adapters/settings';
 import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
-import { acknowledge, grantTableKey, HANDLER_ENTRY } from './contracts';
+import { acknowledge, HANDLER_ENTRY } from './contracts';
+import type { LicenseLedger } from './license-ledger';
 
 export interface ChangeDetectionProps {
-  /** The ledger table; its stream must carry new and old images. */
-  readonly table: dynamodb.ITable;
-  readonly tableKey: kms.IKey;
+  /** The ledger; its table's stream must carry new and old images. */
+  readonly ledger: LicenseLedger;
   /** The sync's FIFO trigger queue. */
   readonly syncQueue: sqs.IQueue;
   readonly alarmTopic: AlarmTopic;
@@ -54,12 +52,11 @@ export class ChangeDetection extends Construct {
       logRetention: props.logRetention,
       removalPolicy,
       environment: {
-        [ENV.tableName]: props.table.tableName,
+        [ENV.tableName]: props.ledger.table.tableName,
         [ENV.syncQueueUrl]: props.syncQueue.queueUrl,
       },
     });
-    props.table.grant(this.function.role, 'dynamodb:UpdateItem');
-    grantTableKey(props.tableKey, this.function.role);
+    props.ledger.grantRaiseDesiredVersions(this.function.role);
     props.syncQueue.grantSendMessages(this.function.role);
     acknowledge(
       this.function.role,
@@ -67,7 +64,7 @@ export class ChangeDetection extends Construct {
       'The stream event source needs dynamodb:ListStreams, which supports no resource-level permissions.',
     );
     this.function.function.addEventSource(
-      new DynamoEventSource(props.table, {
+      new DynamoEventSource(props.ledger.table, {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
         batchSize: 100,
         maxBatchingWindow: Duration.seconds(0),

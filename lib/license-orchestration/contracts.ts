@@ -1,7 +1,5 @@
 // Names that cross account boundaries. They are physical names on purpose: the workbench accounts
 // must know them before the license-server stack exists.
-import type * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kms from 'aws-cdk-lib/aws-kms';
 import { join } from 'node:path';
 
 /** ARN of the central bus, built from config so workbench stacks need no deploy-time lookup. */
@@ -27,13 +25,5 @@ export const HANDLER_ENTRY = {
   sync: join(HANDLERS, 'sync.ts'),
   reconciler: join(HANDLERS, 'reconciler.ts'),
 } as const;
-
-/**
- * What a reader or writer of the ledger table needs from its key. Spelt out (instead of
- * grantEncryptDecrypt) so no wildcard action such as kms:ReEncrypt* is granted.
- */
-export function grantTableKey(key: kms.IKey, grantee: iam.IGrantable): void {
-  key.grant(grantee, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey');
-}
 
 export { acknowledge, checkovSkip } from '../shared/compliance';

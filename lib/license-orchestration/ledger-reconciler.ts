@@ -1,20 +1,18 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICES } from '../../lambda/license-orchestration/core/metrics';
 import { ENV, formatScopes } from '../../lambda/license-orchestration/adapters/settings';
 import { STACK_SET_ENV } from '../../lambda/license-orchestration/adapters/stack-set-settings';
 import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
-import { grantTableKey, HANDLER_ENTRY } from './contracts';
+import { HANDLER_ENTRY } from './contracts';
+import type { LicenseLedger } from './license-ledger';
 
 export interface LedgerReconcilerProps {
-  readonly table: dynamodb.ITable;
-  readonly tableKey: kms.IKey;
+  readonly ledger: LicenseLedger;
   /** Every listed workbench account and Region. */
   readonly scopes: readonly { readonly account: string; readonly region: string }[];
   /**
@@ -77,7 +75,7 @@ export class LedgerReconciler extends Construct {
       memorySize: 512,
       asyncInvocation: { retryAttempts: 0, maxEventAge: Duration.minutes(30) },
       environment: {
-        [ENV.tableName]: props.table.tableName,
+        [ENV.tableName]: props.ledger.table.tableName,
         // Not JSON: checkov takes '"account": <12 digits>' for a secret.
         ...(props.scopes.length > 0 ? { [ENV.workbenchScopes]: formatScopes(props.scopes) } : {}),
         ...(stackSet
@@ -99,15 +97,7 @@ export class LedgerReconciler extends Construct {
     // The reader roles' trust policies name this role, so its name is fixed.
     (this.function.role.node.defaultChild as iam.CfnRole).roleName = props.roleName;
     const role = this.function.role;
-    props.table.grant(
-      role,
-      'dynamodb:GetItem',
-      'dynamodb:Scan',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:ConditionCheckItem',
-    );
-    grantTableKey(props.tableKey, role);
+    props.ledger.grantReconcile(role);
     // With a StackSet the accounts are only known at run time: any account's reader role (each
     // one's trust policy admits only this role).
     const accounts = stackSet ? ['*'] : [...new Set(props.scopes.map((s) => s.account))].sort();

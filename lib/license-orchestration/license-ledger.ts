@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -9,7 +10,7 @@ import { WORKBENCH_DETAIL_TYPE, WORKBENCH_EVENT_SOURCE } from '../../lambda/lice
 import { METRICS_NAMESPACE, SERVICES } from '../../lambda/license-orchestration/core/metrics';
 import { ENV } from '../../lambda/license-orchestration/adapters/settings';
 import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
-import { grantTableKey, HANDLER_ENTRY } from './contracts';
+import { HANDLER_ENTRY } from './contracts';
 
 /** Items one DynamoDB TransactWriteItems call may carry. */
 const MAX_TRANSACTION_ITEMS = 100;
@@ -99,9 +100,7 @@ export class LicenseLedger extends Construct {
         [ENV.rejectedQueueUrl]: this.rejectedEvents.queue.queueUrl,
       },
     });
-    // Reads the instance record, then writes it and its holdings in one transaction.
-    this.table.grant(this.function.role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
-    grantTableKey(this.key, this.function.role);
+    this.grantApply(this.function.role);
     this.rejectedEvents.queue.grantSendMessages(this.function.role);
 
     this.rule = new events.Rule(this, 'WorkbenchEventsRule', {
@@ -116,5 +115,52 @@ export class LicenseLedger extends Construct {
         }),
       ],
     });
+  }
+
+  /**
+   * Lets the grantee apply a workbench event: read the instance record, then write it and its
+   * holdings in one transaction (dynamodb:GetItem, PutItem, UpdateItem on the table, and the table key).
+   */
+  public grantApply(grantee: iam.IGrantable): iam.Grant {
+    return this.grantItems(grantee, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+  }
+
+  /** Lets the grantee raise products' desired versions (dynamodb:UpdateItem on the table, and the table key). */
+  public grantRaiseDesiredVersions(grantee: iam.IGrantable): iam.Grant {
+    return this.grantItems(grantee, 'dynamodb:UpdateItem');
+  }
+
+  /**
+   * Lets the grantee sync user lists: read sync state, query holdings and record what was synced
+   * (dynamodb:GetItem, Query, UpdateItem on the table, and the table key).
+   */
+  public grantSync(grantee: iam.IGrantable): iam.Grant {
+    return this.grantItems(grantee, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem');
+  }
+
+  /**
+   * Lets the grantee reconcile the ledger with the running workbenches: scan it and correct
+   * records conditionally (dynamodb:GetItem, Scan, PutItem, UpdateItem, ConditionCheckItem on the
+   * table, and the table key).
+   */
+  public grantReconcile(grantee: iam.IGrantable): iam.Grant {
+    return this.grantItems(
+      grantee,
+      'dynamodb:GetItem',
+      'dynamodb:Scan',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:ConditionCheckItem',
+    );
+  }
+
+  /**
+   * The table actions, and what DynamoDB needs from the key on the caller's behalf. The key actions
+   * are spelt out (instead of grantEncryptDecrypt) so no wildcard action such as kms:ReEncrypt* is granted.
+   */
+  private grantItems(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    return this.table
+      .grant(grantee, ...actions)
+      .combine(this.key.grant(grantee, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'));
   }
 }

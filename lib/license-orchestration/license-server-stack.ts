@@ -75,8 +75,7 @@ export class LicenseServerStack extends PlatformStack {
       ...common,
     });
     this.sync = new LicenseSync(this, 'Sync', {
-      table: this.ledger.table,
-      tableKey: this.ledger.key,
+      ledger: this.ledger,
       products: props.products,
       userIdPattern: props.userIdPattern,
       licenseServerInstanceId: props.licenseServerInstanceId,
@@ -86,15 +85,13 @@ export class LicenseServerStack extends PlatformStack {
       ...common,
     });
     this.changeDetection = new ChangeDetection(this, 'ChangeDetection', {
-      table: this.ledger.table,
-      tableKey: this.ledger.key,
+      ledger: this.ledger,
       syncQueue: this.sync.queue,
       ...common,
     });
     if (props.reconciliation) {
       this.reconciler = new LedgerReconciler(this, 'Reconciliation', {
-        table: this.ledger.table,
-        tableKey: this.ledger.key,
+        ledger: this.ledger,
         scopes: props.workbenchScopes,
         readerRoleName: props.reconciliation.readerRoleName,
         roleName: props.reconciliation.roleName,

@@ -1,9 +1,7 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kms from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -20,12 +18,12 @@ import {
 import { bashSyntaxProblem } from '../../config/schema/shell-syntax';
 import { ENV } from '../../lambda/license-orchestration/adapters/settings';
 import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
-import { grantTableKey, HANDLER_ENTRY } from './contracts';
+import { HANDLER_ENTRY } from './contracts';
+import type { LicenseLedger } from './license-ledger';
 import { UserListBucket } from './user-list-bucket';
 
 export interface LicenseSyncProps {
-  readonly table: dynamodb.ITable;
-  readonly tableKey: kms.IKey;
+  readonly ledger: LicenseLedger;
   readonly products: readonly { readonly name: string; readonly seats: number; readonly command: string }[];
   readonly userIdPattern: string;
   /** The license server's EC2 instance (SSM managed). */
@@ -139,7 +137,7 @@ export class LicenseSync extends Construct {
       // Single flight even if someone invokes the function directly.
       reservedConcurrentExecutions: 1,
       environment: {
-        [ENV.tableName]: props.table.tableName,
+        [ENV.tableName]: props.ledger.table.tableName,
         [ENV.products]: JSON.stringify(props.products.map((p) => ({ name: p.name, seats: p.seats }))),
         [ENV.userIdPattern]: props.userIdPattern,
         [ENV.documentName]: this.document.ref,
@@ -150,8 +148,7 @@ export class LicenseSync extends Construct {
       },
     });
     const role = this.function.role;
-    props.table.grant(role, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem');
-    grantTableKey(props.tableKey, role);
+    props.ledger.grantSync(role);
     this.userLists.grantWrite(role);
     this.userLists.grantRead(iam.Role.fromRoleName(this, 'LicenseServerRole', props.licenseServerRoleName));
     const documentArn = stack.formatArn({ service: 'ssm', resource: 'document', resourceName: this.document.ref });

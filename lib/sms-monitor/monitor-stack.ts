@@ -85,7 +85,7 @@ export function addSmsMonitorResources(
   const report = new RegistrationReport(stack, 'Report', {
     ...common,
     settings,
-    table: stateTable.table,
+    stateTable,
     email,
     schedule: {
       expression: monitor.schedule.expression,
@@ -99,7 +99,7 @@ export function addSmsMonitorResources(
     },
   });
   const alerts = monitor.alerts.enabled
-    ? new RegistrationAlerts(stack, 'Alerts', { ...common, settings, table: stateTable.table, email })
+    ? new RegistrationAlerts(stack, 'Alerts', { ...common, settings, stateTable, email })
     : undefined;
 
   new CfnOutput(stack, 'StateTableName', { value: stateTable.table.tableName });

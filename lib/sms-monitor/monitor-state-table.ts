@@ -1,5 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
 export interface MonitorStateTableProps {
@@ -45,5 +46,28 @@ export class MonitorStateTable extends Construct {
         },
       ],
     });
+  }
+
+  /**
+   * Lets the grantee be the report's state store: read and write items, query the state and
+   * batch-write changes (dynamodb:GetItem, PutItem, UpdateItem, Query, BatchWriteItem on the table).
+   */
+  public grantStateStore(grantee: iam.IGrantable): iam.Grant {
+    return this.table.grant(
+      grantee,
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:Query',
+      'dynamodb:BatchWriteItem',
+    );
+  }
+
+  /**
+   * Lets the grantee keep idempotency records only: read, claim and settle them
+   * (dynamodb:GetItem, PutItem, UpdateItem on the table).
+   */
+  public grantIdempotency(grantee: iam.IGrantable): iam.Grant {
+    return this.table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
   }
 }

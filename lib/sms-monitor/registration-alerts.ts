@@ -1,5 +1,4 @@
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -7,6 +6,7 @@ import { Construct } from 'constructs';
 import { join } from 'node:path';
 import type { MonitorSettingsInput } from '../../lambda/sms-monitor/adapters/settings';
 import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
+import type { MonitorStateTable } from './monitor-state-table';
 import { registrationStatusChangePattern } from './registration-events';
 import { grantReadRegistrations } from './registration-report';
 import { grantSesSendEmail, type SesSendingProps } from './ses-sending';
@@ -16,7 +16,7 @@ const HANDLERS = join(__dirname, '..', '..', 'lambda', 'sms-monitor', 'handlers'
 export interface RegistrationAlertsProps {
   /** The function's settings; `alertStatuses` and `regions` also shape the rule. */
   readonly settings: MonitorSettingsInput & { readonly alertStatuses: readonly string[] };
-  readonly table: dynamodb.ITable;
+  readonly stateTable: MonitorStateTable;
   readonly email: SesSendingProps;
   readonly alarmTopic: AlarmTopic;
   /** @default "INFO" */
@@ -50,13 +50,12 @@ export class RegistrationAlerts extends Construct {
       removalPolicy: props.removalPolicy,
       timeout: Duration.minutes(1),
       environment: {
-        TABLE_NAME: props.table.tableName,
+        TABLE_NAME: props.stateTable.table.tableName,
         MONITOR_SETTINGS: JSON.stringify(props.settings),
       },
       asyncInvocation: { retryAttempts: 2, maxEventAge: Duration.hours(6) },
     });
-    // Idempotency records only: read, claim, settle.
-    props.table.grant(this.function.role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    props.stateTable.grantIdempotency(this.function.role);
     // The function waits for the grant, so its first run can read registrations.
     this.function.function.node.addDependency(grantReadRegistrations(this, this.function.role, props.settings.regions));
     grantSesSendEmail(this, this.function.role, props.email);

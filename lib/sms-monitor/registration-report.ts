@@ -1,5 +1,4 @@
 import { Duration, type RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -9,6 +8,7 @@ import { Construct } from 'constructs';
 import { join } from 'node:path';
 import type { MonitorSettingsInput } from '../../lambda/sms-monitor/adapters/settings';
 import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
+import type { MonitorStateTable } from './monitor-state-table';
 import { grantSesSendEmail, type SesSendingProps } from './ses-sending';
 
 const HANDLERS = join(__dirname, '..', '..', 'lambda', 'sms-monitor', 'handlers');
@@ -38,7 +38,7 @@ export interface ReportScheduleProps {
 export interface RegistrationReportProps {
   /** The function's settings (Regions, recipients, time zone, report options). */
   readonly settings: MonitorSettingsInput;
-  readonly table: dynamodb.ITable;
+  readonly stateTable: MonitorStateTable;
   readonly email: SesSendingProps;
   readonly schedule: ReportScheduleProps;
   readonly alarmTopic: AlarmTopic;
@@ -75,21 +75,13 @@ export class RegistrationReport extends Construct {
       timeout: Duration.minutes(10),
       memorySize: 512,
       environment: {
-        TABLE_NAME: props.table.tableName,
+        TABLE_NAME: props.stateTable.table.tableName,
         MONITOR_SETTINGS: JSON.stringify(props.settings),
       },
       // Function errors are retried by Lambda; events that fail every attempt land in its failure queue.
       asyncInvocation: { retryAttempts: 2, maxEventAge: Duration.hours(1) },
     });
-    // Exactly what the state store does: read and write items, query the state, batch-write changes.
-    props.table.grant(
-      this.function.role,
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:Query',
-      'dynamodb:BatchWriteItem',
-    );
+    props.stateTable.grantStateStore(this.function.role);
     // The function waits for the grant, so its first run can read registrations.
     this.function.function.node.addDependency(grantReadRegistrations(this, this.function.role, props.settings.regions));
     grantSesSendEmail(this, this.function.role, props.email);
