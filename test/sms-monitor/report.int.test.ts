@@ -6,7 +6,6 @@ import { DynamoDbStateStore } from '../../lambda/sms-monitor/adapters/dynamodb-s
 import { SesMailer } from '../../lambda/sms-monitor/adapters/ses-mailer';
 import { SmsVoiceRegistrationApi } from '../../lambda/sms-monitor/adapters/sms-voice-api';
 import type { MonitorSettings } from '../../lambda/sms-monitor/adapters/settings';
-import { monitorSettings } from '../../lambda/sms-monitor/adapters/settings';
 import { createLogger, createMetrics } from '../../lambda/shared/powertools';
 import { createReportHandler } from '../../lambda/sms-monitor/handlers/report';
 import { REPO_ROOT } from '../helpers/app';
@@ -14,6 +13,7 @@ import { bundleHandler } from '../helpers/bundle';
 import { ALL_STATUSES, generateRegistrations, HOSTILE, hostileRegistrations } from '../../testing/sms-monitor/datasets';
 import { FakeSmsVoiceApi } from '../../testing/sms-monitor/fake-sms-api';
 import { sentMail, useIntegrationWorld, verifyIdentity } from './support/moto';
+import { monitorSettingsOf } from './support/settings';
 
 // The report end to end: the real SDK against the local SMS API server (1,500+ registrations in two
 // Regions, every status, hostile strings), change tracking and idempotency in moto's DynamoDB, and
@@ -35,7 +35,7 @@ const baseSettings = {
   recipients: ['team@example.com', 'oncall@example.com'],
 };
 const settings = (overrides: Partial<MonitorSettings> = {}): MonitorSettings =>
-  monitorSettings.parse({ ...baseSettings, ...overrides });
+  monitorSettingsOf({ ...baseSettings, ...overrides });
 
 /** Request bodies the SES client sent over the wire. */
 const sesRequests: {
