@@ -89,6 +89,15 @@ export const smsMonitorAlerts = z
   })
   .prefault({});
 
+/**
+ * What the config fills in for the report and alert settings of the monitor's functions when its
+ * sections leave them out; for the local report command, which has no config.
+ */
+export const SMS_MONITOR_SETTING_DEFAULTS = {
+  ...smsMonitorReport.parse({}),
+  alertStatuses: smsMonitorAlerts.parse({}).statuses,
+};
+
 /** The `smsMonitor` section: a scheduled SMS registration report by email, plus real-time alerts. */
 export const smsMonitorConfig = z
   .strictObject({

@@ -14,6 +14,7 @@ import { ALL_STATUSES, generateRegistrations, HOSTILE, hostileRegistrations } fr
 import { FakeSmsVoiceApi } from '../../testing/sms-monitor/fake-sms-api';
 import { sentMail, useIntegrationWorld, verifyIdentity } from './support/moto';
 import { monitorSettingsOf } from './support/settings';
+import { SMS_MONITOR_SETTING_DEFAULTS } from '../../config/schema/sms-monitor';
 
 // The report end to end: the real SDK against the local SMS API server (1,500+ registrations in two
 // Regions, every status, hostile strings), change tracking and idempotency in moto's DynamoDB, and
@@ -204,7 +205,7 @@ describe('scheduled report against the SMS API server, DynamoDB and SES (moto)',
   it('runs the same way from the deployed bundle (esbuild, SDK from the runtime)', async () => {
     const outfile = await bundleHandler(join(REPO_ROOT, 'lambda/sms-monitor/handlers/report.ts'));
     process.env.TABLE_NAME = TABLE;
-    process.env.MONITOR_SETTINGS = JSON.stringify(baseSettings);
+    process.env.MONITOR_SETTINGS = JSON.stringify({ ...SMS_MONITOR_SETTING_DEFAULTS, ...baseSettings });
     try {
       const { handler } = require(outfile) as { handler: ReturnType<typeof createReportHandler> };
       await expect(handler({ scheduledTime: '2025-06-12T06:00:00Z' }, context('bundle'))).resolves.toMatchObject({

@@ -7,7 +7,8 @@ import { AmbiguousSendError } from '../../lambda/sms-monitor/core/send-once';
 import { type MonitorSettings, parseSettings } from '../../lambda/sms-monitor/adapters/settings';
 import { reportKeyOf } from '../../lambda/sms-monitor/handlers/report';
 import { MemoryRegistrationApi, reg } from './support/memory-api';
-import { CONFIG_DEFAULTS, monitorSettingsOf } from './support/settings';
+import { monitorSettingsOf } from './support/settings';
+import { SMS_MONITOR_SETTING_DEFAULTS } from '../../config/schema/sms-monitor';
 import { SMS_ACTION_STATUSES } from '../../config/schema/sms-monitor-fields';
 
 /** A Mailer that records what it sends and fails on demand. */
@@ -173,7 +174,7 @@ describe('settings and invocation input', () => {
 
   it('takes only the alert statuses the config allows, so a typo cannot silently never match', () => {
     const base = {
-      ...CONFIG_DEFAULTS,
+      ...SMS_MONITOR_SETTING_DEFAULTS,
       regions: ['eu-west-1'],
       timeZone: 'UTC',
       sender: 'a@example.com',

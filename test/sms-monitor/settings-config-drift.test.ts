@@ -2,9 +2,8 @@
 // from the config into them: a value the config lets through must not stop the functions at cold
 // start, and a value the functions would refuse must fail at synth.
 import { describe, expect, it } from 'vitest';
-import { smsMonitorConfig, smsMonitorReport } from '../../config/schema/sms-monitor';
+import { SMS_MONITOR_SETTING_DEFAULTS, smsMonitorConfig, smsMonitorReport } from '../../config/schema/sms-monitor';
 import { parseSettings } from '../../lambda/sms-monitor/adapters/settings';
-import { CONFIG_DEFAULTS } from './support/settings';
 
 const email = { identity: 'example.com', sender: 'reports@example.com', recipients: ['team@example.com'] };
 
@@ -19,7 +18,7 @@ function configAccepts(section: 'report' | 'alerts' | 'email' | 'timeZone', fiel
 }
 
 function settingsAccept(key: string, value: unknown): boolean {
-  const settings = { ...CONFIG_DEFAULTS, regions: ['us-east-1'], timeZone: 'UTC', ...email, [key]: value };
+  const settings = { ...SMS_MONITOR_SETTING_DEFAULTS, regions: ['us-east-1'], timeZone: 'UTC', ...email, [key]: value };
   delete (settings as Record<string, unknown>).identity;
   try {
     parseSettings(JSON.stringify(settings));

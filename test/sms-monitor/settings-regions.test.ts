@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { KNOWN_REGIONS } from '../../config/schema/common';
 import { parseSettings } from '../../lambda/sms-monitor/adapters/settings';
 import { AWS_REGIONS, regionDomainSuffix } from '../../lambda/shared/aws-regions';
-import { CONFIG_DEFAULTS } from './support/settings';
+import { SMS_MONITOR_SETTING_DEFAULTS } from '../../config/schema/sms-monitor';
 
 const settings = (regions: unknown) =>
   JSON.stringify({
-    ...CONFIG_DEFAULTS,
+    ...SMS_MONITOR_SETTING_DEFAULTS,
     regions,
     timeZone: 'UTC',
     sender: 'monitor@example.com',
