@@ -10,6 +10,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { SmsVoiceRegistrationApi } from '../../lambda/sms-monitor/adapters/sms-voice-api';
 import { runReport } from '../../lambda/sms-monitor/core/run-report';
+import { SMS_MONITOR_SETTING_DEFAULTS } from '../../config/schema/sms-monitor';
 import { monitorSettings } from '../../lambda/sms-monitor/adapters/settings';
 import { generateRegistrations } from '../../testing/sms-monitor/datasets';
 import { SMS_VOICE_ENDPOINT_ENV } from '../../testing/sms-monitor/fake-sms-api';
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
   process.env.AWS_ACCESS_KEY_ID ??= 'bench';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'bench';
   const settings = monitorSettings.parse({
+    ...SMS_MONITOR_SETTING_DEFAULTS,
     regions: [REGION],
     timeZone: 'UTC',
     sender: 'bench@example.com',

@@ -1,5 +1,13 @@
 import { z } from 'zod';
 import { accountId, region } from './common';
+import {
+  commandTimeoutSeconds,
+  productName,
+  productSeats,
+  readerRoleName,
+  tagKey,
+  workbenchTypes,
+} from './license-orchestration-fields';
 import { bashSyntaxProblem } from './shell-syntax';
 import {
   organizationalUnitId,
@@ -10,20 +18,6 @@ import {
   stackSetOperationPreferences,
 } from './stack-set';
 import { SAFE_DESCRIPTION, userIdPatternProblem } from './user-id-pattern';
-
-/** Product names end up in SSM document patterns, metric dimensions and DynamoDB keys. */
-const productName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, {
-  message: 'expected a product name of lowercase letters, digits and hyphens, starting with a letter',
-});
-
-/** Workbench types are EC2 tag values. */
-const workbenchType = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/=+@-]{0,127}$/, {
-  message: 'expected a workbench type of letters, digits and ._:/=+@- (a tag value)',
-});
-
-const tagKey = z.string().regex(/^(?!aws:)[A-Za-z0-9 _.:/=+@-]{1,128}$/, {
-  message: 'expected an EC2 tag key (letters, digits, spaces and _.:/=+-@, not starting with aws:)',
-});
 
 const userIdPattern = z
   .string()
@@ -47,8 +41,7 @@ const scheduleMinutes = (max: number) =>
 const product = z.strictObject({
   /** Product name, for example `cad-suite`. */
   name: productName,
-  /** Named-user licenses bought for the product; demand above it raises an alarm. */
-  seats: z.number().int({ message: 'expected a whole number of seats' }).min(1),
+  seats: productSeats,
   /**
    * The command line the license server runs to replace the product's named-user list. It reads the
    * list from `LICENSE_USERS_FILE` (one user per line) or `LICENSE_USERS` (comma-separated).
@@ -148,13 +141,12 @@ export const licenseOrchestrationConfig = z
     /** Licensed products. */
     products: z.array(product).min(1),
     /** Products each workbench type needs. A type may need several products; an unknown type is rejected. */
-    workbenchTypes: z.record(workbenchType, z.array(productName).min(1)),
+    workbenchTypes,
     sync: z
       .strictObject({
         /** Safety-net schedule: a sync cycle runs at least this often even when no change was seen. */
         scheduleMinutes: scheduleMinutes(60).default(5),
-        /** How long the sync waits for the license server's command before it counts as failed. */
-        commandTimeoutSeconds: z.number().int().min(30).max(600).default(120),
+        commandTimeoutSeconds: commandTimeoutSeconds.default(120),
       })
       .default({ scheduleMinutes: 5, commandTimeoutSeconds: 120 }),
     reconciliation: z
@@ -162,11 +154,7 @@ export const licenseOrchestrationConfig = z
         /** Lists workbench instances through a read-only role and repairs the ledger. */
         enabled: z.boolean().default(true),
         scheduleMinutes: scheduleMinutes(1440).default(60),
-        /** Name of the read-only role created in each workbench account (a cross-account contract). */
-        readerRoleName: z
-          .string()
-          .regex(/^[A-Za-z0-9+=,.@_-]{1,64}$/, { message: 'expected an IAM role name' })
-          .default('license-orchestration-reader'),
+        readerRoleName: readerRoleName.default('license-orchestration-reader'),
       })
       .default({ enabled: true, scheduleMinutes: 60, readerRoleName: 'license-orchestration-reader' }),
     /** Days the bus archive keeps events for replay (0 keeps them forever). */

@@ -1,6 +1,16 @@
-import { RegistrationStatus } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { z } from 'zod';
 import { accountId, region } from './common';
+import {
+  alertStatuses,
+  configurationSetName,
+  emailAddress,
+  emailRecipients,
+  recentlyCompletedDays,
+  sesIdentityArn,
+  timeZoneName,
+  versionLookupConcurrency,
+  weeklyDigestDay,
+} from './sms-monitor-fields';
 import {
   organizationalUnitId,
   organizationId,
@@ -9,37 +19,6 @@ import {
   stackSetName,
   stackSetOperationPreferences,
 } from './stack-set';
-
-/**
- * Registration statuses that need someone to act; the real-time alerts may watch any of them.
- * Taken from the SDK's generated enum (AWS's API model), so a value the API does not have fails to compile.
- */
-export const SMS_ACTION_STATUSES = [
-  RegistrationStatus.REQUIRES_UPDATES,
-  RegistrationStatus.REQUIRES_AUTHENTICATION,
-  RegistrationStatus.CLOSED,
-  RegistrationStatus.CREATED,
-] as const;
-
-/** Days of the week, for the weekly digest. */
-export const WEEKDAYS = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const;
-
-/** An IANA time zone name that both EventBridge Scheduler and the report's date formatting accept. */
-export const timeZoneName = z
-  .string()
-  .regex(/^(UTC|[A-Z][A-Za-z_]+(\/[A-Za-z0-9_+-]+){1,2})$/, {
-    message: 'expected an IANA time zone name such as Europe/Berlin or UTC',
-  })
-  .refine(isKnownTimeZone, { message: 'expected an IANA time zone name that exists, such as Europe/Berlin or UTC' });
-
-function isKnownTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A recurring EventBridge Scheduler expression: `rate(...)` or a six-field `cron(...)`. */
 export const recurringScheduleExpression = z
@@ -67,14 +46,6 @@ export const smsMonitorAccount = z.strictObject({
 export type SmsMonitorAccount = z.infer<typeof smsMonitorAccount>;
 
 /**
- * An SES identity ARN: `arn:<partition>:ses:<region>:<account>:identity/<domain or address>`.
- * Its Region, account and identity are checked against the rest of the config.
- */
-const sesIdentityArn = z.string().regex(/^arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity\/\S+$/, {
-  message: 'expected an SES identity ARN such as arn:aws:ses:eu-west-1:111111111111:identity/example.com',
-});
-
-/**
  * The monitor deployed by two service-managed CloudFormation StackSets to every account of some
  * organizational units (including accounts that join them later): the monitor stack in
  * `homeRegion`, the alert forwarder stack in each of `forwarderRegions`.
@@ -98,6 +69,34 @@ const smsMonitorStackSet = z.strictObject({
   operationPreferences: stackSetOperationPreferences,
 });
 export type SmsMonitorStackSet = z.infer<typeof smsMonitorStackSet>;
+
+/** How the report is made; the local report command takes its defaults from here too. */
+export const smsMonitorReport = z
+  .strictObject({
+    /** Send only when a registration is new, changed or gone since the last report sent. */
+    sendOnlyOnChange: z.boolean().default(false),
+    weeklyDigestDay: weeklyDigestDay.default('MONDAY'),
+    recentlyCompletedDays: recentlyCompletedDays.default(7),
+    versionLookupConcurrency: versionLookupConcurrency.default(8),
+  })
+  .prefault({});
+
+export const smsMonitorAlerts = z
+  .strictObject({
+    /** Real-time email on registration status changes. */
+    enabled: z.boolean().default(true),
+    statuses: alertStatuses.default(['REQUIRES_UPDATES', 'REQUIRES_AUTHENTICATION', 'CLOSED']),
+  })
+  .prefault({});
+
+/**
+ * What the config fills in for the report and alert settings of the monitor's functions when its
+ * sections leave them out; for the local report command, which has no config.
+ */
+export const SMS_MONITOR_SETTING_DEFAULTS = {
+  ...smsMonitorReport.parse({}),
+  alertStatuses: smsMonitorAlerts.parse({}).statuses,
+};
 
 /** The `smsMonitor` section: a scheduled SMS registration report by email, plus real-time alerts. */
 export const smsMonitorConfig = z
@@ -128,45 +127,17 @@ export const smsMonitorConfig = z
       /** The verified SES identity (domain or email address) in each account's home Region. */
       identity: z.union([domainName, z.email({ message: 'expected a domain name or an email address' })]),
       /** From address; must be the identity itself or an address in the identity's domain. */
-      sender: z.email({ message: 'expected an email address' }),
-      recipients: z
-        .array(z.email({ message: 'expected an email address' }))
-        .min(1)
-        .max(50),
-      /** SES configuration set used for sending (event publishing, suppression). */
-      configurationSet: z
-        .string()
-        .regex(/^[A-Za-z0-9_-]{1,64}$/, { message: 'expected an SES configuration set name' })
-        .optional(),
+      sender: emailAddress,
+      recipients: emailRecipients,
+      configurationSet: configurationSetName.optional(),
       /**
        * ARN of the identity when another account owns it (required with `stackSet`): members send
        * through SES sending authorization, which the identity's policy grants to the organization.
        */
       identityArn: sesIdentityArn.optional(),
     }),
-    report: z
-      .strictObject({
-        /** Send only when a registration is new, changed or gone since the last report sent. */
-        sendOnlyOnChange: z.boolean().default(false),
-        /** With `sendOnlyOnChange`, a report still goes out on this day (and after 7 silent days). */
-        weeklyDigestDay: z.enum(WEEKDAYS).default('MONDAY'),
-        /** COMPLETE registrations approved within this many days are highlighted. */
-        recentlyCompletedDays: z.int().min(1).max(365).default(7),
-        /** Version look-ups in flight per Region. */
-        versionLookupConcurrency: z.int().min(1).max(32).default(8),
-      })
-      .prefault({}),
-    alerts: z
-      .strictObject({
-        /** Real-time email on registration status changes. */
-        enabled: z.boolean().default(true),
-        /** Statuses that raise an alert when a registration enters them. */
-        statuses: z
-          .array(z.enum(SMS_ACTION_STATUSES))
-          .min(1)
-          .default(['REQUIRES_UPDATES', 'REQUIRES_AUTHENTICATION', 'CLOSED']),
-      })
-      .prefault({}),
+    report: smsMonitorReport,
+    alerts: smsMonitorAlerts,
   })
   .superRefine((config, ctx) => {
     if (config.accounts.length === 0 && !config.stackSet) {

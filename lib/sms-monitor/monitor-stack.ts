@@ -54,7 +54,7 @@ export function addSmsMonitorResources(
 
   // The account ID is not passed: the functions read it from their own ARN (and secret scanners
   // mistake a 12-digit number in the environment for a credential).
-  const settings: MonitorSettingsInput & { alertStatuses: string[] } = {
+  const settings: MonitorSettingsInput = {
     regions: monitoredAccount.regions,
     timeZone: monitor.timeZone,
     sender: monitor.email.sender,

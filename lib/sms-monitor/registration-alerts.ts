@@ -15,7 +15,7 @@ const HANDLERS = join(__dirname, '..', '..', 'lambda', 'sms-monitor', 'handlers'
 
 export interface RegistrationAlertsProps {
   /** The function's settings; `alertStatuses` and `regions` also shape the rule. */
-  readonly settings: MonitorSettingsInput & { readonly alertStatuses: readonly string[] };
+  readonly settings: MonitorSettingsInput;
   readonly stateTable: MonitorStateTable;
   readonly email: SesSendingProps;
   readonly alarmTopic: AlarmTopic;

@@ -19,11 +19,11 @@ import {
 } from '../../lambda/privatelink-failover/adapters/custom-resource';
 import { FAILED_CREATE_PREFIX } from '../../lambda/privatelink-failover/core/custom-resource';
 import { parseRegistrationEvent } from '../../lambda/sms-monitor/core/alert';
-import { monitorSettings } from '../../lambda/sms-monitor/adapters/settings';
 import { reportKeyOf } from '../../lambda/sms-monitor/handlers/report';
 import { MemoryLedger } from '../../testing/license-orchestration/memory-ledger';
 import { testTelemetry } from '../license-orchestration/support/telemetry';
 import { awsEvent, awsEventNames, type AwsEventName } from './aws-events';
+import { smsMonitorAlerts } from '../../config/schema/sms-monitor';
 
 // Each handler that consumes an AWS event, run on AWS's published sample of that event
 // (fixtures/aws-events/), so its parsing is checked against AWS's shape rather than our own.
@@ -45,12 +45,7 @@ describe('SMS alert: Registration Status Change', () => {
     const documented = awsEvent('sms-registration-status-change').documentedValues![
       'detail.registrationDetails.currentStatus'
     ];
-    const defaults = monitorSettings.parse({
-      regions: ['us-east-1'],
-      timeZone: 'UTC',
-      sender: 'a@example.com',
-      recipients: ['b@example.com'],
-    }).alertStatuses;
+    const defaults = smsMonitorAlerts.parse({}).statuses;
     expect(documented).toEqual(expect.arrayContaining([...defaults]));
   });
 

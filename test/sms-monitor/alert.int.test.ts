@@ -8,7 +8,6 @@ import { DynamoDbStateStore } from '../../lambda/sms-monitor/adapters/dynamodb-s
 import { SesMailer } from '../../lambda/sms-monitor/adapters/ses-mailer';
 import { SmsVoiceRegistrationApi } from '../../lambda/sms-monitor/adapters/sms-voice-api';
 import { InvalidEventError } from '../../lambda/sms-monitor/core/alert';
-import { monitorSettings } from '../../lambda/sms-monitor/adapters/settings';
 import { validateConfig } from '../../config/load';
 import type { SmsMonitorConfig } from '../../config/schema';
 import { addSmsMonitorStacks } from '../../lib/sms-monitor';
@@ -16,6 +15,7 @@ import { testApp, testOperations } from '../helpers/app';
 import { HOSTILE, hostileRegistrations } from '../../testing/sms-monitor/datasets';
 import { FakeSmsVoiceApi } from '../../testing/sms-monitor/fake-sms-api';
 import { sentMail, useIntegrationWorld } from './support/moto';
+import { monitorSettingsOf } from './support/settings';
 
 // Real-time alerts: the synthesized rule's pattern evaluated by moto's EventBridge, and the alert
 // function against the local SMS API server, DynamoDB and SES in moto.
@@ -23,7 +23,7 @@ import { sentMail, useIntegrationWorld } from './support/moto';
 const TABLE = 'sms-monitor-alerts';
 const east = hostileRegistrations('us-east-1');
 const fake = new FakeSmsVoiceApi({ 'us-east-1': east, 'us-west-2': [] });
-const settings = monitorSettings.parse({
+const settings = monitorSettingsOf({
   regions: ['us-east-1', 'us-west-2'],
   timeZone: 'America/New_York',
   sender: 'alerts@example.com',

@@ -2,13 +2,14 @@ import { RegistrationStatus } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load';
-import { SMS_ACTION_STATUSES, smsMonitorConfig } from '../../config/schema/sms-monitor';
+import { smsMonitorConfig } from '../../config/schema/sms-monitor';
+import { SMS_ACTION_STATUSES } from '../../config/schema/sms-monitor-fields';
 import { BATCH_WRITE_LIMIT } from '../../lambda/sms-monitor/adapters/dynamodb-state-store';
 import { REGISTRATIONS_PAGE_SIZE } from '../../lambda/sms-monitor/adapters/sms-voice-api';
-import { monitorSettings } from '../../lambda/sms-monitor/adapters/settings';
 import { STATUSES } from '../../lambda/sms-monitor/core/statuses';
 import { REPO_ROOT } from '../helpers/app';
 import { iamDefinition, inputMember, serviceModel, serviceRegions } from '../shared/aws-service-models';
+import { monitorSettingsOf } from './support/settings';
 
 // The monitor's API assumptions, checked against AWS's service models (botocore's copy) and the
 // SDK's generated enums, not against this project's fake API.
@@ -119,6 +120,6 @@ describe('SES sending authorization as AWS models it', () => {
     expect(send[''].condition_keys).toEqual(expect.arrayContaining(['ses:FromAddress', 'ses:Recipients']));
     expect(Object.keys(ses.privileges.SendRawEmail.resource_types)).toContain('identity');
     // The settings the functions read accept the same ARN.
-    expect(monitorSettings.parse({ ...settingsBase, identityArn }).identityArn).toBe(identityArn);
+    expect(monitorSettingsOf({ ...settingsBase, identityArn }).identityArn).toBe(identityArn);
   });
 });

@@ -7,10 +7,10 @@ import { MemoryStateStore } from './support/memory-state-store';
 import { SmsVoiceRegistrationApi } from '../../lambda/sms-monitor/adapters/sms-voice-api';
 import type { Mailer, OutgoingMail } from '../../lambda/sms-monitor/core/ports';
 import { runReport } from '../../lambda/sms-monitor/core/run-report';
-import { monitorSettings } from '../../lambda/sms-monitor/adapters/settings';
 import { REPO_ROOT } from '../helpers/app';
 import { exampleRegistrations, HOSTILE, hostileRegistrations } from '../../testing/sms-monitor/datasets';
 import { FakeSmsVoiceApi, type FakeRegistration, SMS_VOICE_ENDPOINT_ENV } from '../../testing/sms-monitor/fake-sms-api';
+import { monitorSettingsOf } from './support/settings';
 
 // The report as a reader sees it, in headless Chromium (Debian's chromium; scripts/test-all.sh
 // installs it). Also produces the documentation screenshot: UPDATE_SCREENSHOTS=1 rewrites
@@ -42,7 +42,7 @@ class KeepMailer implements Mailer {
   }
 }
 
-const settings = monitorSettings.parse({
+const settings = monitorSettingsOf({
   account: '111111111111',
   regions: ['us-east-1', 'us-west-2'],
   timeZone: 'America/New_York',

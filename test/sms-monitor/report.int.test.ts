@@ -6,7 +6,6 @@ import { DynamoDbStateStore } from '../../lambda/sms-monitor/adapters/dynamodb-s
 import { SesMailer } from '../../lambda/sms-monitor/adapters/ses-mailer';
 import { SmsVoiceRegistrationApi } from '../../lambda/sms-monitor/adapters/sms-voice-api';
 import type { MonitorSettings } from '../../lambda/sms-monitor/adapters/settings';
-import { monitorSettings } from '../../lambda/sms-monitor/adapters/settings';
 import { createLogger, createMetrics } from '../../lambda/shared/powertools';
 import { createReportHandler } from '../../lambda/sms-monitor/handlers/report';
 import { REPO_ROOT } from '../helpers/app';
@@ -14,6 +13,8 @@ import { bundleHandler } from '../helpers/bundle';
 import { ALL_STATUSES, generateRegistrations, HOSTILE, hostileRegistrations } from '../../testing/sms-monitor/datasets';
 import { FakeSmsVoiceApi } from '../../testing/sms-monitor/fake-sms-api';
 import { sentMail, useIntegrationWorld, verifyIdentity } from './support/moto';
+import { monitorSettingsOf } from './support/settings';
+import { SMS_MONITOR_SETTING_DEFAULTS } from '../../config/schema/sms-monitor';
 
 // The report end to end: the real SDK against the local SMS API server (1,500+ registrations in two
 // Regions, every status, hostile strings), change tracking and idempotency in moto's DynamoDB, and
@@ -35,7 +36,7 @@ const baseSettings = {
   recipients: ['team@example.com', 'oncall@example.com'],
 };
 const settings = (overrides: Partial<MonitorSettings> = {}): MonitorSettings =>
-  monitorSettings.parse({ ...baseSettings, ...overrides });
+  monitorSettingsOf({ ...baseSettings, ...overrides });
 
 /** Request bodies the SES client sent over the wire. */
 const sesRequests: {
@@ -204,7 +205,7 @@ describe('scheduled report against the SMS API server, DynamoDB and SES (moto)',
   it('runs the same way from the deployed bundle (esbuild, SDK from the runtime)', async () => {
     const outfile = await bundleHandler(join(REPO_ROOT, 'lambda/sms-monitor/handlers/report.ts'));
     process.env.TABLE_NAME = TABLE;
-    process.env.MONITOR_SETTINGS = JSON.stringify(baseSettings);
+    process.env.MONITOR_SETTINGS = JSON.stringify({ ...SMS_MONITOR_SETTING_DEFAULTS, ...baseSettings });
     try {
       const { handler } = require(outfile) as { handler: ReturnType<typeof createReportHandler> };
       await expect(handler({ scheduledTime: '2025-06-12T06:00:00Z' }, context('bundle'))).resolves.toMatchObject({

@@ -5,9 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { KNOWN_REGIONS } from '../../config/schema/common';
 import { parseSettings } from '../../lambda/sms-monitor/adapters/settings';
 import { AWS_REGIONS, regionDomainSuffix } from '../../lambda/shared/aws-regions';
+import { SMS_MONITOR_SETTING_DEFAULTS } from '../../config/schema/sms-monitor';
 
 const settings = (regions: unknown) =>
-  JSON.stringify({ regions, timeZone: 'UTC', sender: 'monitor@example.com', recipients: ['ops@example.com'] });
+  JSON.stringify({
+    ...SMS_MONITOR_SETTING_DEFAULTS,
+    regions,
+    timeZone: 'UTC',
+    sender: 'monitor@example.com',
+    recipients: ['ops@example.com'],
+  });
 
 describe('monitor settings: Regions', () => {
   it("the Lambda's Region list is region-info's, with its domain suffixes (else: npx tsx scripts/write-aws-regions.ts)", () => {

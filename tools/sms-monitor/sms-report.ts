@@ -13,6 +13,7 @@ import { SmsVoiceRegistrationApi } from '../../lambda/sms-monitor/adapters/sms-v
 import { runReport } from '../../lambda/sms-monitor/core/run-report';
 import { type MonitorSettings, monitorSettings } from '../../lambda/sms-monitor/adapters/settings';
 import { regionProblem } from '../../config/schema/common';
+import { SMS_MONITOR_SETTING_DEFAULTS as DEFAULTS } from '../../config/schema/sms-monitor';
 
 export const USAGE = `Usage: npm run sms:report -- --regions <r1,r2> [options]
 
@@ -33,8 +34,8 @@ Options:
   --state-table <name>       state table of a deployed monitor: mark what changed since its last
                              report (with --send, this report is recorded there like a scheduled one)
   --time-zone <zone>         IANA time zone for times in the report (default: UTC)
-  --concurrency <n>          version look-ups in flight per Region (default: 8)
-  --recent-days <n>          approvals this recent are highlighted (default: 7)
+  --concurrency <n>          version look-ups in flight per Region (default: ${DEFAULTS.versionLookupConcurrency})
+  --recent-days <n>          approvals this recent are highlighted (default: ${DEFAULTS.recentlyCompletedDays})
   -h, --help                 show this help
 
 Endpoints: the SDK's standard settings apply, for example AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2,
@@ -70,8 +71,8 @@ export function parseOptions(argv: readonly string[]): Options | 'help' {
         'configuration-set': { type: 'string' },
         'state-table': { type: 'string' },
         'time-zone': { type: 'string', default: 'UTC' },
-        concurrency: { type: 'string', default: '8' },
-        'recent-days': { type: 'string', default: '7' },
+        concurrency: { type: 'string', default: String(DEFAULTS.versionLookupConcurrency) },
+        'recent-days': { type: 'string', default: String(DEFAULTS.recentlyCompletedDays) },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -119,6 +120,7 @@ export function parseOptions(argv: readonly string[]): Options | 'help' {
     return Number(value);
   };
   const result = monitorSettings.safeParse({
+    ...DEFAULTS,
     regions,
     timeZone: v['time-zone'],
     // Settings need a sender and recipients; without --send they are never used.

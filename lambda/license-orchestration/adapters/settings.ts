@@ -1,6 +1,15 @@
 // Handler settings from environment variables. The stacks set these variables (they import the
 // names from here); a missing or malformed one stops the function at its first invocation with a
-// message naming the variable.
+// message naming the variable. Settings from the config are checked with the config's schemas.
+import { z } from 'zod';
+import {
+  commandTimeoutSeconds,
+  productName,
+  productSeats,
+  readerRoleName,
+  tagKey,
+  workbenchTypes,
+} from '../../../config/schema/license-orchestration-fields';
 import { userIdMatcher } from '../core/contract';
 import type { ProductCatalog } from '../core/ledger';
 
@@ -33,15 +42,22 @@ export function required(env: Env, name: string): string {
   return value;
 }
 
-function json<T>(env: Env, name: string, check: (v: unknown) => v is T, shape: string): T {
+/** `value` as `schema` takes it; else an error naming the variable and every problem. */
+function valid<T>(name: string, schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ` : '') + i.message);
+  throw new Error(`environment variable ${name}: ${problems.join('; ')}`);
+}
+
+function json<T>(env: Env, name: string, schema: z.ZodType<T>): T {
   let parsed: unknown;
   try {
     parsed = JSON.parse(required(env, name));
   } catch (e) {
     throw new Error(`environment variable ${name} is not JSON: ${(e as Error).message}`);
   }
-  if (!check(parsed)) throw new Error(`environment variable ${name}: expected ${shape}`);
-  return parsed;
+  return valid(name, schema, parsed);
 }
 
 export function userIdFrom(env: Env): RegExp {
@@ -49,27 +65,28 @@ export function userIdFrom(env: Env): RegExp {
 }
 
 export function catalogFrom(env: Env): ProductCatalog {
-  return json(
-    env,
-    ENV.workbenchTypes,
-    (v): v is ProductCatalog =>
-      !!v &&
-      typeof v === 'object' &&
-      !Array.isArray(v) &&
-      Object.values(v).every((p) => Array.isArray(p) && p.every((x) => typeof x === 'string')),
-    'an object mapping workbench types to arrays of product names',
-  );
+  return json(env, ENV.workbenchTypes, workbenchTypes);
 }
 
+/** The products as the sync needs them (the stack leaves out their commands, which the SSM document has). */
 export function productsFrom(env: Env): { name: string; seats: number }[] {
-  return json(
-    env,
-    ENV.products,
-    (v): v is { name: string; seats: number }[] =>
-      Array.isArray(v) &&
-      v.every((p) => p && typeof p.name === 'string' && typeof p.seats === 'number' && Number.isInteger(p.seats)),
-    'an array of {"name", "seats"}',
-  );
+  return json(env, ENV.products, z.array(z.strictObject({ name: productName, seats: productSeats })));
+}
+
+export function commandTimeoutSecondsFrom(env: Env): number {
+  return valid(ENV.commandTimeoutSeconds, commandTimeoutSeconds, Number(required(env, ENV.commandTimeoutSeconds)));
+}
+
+/** Names of the EC2 tags that identify a workbench's owner and type. */
+export function tagsFrom(env: Env): { ownerTag: string; typeTag: string } {
+  return {
+    ownerTag: valid(ENV.ownerTag, tagKey, required(env, ENV.ownerTag)),
+    typeTag: valid(ENV.typeTag, tagKey, required(env, ENV.typeTag)),
+  };
+}
+
+export function readerRoleNameFrom(env: Env): string {
+  return valid(ENV.readerRoleName, readerRoleName, required(env, ENV.readerRoleName));
 }
 
 /** Workbench scopes as `<account>/<region>` separated by spaces (the stack writes them so). */

@@ -10,7 +10,7 @@ import { METRIC } from '../core/metrics';
 import { parseEc2Event, type PublisherSettings, toWorkbenchEvent } from '../core/publisher';
 import { instanceTags } from '../adapters/ec2';
 import { busRegion, RejectedEventSink, WorkbenchEventPublisher } from '../adapters/messaging';
-import { ENV, required, userIdFrom } from '../adapters/settings';
+import { ENV, required, tagsFrom, userIdFrom } from '../adapters/settings';
 import { emitWithDimension } from '../adapters/telemetry';
 
 export interface PublisherDeps {
@@ -75,7 +75,7 @@ export const handler = createPublisherHandler(() => {
     tagsOf: (id) => instanceTags(ec2, id),
     publish: (detail) => bus.publish(detail, partition),
     reject: (r) => rejected.reject(r),
-    settings: { ownerTag: required(env, ENV.ownerTag), typeTag: required(env, ENV.typeTag), userId: userIdFrom(env) },
+    settings: { ...tagsFrom(env), userId: userIdFrom(env) },
     logger: createLogger(),
     metrics: createMetrics(),
   };

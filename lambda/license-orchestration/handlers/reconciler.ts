@@ -12,7 +12,7 @@ import { planHoldingFixes, planRepairs, type ReconcileSettings, type ScopeObserv
 import { DynamoDbLedger } from '../adapters/dynamodb-ledger';
 import { type WorkbenchScope, WorkbenchLister } from '../adapters/ec2';
 import { stackSetScopes } from '../adapters/stack-set-scopes';
-import { catalogFrom, ENV, required, scopesFrom, userIdFrom } from '../adapters/settings';
+import { catalogFrom, ENV, readerRoleNameFrom, required, scopesFrom, tagsFrom, userIdFrom } from '../adapters/settings';
 import { stackSetFrom } from '../adapters/stack-set-settings';
 import { emitWithDimension } from '../adapters/telemetry';
 
@@ -92,7 +92,7 @@ export const handler = createReconcilerHandler(() => {
   const sts = new STSClient({});
   const stackSet = stackSetFrom(env);
   const lister = new WorkbenchLister(sts, {
-    roleName: required(env, ENV.readerRoleName),
+    roleName: readerRoleNameFrom(env),
     partition: env[ENV.partition] ?? 'aws',
   });
   return {
@@ -102,8 +102,7 @@ export const handler = createReconcilerHandler(() => {
     scopes: env[ENV.workbenchScopes] ? scopesFrom(env) : [],
     discoverScopes: stackSet ? () => stackSetScopes(sts, stackSet) : undefined,
     settings: {
-      ownerTag: required(env, ENV.ownerTag),
-      typeTag: required(env, ENV.typeTag),
+      ...tagsFrom(env),
       userId: userIdFrom(env),
       catalog: catalogFrom(env),
     },

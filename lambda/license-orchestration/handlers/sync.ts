@@ -20,7 +20,7 @@ import {
 import { DynamoDbLedger } from '../adapters/dynamodb-ledger';
 import { S3UserLists } from '../adapters/s3-user-lists';
 import { SsmLicenseServer } from '../adapters/ssm-license-server';
-import { ENV, positiveInt, productsFrom, required, userIdFrom } from '../adapters/settings';
+import { commandTimeoutSecondsFrom, ENV, positiveInt, productsFrom, required, userIdFrom } from '../adapters/settings';
 import { emitWithDimension } from '../adapters/telemetry';
 
 export interface SyncHandlerDeps {
@@ -122,7 +122,7 @@ export function createSyncHandler(buildDeps: () => SyncHandlerDeps) {
 export const handler = createSyncHandler(() => {
   const env = process.env;
   const ledger = new DynamoDbLedger(DynamoDBDocumentClient.from(new DynamoDBClient({})), required(env, ENV.tableName));
-  const commandTimeoutMs = positiveInt(env, ENV.commandTimeoutSeconds) * 1000;
+  const commandTimeoutMs = commandTimeoutSecondsFrom(env) * 1000;
   const server = new SsmLicenseServer(new SSMClient({}), {
     documentName: required(env, ENV.documentName),
     instanceId: required(env, ENV.licenseServerInstanceId),

@@ -1,16 +1,25 @@
-import { RegistrationStatus } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { z } from 'zod';
+import {
+  alertStatuses,
+  configurationSetName,
+  emailAddress,
+  emailRecipients,
+  recentlyCompletedDays,
+  sesIdentityArn,
+  timeZoneName,
+  versionLookupConcurrency,
+  weeklyDigestDay,
+} from '../../../config/schema/sms-monitor-fields';
 import { AWS_REGIONS, isAwsRegion } from '../../shared/aws-regions';
-
-const WEEKDAYS = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const;
 
 /**
  * What the report and alert functions need to know, passed by the stack as one JSON environment
  * variable (and built from flags by the local report command). Validated at cold start, so a bad
- * deployment fails on its first invocation with the field named.
+ * deployment fails on its first invocation with the field named. Every field from the config uses
+ * the config's own schema; the config applies the defaults, and the stack passes every field.
  */
 export const monitorSettings = z.strictObject({
-  /** Shown in titles and subjects; the account the registrations belong to. */
+  /** Shown in titles and subjects; absent, the functions take it from their own ARN. */
   account: z
     .string()
     .regex(/^\d{12}$/)
@@ -24,44 +33,20 @@ export const monitorSettings = z.strictObject({
       }),
     )
     .min(1),
-  timeZone: z.string().refine(
-    (tz) => {
-      try {
-        new Intl.DateTimeFormat('en-US', { timeZone: tz });
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: 'expected an IANA time zone name' },
-  ),
-  sender: z.email(),
-  recipients: z.array(z.email()).min(1),
-  configurationSet: z.string().optional(),
+  timeZone: timeZoneName,
+  sender: emailAddress,
+  recipients: emailRecipients,
+  configurationSet: configurationSetName.optional(),
   /**
    * ARN of an SES identity in another account that authorizes this account to send from it
    * (sending authorization); without it, the identity is this account's own.
    */
-  identityArn: z
-    .string()
-    .regex(/^arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity\/\S+$/, { message: 'expected an SES identity ARN' })
-    .optional(),
-  sendOnlyOnChange: z.boolean().default(false),
-  weeklyDigestDay: z.enum(WEEKDAYS).default('MONDAY'),
-  recentlyCompletedDays: z.int().min(1).default(7),
-  versionLookupConcurrency: z.int().min(1).max(64).default(8),
-  /**
-   * Statuses that raise a real-time alert: values of the API's RegistrationStatus (the SDK's
-   * generated enum), which status change events carry; any other value would never match.
-   */
-  alertStatuses: z
-    .array(
-      z.enum(RegistrationStatus, {
-        error: (issue) =>
-          `expected a registration status of the SMS API (${Object.values(RegistrationStatus).join(', ')}), got ${JSON.stringify(issue.input)}`,
-      }),
-    )
-    .default(['REQUIRES_UPDATES', 'REQUIRES_AUTHENTICATION', 'CLOSED']),
+  identityArn: sesIdentityArn.optional(),
+  sendOnlyOnChange: z.boolean(),
+  weeklyDigestDay,
+  recentlyCompletedDays,
+  versionLookupConcurrency,
+  alertStatuses,
 });
 export type MonitorSettingsInput = z.input<typeof monitorSettings>;
 export type MonitorSettings = z.output<typeof monitorSettings>;

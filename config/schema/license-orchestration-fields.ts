@@ -1,0 +1,30 @@
+// Schemas of the licenseOrchestration settings that the config and the functions' environment
+// settings (lambda/license-orchestration/adapters/settings.ts) both check, so each bound is stated
+// once. Only zod: the functions bundle this module, and aws-cdk-lib would add megabytes.
+import { z } from 'zod';
+
+/** Product names end up in SSM document patterns, metric dimensions and DynamoDB keys. */
+export const productName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, {
+  message: 'expected a product name of lowercase letters, digits and hyphens, starting with a letter',
+});
+
+/** Named-user licenses bought for a product; demand above it raises an alarm. */
+export const productSeats = z.number().int({ message: 'expected a whole number of seats' }).min(1);
+
+/** Workbench types are EC2 tag values. */
+const workbenchType = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/=+@-]{0,127}$/, {
+  message: 'expected a workbench type of letters, digits and ._:/=+@- (a tag value)',
+});
+
+/** Products each workbench type needs. */
+export const workbenchTypes = z.record(workbenchType, z.array(productName).min(1));
+
+export const tagKey = z.string().regex(/^(?!aws:)[A-Za-z0-9 _.:/=+@-]{1,128}$/, {
+  message: 'expected an EC2 tag key (letters, digits, spaces and _.:/=+-@, not starting with aws:)',
+});
+
+/** How long the sync waits for the license server's command before it counts as failed. */
+export const commandTimeoutSeconds = z.number().int().min(30).max(600);
+
+/** Name of the read-only role in each workbench account (a cross-account contract). */
+export const readerRoleName = z.string().regex(/^[A-Za-z0-9+=,.@_-]{1,64}$/, { message: 'expected an IAM role name' });

@@ -1,0 +1,99 @@
+// The functions' environment settings accept exactly what the config accepts for every setting the
+// stacks copy from the config: a value the config lets through must not stop a function at its
+// first invocation, and a value a function would refuse must fail at synth.
+import { describe, expect, it } from 'vitest';
+import { commandTimeoutSeconds } from '../../config/schema/license-orchestration-fields';
+import { licenseOrchestrationConfig } from '../../config/schema/license-orchestration';
+import {
+  catalogFrom,
+  commandTimeoutSecondsFrom,
+  ENV,
+  productsFrom,
+  readerRoleNameFrom,
+  tagsFrom,
+} from '../../lambda/license-orchestration/adapters/settings';
+import { minimalLicenseSection } from './support/config';
+
+type Section = ReturnType<typeof minimalLicenseSection> & Record<string, unknown>;
+
+function configAccepts(change: (section: Section) => void): boolean {
+  const section: Section = minimalLicenseSection();
+  change(section);
+  return licenseOrchestrationConfig.safeParse(section).success;
+}
+
+function settingsAccept(read: () => unknown): boolean {
+  try {
+    read();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const agree = (values: readonly unknown[], config: (v: unknown) => boolean, settings: (v: unknown) => boolean) => {
+  for (const value of values) {
+    expect({ value, accepted: settings(value) }).toEqual({ value, accepted: config(value) });
+  }
+};
+
+describe('license functions settings and the config agree', () => {
+  it('on sync.commandTimeoutSeconds at its bounds', () => {
+    const { minValue: min, maxValue: max } = commandTimeoutSeconds;
+    if (min === null || max === null) throw new Error('commandTimeoutSeconds needs both bounds');
+    agree(
+      [min - 1, min, min + 0.5, max, max + 1],
+      (v) => configAccepts((s) => (s.sync = { commandTimeoutSeconds: v })),
+      (v) => settingsAccept(() => commandTimeoutSecondsFrom({ [ENV.commandTimeoutSeconds]: String(v) })),
+    );
+  });
+
+  it('on product names and seats', () => {
+    const products = [
+      { name: 'cad-suite', seats: 1 },
+      { name: 'cad-suite', seats: 0 },
+      { name: 'cad-suite', seats: 1.5 },
+      { name: 'Cad', seats: 1 },
+      { name: `c${'a'.repeat(62)}`, seats: 1 },
+      { name: `c${'a'.repeat(63)}`, seats: 1 },
+    ];
+    agree(
+      products,
+      (p) =>
+        configAccepts((s) => {
+          s.products = [{ ...(p as object), command: 'true' }] as Section['products'];
+          s.workbenchTypes = { cad: [(p as { name: string }).name] };
+        }),
+      (p) => settingsAccept(() => productsFrom({ [ENV.products]: JSON.stringify([p]) })),
+    );
+  });
+
+  it('on workbench types', () => {
+    agree(
+      [
+        { cad: ['cad-suite'] },
+        { 'team/cad:2': ['cad-suite'] },
+        { cad: [] },
+        { '-cad': ['cad-suite'] },
+        { cad: 'cad-suite' },
+      ],
+      (t) => configAccepts((s) => (s.workbenchTypes = t as Section['workbenchTypes'])),
+      (t) => settingsAccept(() => catalogFrom({ [ENV.workbenchTypes]: JSON.stringify(t) })),
+    );
+  });
+
+  it('on tag keys and the reader role name', () => {
+    const tagKeys = ['vew:workbench:ownerId', 'aws:owner', 'x'.repeat(128), 'x'.repeat(129), 'owner#1'];
+    agree(
+      tagKeys,
+      (k) => configAccepts((s) => (s.tags = { ownerId: k, type: 'type' })),
+      (k) => settingsAccept(() => tagsFrom({ [ENV.ownerTag]: k as string, [ENV.typeTag]: 'type' })),
+    );
+    const roleNames = ['license-orchestration-reader', 'a'.repeat(64), 'a'.repeat(65), 'has space'];
+    agree(
+      roleNames,
+      (r) => configAccepts((s) => (s.reconciliation = { readerRoleName: r })),
+      (r) => settingsAccept(() => readerRoleNameFrom({ [ENV.readerRoleName]: r as string })),
+    );
+  });
+});
