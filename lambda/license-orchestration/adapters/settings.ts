@@ -2,14 +2,7 @@
 // names from here); a missing or malformed one stops the function at its first invocation with a
 // message naming the variable. Settings from the config are checked with the config's schemas.
 import { z } from 'zod';
-import {
-  commandTimeoutSeconds,
-  productName,
-  productSeats,
-  readerRoleName,
-  tagKey,
-  workbenchTypes,
-} from '../../../config/schema/license-orchestration-fields';
+import * as fields from '../../../config/schema/license-orchestration-fields';
 import { userIdMatcher } from '../core/contract';
 import type { ProductCatalog } from '../core/ledger';
 
@@ -65,28 +58,32 @@ export function userIdFrom(env: Env): RegExp {
 }
 
 export function catalogFrom(env: Env): ProductCatalog {
-  return json(env, ENV.workbenchTypes, workbenchTypes);
+  return json(env, ENV.workbenchTypes, fields.workbenchTypes);
 }
 
 /** The products as the sync needs them (the stack leaves out their commands, which the SSM document has). */
 export function productsFrom(env: Env): { name: string; seats: number }[] {
-  return json(env, ENV.products, z.array(z.strictObject({ name: productName, seats: productSeats })));
+  return json(env, ENV.products, z.array(z.strictObject({ name: fields.productName, seats: fields.productSeats })));
 }
 
 export function commandTimeoutSecondsFrom(env: Env): number {
-  return valid(ENV.commandTimeoutSeconds, commandTimeoutSeconds, Number(required(env, ENV.commandTimeoutSeconds)));
+  return valid(
+    ENV.commandTimeoutSeconds,
+    fields.commandTimeoutSeconds,
+    Number(required(env, ENV.commandTimeoutSeconds)),
+  );
 }
 
 /** Names of the EC2 tags that identify a workbench's owner and type. */
 export function tagsFrom(env: Env): { ownerTag: string; typeTag: string } {
   return {
-    ownerTag: valid(ENV.ownerTag, tagKey, required(env, ENV.ownerTag)),
-    typeTag: valid(ENV.typeTag, tagKey, required(env, ENV.typeTag)),
+    ownerTag: valid(ENV.ownerTag, fields.tagKey, required(env, ENV.ownerTag)),
+    typeTag: valid(ENV.typeTag, fields.tagKey, required(env, ENV.typeTag)),
   };
 }
 
 export function readerRoleNameFrom(env: Env): string {
-  return valid(ENV.readerRoleName, readerRoleName, required(env, ENV.readerRoleName));
+  return valid(ENV.readerRoleName, fields.readerRoleName, required(env, ENV.readerRoleName));
 }
 
 /** Workbench scopes as `<account>/<region>` separated by spaces (the stack writes them so). */

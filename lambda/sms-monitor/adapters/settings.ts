@@ -1,15 +1,5 @@
 import { z } from 'zod';
-import {
-  alertStatuses,
-  configurationSetName,
-  emailAddress,
-  emailRecipients,
-  recentlyCompletedDays,
-  sesIdentityArn,
-  timeZoneName,
-  versionLookupConcurrency,
-  weeklyDigestDay,
-} from '../../../config/schema/sms-monitor-fields';
+import * as fields from '../../../config/schema/sms-monitor-fields';
 import { AWS_REGIONS, isAwsRegion } from '../../shared/aws-regions';
 
 /**
@@ -33,20 +23,20 @@ export const monitorSettings = z.strictObject({
       }),
     )
     .min(1),
-  timeZone: timeZoneName,
-  sender: emailAddress,
-  recipients: emailRecipients,
-  configurationSet: configurationSetName.optional(),
+  timeZone: fields.timeZoneName,
+  sender: fields.emailAddress,
+  recipients: fields.emailRecipients,
+  configurationSet: fields.configurationSetName.optional(),
   /**
    * ARN of an SES identity in another account that authorizes this account to send from it
    * (sending authorization); without it, the identity is this account's own.
    */
-  identityArn: sesIdentityArn.optional(),
+  identityArn: fields.sesIdentityArn.optional(),
   sendOnlyOnChange: z.boolean(),
-  weeklyDigestDay,
-  recentlyCompletedDays,
-  versionLookupConcurrency,
-  alertStatuses,
+  weeklyDigestDay: fields.weeklyDigestDay,
+  recentlyCompletedDays: fields.recentlyCompletedDays,
+  versionLookupConcurrency: fields.versionLookupConcurrency,
+  alertStatuses: fields.alertStatuses,
 });
 export type MonitorSettingsInput = z.input<typeof monitorSettings>;
 export type MonitorSettings = z.output<typeof monitorSettings>;
