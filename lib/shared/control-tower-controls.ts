@@ -301,7 +301,7 @@ class GuardChecks {
     this.workers = batches.length > 0 ? new GuardWorkers(batches) : undefined;
   }
 
-  /** Waits for the runs: each template's findings (under its own path), marked as errors, in rule order. */
+  /** Waits for the runs: each template's findings (under its own path), marked as errors, sorted by rule. */
   wait(): Map<string, PolicyViolationBeta1[]> {
     const found = new Map<string, PolicyViolationBeta1[]>(this.templatePaths.map((p) => [p, []]));
     try {
