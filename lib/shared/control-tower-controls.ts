@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { BlockingWorker } from './blocking-worker';
 import { readCached, violationsOf, withTemplatePath, writeCached } from './validation-cache';
 
 /** The namespace of the cfn-guard validation plugin's rule IDs in `Validations.acknowledge`. */
@@ -218,23 +218,30 @@ const CONTROLS_CACHE_DIR = '.control-tower-controls';
  * since the previous synth into the same cloud assembly directory gets its earlier findings back.
  */
 export class ControlTowerValidator extends CfnGuardValidator {
-  private started?: { readonly key: string; readonly checks?: GuardChecks };
+  private started?: {
+    readonly key: string;
+    /** Each template's file of stored findings (named by a hash of its text). */
+    readonly cacheFiles: Map<string, string>;
+    readonly checks?: GuardChecks;
+  };
 
   /** Starts checking the templates that have no stored findings, and returns at once. */
   public start(templatePaths: readonly string[]): void {
     const key = JSON.stringify(templatePaths);
     if (this.started?.key === key) return;
-    const unchecked = templatePaths.filter((p) => !readCached(this.cacheFile(p)));
-    this.started = { key, checks: unchecked.length > 0 ? this.startChecks(unchecked) : undefined };
+    const cacheFiles = new Map(templatePaths.map((p) => [p, this.cacheFile(p)]));
+    const unchecked = templatePaths.filter((p) => !readCached(cacheFiles.get(p)!));
+    this.started = { key, cacheFiles, checks: unchecked.length > 0 ? this.startChecks(unchecked) : undefined };
   }
 
   override validate(context: IPolicyValidationContextBeta1): PolicyValidationPluginReportBeta1 {
     this.start(context.templatePaths);
-    const found = this.started?.checks?.wait() ?? new Map<string, PolicyViolationBeta1[]>();
+    const { cacheFiles, checks } = this.started!;
     this.started = undefined;
+    const found = checks?.wait() ?? new Map<string, PolicyViolationBeta1[]>();
     const violations: PolicyViolationBeta1[] = [];
     for (const templatePath of context.templatePaths) {
-      const file = this.cacheFile(templatePath);
+      const file = cacheFiles.get(templatePath)!;
       const own = found.get(templatePath);
       if (own) writeCached(file, violationsOf(own, templatePath));
       violations.push(...(own ?? withTemplatePath(readCached<PolicyViolationBeta1>(file) ?? [], templatePath)));
@@ -339,46 +346,29 @@ function groupByTypes(ruleTypes: Map<string, Set<string>>): Map<string[], string
 /**
  * cfn-guard runs spread over worker threads, one per core, each running the plugin's own
  * `execGuard` (the cfn-guard process and its report parsing). The main thread stays free until
- * `wait`, which blocks on a shared counter: CDK asks validation plugins for their reports
- * synchronously.
+ * `wait`: CDK asks validation plugins for their reports synchronously.
  */
 class GuardWorkers {
-  private readonly done = new Int32Array(new SharedArrayBuffer(4));
-  private readonly ports: MessagePort[] = [];
+  private readonly workers: BlockingWorker[];
 
   constructor(batches: readonly GuardBatch[]) {
-    for (const share of spread(batches, Math.min(batches.length, Math.max(1, availableParallelism())))) {
-      const { port1, port2 } = new MessageChannel();
-      this.ports.push(port1);
-      new Worker(GUARD_WORKER, {
-        eval: true,
-        execArgv: [],
-        workerData: { plugin: GUARD_PLUGIN, batches: share, done: this.done.buffer, port: port2 },
-        transferList: [port2],
-      }).unref();
-    }
+    const shares = spread(batches, Math.min(batches.length, Math.max(1, availableParallelism())));
+    this.workers = shares.map((share) => new BlockingWorker(GUARD_WORKER, { plugin: GUARD_PLUGIN, batches: share }));
   }
 
   wait(): PolicyViolationBeta1[] {
     const deadline = Date.now() + WORKER_TIMEOUT_MS;
-    for (
-      let finished = Atomics.load(this.done, 0);
-      finished < this.ports.length;
-      finished = Atomics.load(this.done, 0)
-    ) {
-      if (Atomics.wait(this.done, 0, finished, deadline - Date.now()) === 'timed-out') {
-        throw new Error(`cfn-guard (AWS Control Tower controls) did not finish within ${WORKER_TIMEOUT_MS / 1000} s`);
-      }
-    }
     const violations: PolicyViolationBeta1[] = [];
     const errors: string[] = [];
-    for (const port of this.ports) {
-      for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
-        const message = m.message as { violations?: PolicyViolationBeta1[]; error?: string };
-        if (message.error) errors.push(message.error);
-        violations.push(...(message.violations ?? []));
+    for (const worker of this.workers) {
+      const replies = worker.replies(deadline - Date.now());
+      if (!replies) {
+        throw new Error(`cfn-guard (AWS Control Tower controls) did not finish within ${WORKER_TIMEOUT_MS / 1000} s`);
       }
-      port.close();
+      for (const reply of replies as { violations?: PolicyViolationBeta1[]; error?: string }[]) {
+        if (reply.error) errors.push(reply.error);
+        violations.push(...(reply.violations ?? []));
+      }
     }
     if (errors.length > 0) throw new Error(errors.join('\n'));
     return violations;
@@ -390,23 +380,20 @@ const GUARD_PLUGIN = require.resolve('@cdklabs/cdk-validator-cfnguard');
 
 /** A worker: runs its batches with the plugin's execGuard and posts each report's violations. */
 const GUARD_WORKER = `
-const { workerData } = require('node:worker_threads');
-const done = new Int32Array(workerData.done);
 try {
-  const { CfnGuardValidator } = require(workerData.plugin);
+  const { CfnGuardValidator } = require(input.plugin);
   const guard = new CfnGuardValidator();
-  for (const batch of workerData.batches) {
+  for (const batch of input.batches) {
     try {
-      workerData.port.postMessage({ violations: guard.execGuard(batch).violations });
+      port.postMessage({ violations: guard.execGuard(batch).violations });
     } catch (e) {
-      workerData.port.postMessage({ error: String((e && e.message) || e) });
+      port.postMessage({ error: errorMessage(e) });
     }
   }
 } catch (e) {
-  workerData.port.postMessage({ error: String((e && e.message) || e) });
+  port.postMessage({ error: errorMessage(e) });
 } finally {
-  Atomics.add(done, 0, 1);
-  Atomics.notify(done, 0);
+  signal();
 }
 `;
 

@@ -7,7 +7,7 @@ import {
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { BlockingWorker } from './blocking-worker';
 import { readCached, violationsOf, withTemplatePath, writeCached } from './validation-cache';
 
 const CDK_LIB = dirname(require.resolve('aws-cdk-lib/package.json'));
@@ -107,34 +107,14 @@ function takeEarlyEngine(): EngineWorker | undefined {
  * the templates and blocks until its report arrives: CDK asks plugins for reports synchronously.
  */
 class EngineWorker {
-  private readonly replied = new Int32Array(new SharedArrayBuffer(4));
-  private readonly port: MessagePort;
-  private readonly worker: Worker;
-
-  constructor() {
-    const { port1, port2 } = new MessageChannel();
-    this.port = port1;
-    this.worker = new Worker(ENGINE_WORKER, {
-      eval: true,
-      execArgv: [],
-      workerData: { plugin: join(CDK_LIB, PLUGIN_MODULE), port: port2, replied: this.replied.buffer },
-      transferList: [port2],
-    });
-    this.worker.unref();
-  }
+  private readonly worker = new BlockingWorker(ENGINE_WORKER, { plugin: join(CDK_LIB, PLUGIN_MODULE) });
 
   /** The plugin's report, or undefined when the worker could not give one (validate in process then). */
   validate(context: IPolicyValidationContext): PolicyValidationPluginReport | undefined {
-    try {
-      const { stackTemplates, templatePaths } = context;
-      this.port.postMessage({ stackTemplates, templatePaths });
-      if (Atomics.wait(this.replied, 0, 0, ENGINE_TIMEOUT_MS) === 'timed-out') return undefined;
-      const reply = receiveMessageOnPort(this.port)?.message as { report?: PolicyValidationPluginReport } | undefined;
-      return reply?.report;
-    } finally {
-      this.port.close();
-      void this.worker.terminate();
-    }
+    const { stackTemplates, templatePaths } = context;
+    this.worker.post({ stackTemplates, templatePaths });
+    const reply = this.worker.replies(ENGINE_TIMEOUT_MS)?.[0] as { report?: PolicyValidationPluginReport } | undefined;
+    return reply?.report;
   }
 }
 
@@ -143,26 +123,23 @@ const PLUGIN_MODULE = 'core/lib/validation/cloudformation-validate-plugin.js';
 const ENGINE_TIMEOUT_MS = 600_000;
 
 const ENGINE_WORKER = `
-const { workerData } = require('node:worker_threads');
-const replied = new Int32Array(workerData.replied);
 const reply = (message) => {
-  workerData.port.postMessage(message);
-  Atomics.store(replied, 0, 1);
-  Atomics.notify(replied, 0);
+  port.postMessage(message);
+  signal();
 };
 let plugin;
 try {
-  const { CloudFormationValidatePlugin } = require(workerData.plugin);
+  const { CloudFormationValidatePlugin } = require(input.plugin);
   plugin = new CloudFormationValidatePlugin();
   plugin.initializeEngine({ has: () => true });
 } catch (e) {
-  reply({ error: String((e && e.message) || e) });
+  reply({ error: errorMessage(e) });
 }
-workerData.port.once('message', (context) => {
+port.once('message', (context) => {
   try {
     reply({ report: plugin.validate(context) });
   } catch (e) {
-    reply({ error: String((e && e.message) || e) });
+    reply({ error: errorMessage(e) });
   }
 });
 `;
