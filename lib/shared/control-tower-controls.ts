@@ -341,7 +341,9 @@ interface RuleTypes {
 }
 
 /** Rule files grouped by the resource types they select and name, groups in rule file order. */
-function groupByTypes(rules: Map<string, RuleTypes>): { selected: Set<string>; named: Set<string>; rulePaths: string[] }[] {
+function groupByTypes(
+  rules: Map<string, RuleTypes>,
+): { selected: Set<string>; named: Set<string>; rulePaths: string[] }[] {
   const byKey = new Map<string, { selected: Set<string>; named: Set<string>; rulePaths: string[] }>();
   for (const [rulePath, { selected, named }] of rules) {
     const key = JSON.stringify([[...selected].sort(), [...named].sort()]);
