@@ -219,10 +219,7 @@ export class AlertNotifier extends Construct {
       statements: [
         ...cluster.consumeStatements([props.topic], [props.consumerGroupId]),
         cluster.connectStatement(['kafka-cluster:DescribeClusterDynamicConfiguration']),
-        new iam.PolicyStatement({
-          actions: ['kafka:DescribeCluster', 'kafka:DescribeClusterV2'],
-          resources: [cluster.clusterArn],
-        }),
+        cluster.describeClusterStatement(),
         // GetBootstrapBrokers has no resource types in the Service Authorization Reference: only `*`
         // authorizes it.
         new iam.PolicyStatement({ actions: ['kafka:GetBootstrapBrokers'], resources: ['*'] }),
