@@ -4,7 +4,7 @@ import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import type { MonitorSettingsInput } from '../../lambda/sms-monitor/adapters/settings';
+import type { MonitorSettingsInput } from '../../lambda/sms-monitor/core/settings';
 import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
 import type { MonitorStateTable } from './monitor-state-table';
 import { registrationStatusChangePattern } from './registration-events';
