@@ -93,7 +93,10 @@ export const smsMonitorAlerts = z
  * What the config fills in for the report and alert settings of the monitor's functions when its
  * sections leave them out; for the local report command, which has no config.
  */
-export const SMS_MONITOR_SETTING_DEFAULTS = monitorReportSettings(smsMonitorReport.parse({}), smsMonitorAlerts.parse({}));
+export const SMS_MONITOR_SETTING_DEFAULTS = monitorReportSettings(
+  smsMonitorReport.parse({}),
+  smsMonitorAlerts.parse({}),
+);
 
 /** The report and alert settings of the monitor's functions, which take the recent window in days. */
 export function monitorReportSettings(
