@@ -3,8 +3,8 @@ import { z } from 'zod';
 
 export {
   boundedDuration,
-  durationCount,
   durationIn,
+  durationOfCount,
   durationMs,
   isoDuration,
   isoDurationOf,

@@ -69,8 +69,9 @@ export function boundedDuration(bounds: DurationBounds) {
   // NaN (not a duration) is left to the format check, so only one problem is reported.
   return isoDuration.superRefine((d, ctx) => {
     const ms = durationMs(d);
-    const problem =
-      ms < min
+    const problem = Number.isNaN(ms)
+      ? undefined
+      : ms < min
         ? `expected at least ${bounds.min}`
         : ms > max
           ? `expected at most ${bounds.max}`
@@ -82,15 +83,18 @@ export function boundedDuration(bounds: DurationBounds) {
 }
 
 /**
- * The same bounds as a whole number of `unit`s, for function settings that carry the value as a
- * number (`COMMAND_TIMEOUT_SECONDS=120`): the config and the function then accept the same values.
+ * A duration of a whole number of `unit`s within the bounds of `count`, the schema of a function
+ * setting that carries the same value as a number (`COMMAND_TIMEOUT_SECONDS=120`): the config
+ * and the function then accept the same values, and the bounds are stated once.
  */
-export function durationCount(bounds: DurationBounds & { readonly unit: string }) {
-  const unit = durationMs(bounds.unit);
-  return z
-    .int({ message: `expected a whole number of ${UNIT_NAMES[unit] ?? bounds.unit}` })
-    .min(durationMs(bounds.min) / unit)
-    .max(durationMs(bounds.max) / unit);
+export function durationOfCount(
+  count: { readonly minValue: number | null; readonly maxValue: number | null },
+  unit: string,
+) {
+  const { minValue, maxValue } = count;
+  if (minValue === null || maxValue === null) throw new Error('expected a count with both bounds');
+  const unitMs = durationMs(unit);
+  return boundedDuration({ min: isoDurationOf(minValue * unitMs), max: isoDurationOf(maxValue * unitMs), unit });
 }
 
 /** `iso` as a whole number of `unit`s (`PT2H` in `PT1M`: 120), for the functions and resources that take numbers. */

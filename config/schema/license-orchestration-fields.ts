@@ -2,7 +2,6 @@
 // settings (lambda/license-orchestration/adapters/settings.ts) both check, so each bound is stated
 // once. Only zod: the functions bundle this module, and aws-cdk-lib would add megabytes.
 import { z } from 'zod';
-import { boundedDuration, durationCount } from './duration';
 
 /** Product names end up in SSM document patterns, metric dimensions and DynamoDB keys. */
 export const productName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, {
@@ -24,13 +23,8 @@ export const tagKey = z.string().regex(/^(?!aws:)[A-Za-z0-9 _.:/=+@-]{1,128}$/, 
   message: 'expected an EC2 tag key (letters, digits, spaces and _.:/=+-@, not starting with aws:)',
 });
 
-const COMMAND_TIMEOUT_BOUNDS = { min: 'PT30S', max: 'PT10M', unit: 'PT1S' };
-
-/** How long the sync waits for the license server's command before it counts as failed: whole seconds. */
-export const commandTimeout = boundedDuration(COMMAND_TIMEOUT_BOUNDS);
-
-/** {@link commandTimeout} in seconds, as the sync function's environment carries it. */
-export const commandTimeoutSeconds = durationCount(COMMAND_TIMEOUT_BOUNDS);
+/** How long the sync waits for the license server's command before it counts as failed. */
+export const commandTimeoutSeconds = z.number().int().min(30).max(600);
 
 /** Name of the read-only role in each workbench account (a cross-account contract). */
 export const readerRoleName = z.string().regex(/^[A-Za-z0-9+=,.@_-]{1,64}$/, { message: 'expected an IAM role name' });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { accountId, boundedDuration, region } from './common';
+import { accountId, boundedDuration, durationOfCount, region } from './common';
 import {
-  commandTimeout,
+  commandTimeoutSeconds,
   productName,
   productSeats,
   readerRoleName,
@@ -146,7 +146,8 @@ export const licenseOrchestrationConfig = z
       .strictObject({
         /** Safety-net schedule: a sync cycle runs at least this often even when no change was seen. */
         interval: interval('PT1H').default('PT5M'),
-        commandTimeout: commandTimeout.default('PT2M'),
+        /** How long the sync waits for the license server's command before it counts as failed: whole seconds. */
+        commandTimeout: durationOfCount(commandTimeoutSeconds, 'PT1S').default('PT2M'),
       })
       .default({ interval: 'PT5M', commandTimeout: 'PT2M' }),
     reconciliation: z

@@ -3,7 +3,6 @@
 // the SDK's status enum: the functions bundle this module, and aws-cdk-lib would add megabytes.
 import { RegistrationStatus } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { z } from 'zod';
-import { boundedDuration, durationCount } from './duration';
 
 /**
  * Registration statuses that need someone to act; the real-time alerts may watch any of them.
@@ -56,13 +55,8 @@ export const sesIdentityArn = z.string().regex(/^arn:aws[a-z-]*:ses:[a-z0-9-]+:\
 /** With `sendOnlyOnChange`, a report still goes out on this day (and after 7 silent days). */
 export const weeklyDigestDay = z.enum(WEEKDAYS);
 
-const RECENTLY_COMPLETED_BOUNDS = { min: 'P1D', max: 'P365D', unit: 'P1D' };
-
-/** COMPLETE registrations approved within this long are highlighted: whole days. */
-export const recentlyCompletedWithin = boundedDuration(RECENTLY_COMPLETED_BOUNDS);
-
-/** {@link recentlyCompletedWithin} in days, as the monitor functions' settings carry it. */
-export const recentlyCompletedDays = durationCount(RECENTLY_COMPLETED_BOUNDS);
+/** COMPLETE registrations approved within this many days are highlighted. */
+export const recentlyCompletedDays = z.int().min(1).max(365);
 
 /** Version look-ups in flight per Region. */
 export const versionLookupConcurrency = z.int().min(1).max(32);

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { accountId, boundedDuration, durationIn, region } from './common';
+import { accountId, boundedDuration, durationIn, durationOfCount, region } from './common';
 import {
   alertStatuses,
   configurationSetName,
   emailAddress,
   emailRecipients,
-  recentlyCompletedWithin,
+  recentlyCompletedDays,
   sesIdentityArn,
   timeZoneName,
   versionLookupConcurrency,
@@ -76,7 +76,8 @@ export const smsMonitorReport = z
     /** Send only when a registration is new, changed or gone since the last report sent. */
     sendOnlyOnChange: z.boolean().default(false),
     weeklyDigestDay: weeklyDigestDay.default('MONDAY'),
-    recentlyCompletedWithin: recentlyCompletedWithin.default('P7D'),
+    /** COMPLETE registrations approved within this long are highlighted: whole days. */
+    recentlyCompletedWithin: durationOfCount(recentlyCompletedDays, 'P1D').default('P7D'),
     versionLookupConcurrency: versionLookupConcurrency.default(8),
   })
   .prefault({});
