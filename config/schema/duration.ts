@@ -1,5 +1,6 @@
-// Durations of the config: ISO-8601 duration strings (`PT30S`, `PT5M`, `P28D`) everywhere. Only
-// zod: the field modules the functions bundle import this one, and aws-cdk-lib would add megabytes.
+// Durations of the config: ISO-8601 duration strings (`PT30S`, `PT5M`, `P28D`) in every section,
+// re-exported by common.ts. Only zod, unlike common.ts, so the modules the functions bundle can
+// use it without aws-cdk-lib, which would add megabytes.
 import { z } from 'zod';
 
 const ISO_DURATION = /^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d{1,3})?S)?)?$/;
@@ -35,8 +36,8 @@ export const isoDuration = z.string().regex(ISO_DURATION, {
   message: 'expected an ISO-8601 duration such as "PT30S", "PT5M" or "P28D"',
 });
 
-// NaN (not a duration) is left to the format check, so only one problem is reported.
 /** A duration longer than zero. */
+// NaN (not a duration) is left to the format check, so only one problem is reported.
 export const positiveDuration = isoDuration.refine((d) => !(durationMs(d) <= 0), {
   message: 'expected a positive duration',
 });
