@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { deploymentConfig, type DeploymentConfig, PLACEHOLDER_ACCOUNTS } from './schema';
+import { renamedFieldProblem } from './schema/renamed-fields';
 
 /** The example config, used when no `-c config=...` is given. */
 export const DEFAULT_CONFIG_PATH = 'config/example.yaml';
@@ -198,10 +199,15 @@ function formatIssue(issue: z.core.$ZodIssue): string[] {
   const got = 'input' in issue ? `, got ${describe(issue.input)}` : '';
   switch (issue.code) {
     case 'unrecognized_keys':
-      return issue.keys.map(
-        (k) =>
-          `${fieldPath([...issue.path, k])}: unknown field (not part of the config schema: check its spelling or remove it)`,
-      );
+      return issue.keys.map((k) => {
+        const keyPath = fieldPath([...issue.path, k]);
+        const value =
+          issue.input && typeof issue.input === 'object' ? (issue.input as Record<string, unknown>)[k] : undefined;
+        return (
+          renamedFieldProblem(keyPath, value) ??
+          `${keyPath}: unknown field (not part of the config schema: check its spelling or remove it)`
+        );
+      });
     case 'invalid_type':
       return [
         `${path}: expected ${issue.expected}${issue.input === undefined ? ', got nothing (the field is required)' : got}`,

@@ -1,6 +1,17 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { z } from 'zod';
 
+export {
+  boundedDuration,
+  durationIn,
+  durationOfCount,
+  durationMs,
+  isoDuration,
+  isoDurationOf,
+  positiveDuration,
+  type DurationBounds,
+} from './duration';
+
 /** A 12-digit AWS account ID. */
 export const accountId = z.string().regex(/^\d{12}$/, { message: 'expected a 12-digit AWS account ID' });
 

@@ -1,27 +1,10 @@
 import { z } from 'zod';
 import jobPropertyKeys from '../../flink/src/main/resources/alerting-job-properties.json';
-import { accountId, region } from './common';
+import { accountId, boundedDuration, durationMs, isoDuration, positiveDuration, region } from './common';
 
 // The `flinkAlerting` section: one alerting stack (MSK, two Managed Flink applications, the
 // notifier) in one account and Region, plus the monitors it publishes at deploy time. The
 // monitor shape is contract v1, the same the Flink jobs parse (README, Flink alerting).
-
-const ISO_DURATION = /^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d{1,3})?S)?)?$/;
-
-/** Milliseconds of an ISO-8601 duration (`PT30S`, `PT5M`, `P28D`), or NaN if it is not one. */
-export function durationMs(text: string): number {
-  const m = ISO_DURATION.exec(text);
-  if (!m) return Number.NaN;
-  const n = (s: string | undefined, unit: string): number => (s ? Number(s.slice(0, -unit.length)) : 0);
-  return n(m[1], 'D') * 86_400_000 + n(m[3], 'H') * 3_600_000 + n(m[4], 'M') * 60_000 + Math.round(n(m[5], 'S') * 1000);
-}
-
-/** An ISO-8601 duration of days, hours, minutes and seconds, such as PT30S, PT5M or P28D. */
-export const isoDuration = z.string().regex(ISO_DURATION, {
-  message: 'expected an ISO-8601 duration such as "PT30S", "PT5M" or "P28D"',
-});
-// NaN (not a duration) is left to the format check, so only one problem is reported.
-const positiveDuration = isoDuration.refine((d) => !(durationMs(d) <= 0), { message: 'expected a positive duration' });
 
 const operator = z.enum(['>', '>=', '<', '<=', '==', '!=']);
 const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, {
@@ -332,24 +315,25 @@ export const flinkAlertingConfig = z
       consumerGroupId: consumerGroupId.default('alerting-notifier'),
       /** Alerts that arrive within one batch become one email and one POST per webhook. */
       batchSize: z.number().int().min(1).max(10_000).default(100),
-      maxBatchingWindow: isoDuration
-        .refine((d) => durationMs(d) <= 300_000, { message: 'expected at most PT5M' })
-        .default('PT5S'),
+      maxBatchingWindow: boundedDuration({ min: 'PT0S', max: 'PT5M' }).default('PT5S'),
       retry: z
         .strictObject({
           attempts: z.number().int().min(1).max(10).default(4),
-          baseDelayMs: z.number().int().min(0).max(60_000).default(200),
-          maxDelayMs: z.number().int().min(0).max(60_000).default(5000),
+          /** The longest wait before the first retry; it doubles per retry (full jitter), up to maxDelay. */
+          baseDelay: boundedDuration({ min: 'PT0S', max: 'PT1M' }).default('PT0.2S'),
+          /** The longest wait between two attempts. */
+          maxDelay: boundedDuration({ min: 'PT0S', max: 'PT1M' }).default('PT5S'),
         })
         .prefault({}),
-      historyTtlDays: z.number().int().min(1).max(3650).default(90),
+      /** How long the alert history (for de-duplication and recovery) keeps an alert; whole days. */
+      historyTtl: boundedDuration({ min: 'P1D', max: 'P3650D', unit: 'P1D' }).default('P90D'),
     }),
     alarms: z
       .strictObject({
         /** Committed-offset lag (records) of any consumer group on its input topic. */
         consumerLagRecords: z.number().int().min(1).default(100_000),
-        /** An application down (or not reporting) for this many consecutive minutes. */
-        downtimeMinutes: z.number().int().min(1).max(60).default(5),
+        /** How long an application must be down (or not reporting) before the alarm fires; whole minutes. */
+        downtime: boundedDuration({ min: 'PT1M', max: 'PT1H', unit: 'PT1M' }).default('PT5M'),
         /** Late telemetry events per 5 minutes above which the alarm fires. */
         lateEventsPer5Minutes: z.number().int().min(0).default(100),
         /** Dead-lettered records per 5 minutes above which the alarm fires (0: the first one). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accountId, region } from './common';
+import { accountId, boundedDuration, durationOfCount, region } from './common';
 import {
   commandTimeoutSeconds,
   productName,
@@ -35,8 +35,8 @@ const userIdPattern = z
     }
   });
 
-const scheduleMinutes = (max: number) =>
-  z.number().int({ message: 'expected a whole number of minutes' }).min(1).max(max);
+/** How often a scheduled run happens: whole minutes, as an EventBridge rate takes them. */
+const interval = (max: string) => boundedDuration({ min: 'PT1M', max, unit: 'PT1M' });
 
 const product = z.strictObject({
   /** Product name, for example `cad-suite`. */
@@ -145,20 +145,22 @@ export const licenseOrchestrationConfig = z
     sync: z
       .strictObject({
         /** Safety-net schedule: a sync cycle runs at least this often even when no change was seen. */
-        scheduleMinutes: scheduleMinutes(60).default(5),
-        commandTimeoutSeconds: commandTimeoutSeconds.default(120),
+        interval: interval('PT1H').default('PT5M'),
+        /** How long the sync waits for the license server's command before it counts as failed: whole seconds. */
+        commandTimeout: durationOfCount(commandTimeoutSeconds, 'PT1S').default('PT2M'),
       })
-      .default({ scheduleMinutes: 5, commandTimeoutSeconds: 120 }),
+      .default({ interval: 'PT5M', commandTimeout: 'PT2M' }),
     reconciliation: z
       .strictObject({
         /** Lists workbench instances through a read-only role and repairs the ledger. */
         enabled: z.boolean().default(true),
-        scheduleMinutes: scheduleMinutes(1440).default(60),
+        /** How often a reconciliation runs. */
+        interval: interval('P1D').default('PT1H'),
         readerRoleName: readerRoleName.default('license-orchestration-reader'),
       })
-      .default({ enabled: true, scheduleMinutes: 60, readerRoleName: 'license-orchestration-reader' }),
-    /** Days the bus archive keeps events for replay (0 keeps them forever). */
-    archiveRetentionDays: z.number().int().min(0).max(3650).default(30),
+      .default({ enabled: true, interval: 'PT1H', readerRoleName: 'license-orchestration-reader' }),
+    /** How long the bus archive keeps events for replay, in whole days (PT0S keeps them forever, as EventBridge's 0 days does). */
+    archiveRetention: boundedDuration({ min: 'PT0S', max: 'P3650D', unit: 'P1D' }).default('P30D'),
     /** Records every read and write of the ledger table in a CloudTrail trail (data events cost extra). */
     cloudTrailDataEvents: z.boolean().default(false),
   })

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accountId, region } from './common';
+import { accountId, boundedDuration, region } from './common';
 
 // The `privateLinkFailover` section: a provider serving consumers over PrivateLink from a primary
 // and a secondary Region, with ARC routing controls deciding which Region the consumers' failover
@@ -106,8 +106,8 @@ export const privateLinkFailoverConfig = z
       .default('service'),
     /** The provider's failover domain: its private hosted zone holds one failover name per consumer. */
     domain: dnsName,
-    /** TTL of the failover CNAME records; it bounds how long a resolver keeps the old answer after a flip. */
-    recordTtlSeconds: z.number().int().min(5).max(300).default(30),
+    /** TTL of the failover CNAME records, whole seconds; it bounds how long a resolver keeps the old answer after a flip. */
+    recordTtl: boundedDuration({ min: 'PT5S', max: 'PT5M', unit: 'PT1S' }).default('PT30S'),
     provider: z.strictObject({
       account: accountId,
       primary: providerRegion,
@@ -143,9 +143,9 @@ export const privateLinkFailoverConfig = z
          */
         existingClusterArn: clusterArn.optional(),
         /** ARC safety rule wait period: after a change, further changes wait this long. */
-        waitPeriodMs: z.number().int().min(0).max(300_000).default(5000),
+        waitPeriod: boundedDuration({ min: 'PT0S', max: 'PT5M' }).default('PT5S'),
       })
-      .default({ region: ARC_CONTROL_PLANE_REGION, waitPeriodMs: 5000 }),
+      .default({ region: ARC_CONTROL_PLANE_REGION, waitPeriod: 'PT5S' }),
     consumers: z.array(consumer).min(1),
   })
   .superRefine((c, ctx) => {

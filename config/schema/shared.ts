@@ -47,7 +47,11 @@ export const sharedConfig = z.strictObject({
       }),
     )
     .default({}),
-  /** Retention of every log group the app creates, in days. */
+  /**
+   * Retention of every log group the app creates, in days. The one duration of the config that is
+   * not an ISO-8601 string: CloudWatch Logs accepts only this fixed list of day counts, and a
+   * free-form duration (`PT36H`, `P2D`) would suggest values it refuses.
+   */
   logRetentionDays: z
     .number()
     .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {

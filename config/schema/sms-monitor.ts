@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accountId, region } from './common';
+import { accountId, boundedDuration, durationIn, durationOfCount, region } from './common';
 import {
   alertStatuses,
   configurationSetName,
@@ -76,7 +76,8 @@ export const smsMonitorReport = z
     /** Send only when a registration is new, changed or gone since the last report sent. */
     sendOnlyOnChange: z.boolean().default(false),
     weeklyDigestDay: weeklyDigestDay.default('MONDAY'),
-    recentlyCompletedDays: recentlyCompletedDays.default(7),
+    /** COMPLETE registrations approved within this long are highlighted: whole days. */
+    recentlyCompletedWithin: durationOfCount(recentlyCompletedDays, 'P1D').default('P7D'),
     versionLookupConcurrency: versionLookupConcurrency.default(8),
   })
   .prefault({});
@@ -93,10 +94,24 @@ export const smsMonitorAlerts = z
  * What the config fills in for the report and alert settings of the monitor's functions when its
  * sections leave them out; for the local report command, which has no config.
  */
-export const SMS_MONITOR_SETTING_DEFAULTS = {
-  ...smsMonitorReport.parse({}),
-  alertStatuses: smsMonitorAlerts.parse({}).statuses,
-};
+export const SMS_MONITOR_SETTING_DEFAULTS = monitorReportSettings(
+  smsMonitorReport.parse({}),
+  smsMonitorAlerts.parse({}),
+);
+
+/** The report and alert settings of the monitor's functions, which take the recent window in days. */
+export function monitorReportSettings(
+  report: z.output<typeof smsMonitorReport>,
+  alerts: z.output<typeof smsMonitorAlerts>,
+) {
+  return {
+    sendOnlyOnChange: report.sendOnlyOnChange,
+    weeklyDigestDay: report.weeklyDigestDay,
+    recentlyCompletedDays: durationIn(report.recentlyCompletedWithin, 'P1D'),
+    versionLookupConcurrency: report.versionLookupConcurrency,
+    alertStatuses: alerts.statuses,
+  };
+}
 
 /** The `smsMonitor` section: a scheduled SMS registration report by email, plus real-time alerts. */
 export const smsMonitorConfig = z
@@ -115,12 +130,12 @@ export const smsMonitorConfig = z
       .strictObject({
         /** When the report runs, in `timeZone`. */
         expression: recurringScheduleExpression.default('cron(0 8 ? * MON-FRI *)'),
-        /** Lets Scheduler start up to this many minutes late, to spread load; 0 turns it off. */
-        flexibleWindowMinutes: z.int().min(0).max(1440).default(15),
+        /** How late Scheduler may start a run, to spread load; whole minutes, PT0S turns it off. */
+        flexibleWindow: boundedDuration({ min: 'PT0S', max: 'P1D', unit: 'PT1M' }).default('PT15M'),
         /** Times Scheduler retries an invocation Lambda did not accept, before the dead-letter queue. */
         retryAttempts: z.int().min(0).max(185).default(10),
-        /** How long Scheduler keeps trying one invocation, in minutes (1 to 1440). */
-        maxEventAgeMinutes: z.int().min(1).max(1440).default(60),
+        /** How long Scheduler keeps trying one invocation: whole minutes, PT1M to P1D. */
+        maxEventAge: boundedDuration({ min: 'PT1M', max: 'P1D', unit: 'PT1M' }).default('PT1H'),
       })
       .prefault({}),
     email: z.strictObject({

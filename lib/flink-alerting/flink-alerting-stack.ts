@@ -3,7 +3,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { durationMs, type FlinkAlertingConfig } from '../../config/schema/flink-alerting';
+import { durationIn, durationMs } from '../../config/schema/common';
+import type { FlinkAlertingConfig } from '../../config/schema/flink-alerting';
 import { type OperationsSettings, PlatformStack } from '../shared';
 import { FlinkApplicationStarter } from './application-starter';
 import { ManagedFlinkApplication } from './flink-application';
@@ -159,7 +160,7 @@ export class FlinkAlertingStack extends PlatformStack {
         allowNonRestoredState: c.flink.allowNonRestoredState,
         starter,
         alarmTopic: this.alarmTopic,
-        downtimeMinutes: c.alarms.downtimeMinutes,
+        downtimeMinutes: durationIn(c.alarms.downtime, 'PT1M'),
       });
       this.cluster.allowClient(app.securityGroup, description);
       // Topics exist and monitors are published before a job first reads them.
@@ -202,8 +203,12 @@ export class FlinkAlertingStack extends PlatformStack {
       })),
       batchSize: c.notifier.batchSize,
       maxBatchingWindow: duration(c.notifier.maxBatchingWindow),
-      retry: c.notifier.retry,
-      historyTtlDays: c.notifier.historyTtlDays,
+      retry: {
+        attempts: c.notifier.retry.attempts,
+        baseDelayMs: durationMs(c.notifier.retry.baseDelay),
+        maxDelayMs: durationMs(c.notifier.retry.maxDelay),
+      },
+      historyTtlDays: durationIn(c.notifier.historyTtl, 'P1D'),
       alarmTopic: this.alarmTopic,
       logLevel: ops.logLevel,
     });

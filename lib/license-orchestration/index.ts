@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { LicenseOrchestrationConfig } from '../../config/schema';
+import { durationIn, type LicenseOrchestrationConfig } from '../../config/schema';
 import { type OperationsSettings, requireDeployInput } from '../shared';
 import { reconcilerRoleName } from './contracts';
 import { LicenseServerStack } from './license-server-stack';
@@ -56,7 +56,7 @@ export function addLicenseOrchestrationStacks(
     workbenchScopes: scopes,
     organizationId: config.organizationId,
     organizationalUnitIds: stackSet?.organizationalUnitIds,
-    archiveRetentionDays: config.archiveRetentionDays,
+    archiveRetentionDays: durationIn(config.archiveRetention, 'P1D'),
     ownerTag: config.tags.ownerId,
     typeTag: config.tags.type,
     userIdPattern: config.userIdPattern,
@@ -64,11 +64,11 @@ export function addLicenseOrchestrationStacks(
     workbenchTypes: config.workbenchTypes,
     licenseServerInstanceId: server.instanceId,
     licenseServerRoleName: server.instanceRoleName,
-    syncSchedule: Duration.minutes(config.sync.scheduleMinutes),
-    commandTimeout: Duration.seconds(config.sync.commandTimeoutSeconds),
+    syncSchedule: Duration.minutes(durationIn(config.sync.interval, 'PT1M')),
+    commandTimeout: Duration.seconds(durationIn(config.sync.commandTimeout, 'PT1S')),
     reconciliation: config.reconciliation.enabled
       ? {
-          schedule: Duration.minutes(config.reconciliation.scheduleMinutes),
+          schedule: Duration.minutes(durationIn(config.reconciliation.interval, 'PT1M')),
           readerRoleName: config.reconciliation.readerRoleName,
           roleName: reconcilerRoleName(server.region),
           stackSet: stackSet && {

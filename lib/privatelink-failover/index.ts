@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { PrivateLinkFailoverConfig } from '../../config/schema';
+import { durationIn, durationMs, type PrivateLinkFailoverConfig } from '../../config/schema';
 import { parameterNames } from '../../lambda/privatelink-failover/core/manifest';
 import { type OperationsSettings, requireDeployInput } from '../shared';
 import { ConsumerEndpointsStack } from './consumer-endpoints-stack';
@@ -65,7 +65,7 @@ export function addPrivateLinkFailoverStacks(
     name: config.name,
     regions,
     existingClusterArn: config.routingControl.existingClusterArn,
-    waitPeriodMs: config.routingControl.waitPeriodMs,
+    waitPeriodMs: durationMs(config.routingControl.waitPeriod),
     failoverNames: consumers.map((c) => failoverName(c.name)),
   });
 
@@ -86,7 +86,7 @@ export function addPrivateLinkFailoverStacks(
       zoneName: c.zoneName,
       vpc: { vpcId: c.vpc.id, region: c.region },
     })),
-    recordTtl: Duration.seconds(config.recordTtlSeconds),
+    recordTtl: Duration.seconds(durationIn(config.recordTtl, 'PT1S')),
   });
 
   // Other accounts: values that exist only after the provider deploys come from config or SSM.

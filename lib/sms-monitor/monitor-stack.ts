@@ -1,6 +1,12 @@
 import { CfnOutput, Duration, type Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { SmsMonitorAccount, SmsMonitorConfig } from '../../config/schema';
+import {
+  durationIn,
+  durationMs,
+  monitorReportSettings,
+  type SmsMonitorAccount,
+  type SmsMonitorConfig,
+} from '../../config/schema';
 import type { MonitorSettingsInput } from '../../lambda/sms-monitor/core/settings';
 import { type AlarmTopic, type OperationsSettings, PlatformStack, type PlatformStackProps } from '../shared';
 import { MonitorStateTable } from './monitor-state-table';
@@ -61,11 +67,7 @@ export function addSmsMonitorResources(
     recipients: monitor.email.recipients,
     configurationSet: monitor.email.configurationSet,
     identityArn: monitor.email.identityArn,
-    sendOnlyOnChange: monitor.report.sendOnlyOnChange,
-    weeklyDigestDay: monitor.report.weeklyDigestDay,
-    recentlyCompletedDays: monitor.report.recentlyCompletedDays,
-    versionLookupConcurrency: monitor.report.versionLookupConcurrency,
-    alertStatuses: monitor.alerts.statuses,
+    ...monitorReportSettings(monitor.report, monitor.alerts),
   };
   const email = {
     identity: monitor.email.identity,
@@ -91,11 +93,11 @@ export function addSmsMonitorResources(
       expression: monitor.schedule.expression,
       timeZone: monitor.timeZone,
       flexibleWindow:
-        monitor.schedule.flexibleWindowMinutes > 0
-          ? Duration.minutes(monitor.schedule.flexibleWindowMinutes)
+        durationMs(monitor.schedule.flexibleWindow) > 0
+          ? Duration.minutes(durationIn(monitor.schedule.flexibleWindow, 'PT1M'))
           : undefined,
       retryAttempts: monitor.schedule.retryAttempts,
-      maxEventAge: Duration.minutes(monitor.schedule.maxEventAgeMinutes),
+      maxEventAge: Duration.minutes(durationIn(monitor.schedule.maxEventAge, 'PT1M')),
     },
   });
   const alerts = monitor.alerts.enabled

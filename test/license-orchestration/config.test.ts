@@ -26,9 +26,9 @@ describe('licenseOrchestration config', () => {
       busName: 'license-orchestration',
       tags: { ownerId: 'vew:workbench:ownerId', type: 'vew:workbench:type' },
       userIdPattern: '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$',
-      sync: { scheduleMinutes: 5, commandTimeoutSeconds: 120 },
-      reconciliation: { enabled: true, scheduleMinutes: 60, readerRoleName: 'license-orchestration-reader' },
-      archiveRetentionDays: 30,
+      sync: { interval: 'PT5M', commandTimeout: 'PT2M' },
+      reconciliation: { enabled: true, interval: 'PT1H', readerRoleName: 'license-orchestration-reader' },
+      archiveRetention: 'P30D',
       cloudTrailDataEvents: false,
     });
   });

@@ -2,6 +2,7 @@
 // stacks copy from the config: a value the config lets through must not stop a function at its
 // first invocation, and a value a function would refuse must fail at synth.
 import { describe, expect, it } from 'vitest';
+import { isoDurationOf } from '../../config/schema/duration';
 import { commandTimeoutSeconds } from '../../config/schema/license-orchestration-fields';
 import { licenseOrchestrationConfig } from '../../config/schema/license-orchestration';
 import {
@@ -38,12 +39,13 @@ const agree = (values: readonly unknown[], config: (v: unknown) => boolean, sett
 };
 
 describe('license functions settings and the config agree', () => {
-  it('on sync.commandTimeoutSeconds at its bounds', () => {
+  // The config takes the timeout as a duration, the function as a number of seconds.
+  it('on sync.commandTimeout at its bounds', () => {
     const { minValue: min, maxValue: max } = commandTimeoutSeconds;
     if (min === null || max === null) throw new Error('commandTimeoutSeconds needs both bounds');
     agree(
       [min - 1, min, min + 0.5, max, max + 1],
-      (v) => configAccepts((s) => (s.sync = { commandTimeoutSeconds: v })),
+      (v) => configAccepts((s) => (s.sync = { commandTimeout: isoDurationOf((v as number) * 1000) })),
       (v) => settingsAccept(() => commandTimeoutSecondsFrom({ [ENV.commandTimeoutSeconds]: String(v) })),
     );
   });

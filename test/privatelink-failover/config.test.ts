@@ -25,16 +25,16 @@ describe('privateLinkFailover config', () => {
       ['444444444444', 'us-east-1'],
       ['555555555555', 'eu-west-1'],
     ]);
-    expect(s.routingControl).toMatchObject({ region: 'us-west-2', waitPeriodMs: 5000 });
+    expect(s.routingControl).toMatchObject({ region: 'us-west-2', waitPeriod: 'PT5S' });
   });
 
   it('fills defaults', () => {
     const s = validateConfig({ shared: {}, privateLinkFailover: rawSection() }).privateLinkFailover!;
-    expect(s.recordTtlSeconds).toBe(30);
+    expect(s.recordTtl).toBe('PT30S');
     expect(s.provider.service).toEqual({ port: 8080, instanceType: 't4g.micro', minInstances: 2, maxInstances: 4 });
     expect(s.provider.acceptanceRequired).toBe(false);
     expect(s.provider.sessionManagerEndpoints).toBe(true);
-    expect(s.routingControl).toEqual({ region: 'us-west-2', waitPeriodMs: 5000 });
+    expect(s.routingControl).toEqual({ region: 'us-west-2', waitPeriod: 'PT5S' });
   });
 
   it('names a missing required field', () => {

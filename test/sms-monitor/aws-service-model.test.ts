@@ -2,6 +2,7 @@ import { RegistrationStatus } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load';
+import { isoDurationOf } from '../../config/schema/duration';
 import { smsMonitorConfig } from '../../config/schema/sms-monitor';
 import { SMS_ACTION_STATUSES } from '../../config/schema/sms-monitor-fields';
 import { BATCH_WRITE_LIMIT } from '../../lambda/sms-monitor/adapters/dynamodb-state-store';
@@ -57,7 +58,7 @@ describe('the schedule settings as EventBridge Scheduler models them', () => {
     accounts: [{ account: '111111111111', regions: ['us-east-1'] }],
     email: { identity: 'example.com', sender: 'reports@example.com', recipients: ['team@example.com'] },
   };
-  const accepts = (schedule: Record<string, number>): boolean =>
+  const accepts = (schedule: Record<string, number | string>): boolean =>
     smsMonitorConfig.safeParse({ ...base, schedule }).success;
 
   it('accepts exactly the retry attempts RetryPolicy takes', () => {
@@ -75,18 +76,19 @@ describe('the schedule settings as EventBridge Scheduler models them', () => {
   it('accepts only event ages RetryPolicy takes', () => {
     const { min, max } = model.shapes.MaximumEventAgeInSeconds;
     for (const minutes of [1, 60, 1440]) {
-      expect(accepts({ maxEventAgeMinutes: minutes })).toBe(true);
+      expect(accepts({ maxEventAge: isoDurationOf(minutes * 60_000) })).toBe(true);
       expect(minutes * 60).toBeGreaterThanOrEqual(min as number);
       expect(minutes * 60).toBeLessThanOrEqual(max as number);
     }
-    expect(accepts({ maxEventAgeMinutes: Math.floor((max as number) / 60) + 1 })).toBe(false);
+    expect(accepts({ maxEventAge: isoDurationOf((Math.floor((max as number) / 60) + 1) * 60_000) })).toBe(false);
   });
 
   it('accepts only flexible windows FlexibleTimeWindow takes (0 turns the window off)', () => {
     const { min, max } = model.shapes.MaximumWindowInMinutes;
-    expect(accepts({ flexibleWindowMinutes: min as number })).toBe(true);
-    expect(accepts({ flexibleWindowMinutes: max as number })).toBe(true);
-    expect(accepts({ flexibleWindowMinutes: (max as number) + 1 })).toBe(false);
+    const window = (minutes: number) => isoDurationOf(minutes * 60_000);
+    expect(accepts({ flexibleWindow: window(min as number) })).toBe(true);
+    expect(accepts({ flexibleWindow: window(max as number) })).toBe(true);
+    expect(accepts({ flexibleWindow: window((max as number) + 1) })).toBe(false);
   });
 });
 

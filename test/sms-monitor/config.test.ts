@@ -33,14 +33,14 @@ describe('smsMonitor config', () => {
       timeZone: 'UTC',
       schedule: {
         expression: 'cron(0 8 ? * MON-FRI *)',
-        flexibleWindowMinutes: 15,
+        flexibleWindow: 'PT15M',
         retryAttempts: 10,
-        maxEventAgeMinutes: 60,
+        maxEventAge: 'PT1H',
       },
       report: {
         sendOnlyOnChange: false,
         weeklyDigestDay: 'MONDAY',
-        recentlyCompletedDays: 7,
+        recentlyCompletedWithin: 'P7D',
         versionLookupConcurrency: 8,
       },
       alerts: { enabled: true, statuses: ['REQUIRES_UPDATES', 'REQUIRES_AUTHENTICATION', 'CLOSED'] },
@@ -103,8 +103,14 @@ describe('smsMonitor config', () => {
   });
 
   it('names out-of-range numbers', () => {
-    expect(problemsOf({ ...minimal, schedule: { flexibleWindowMinutes: 1441 } })).toEqual([
-      'smsMonitor.schedule.flexibleWindowMinutes: expected a value of at most 1440, got 1441',
+    expect(problemsOf({ ...minimal, schedule: { flexibleWindow: 'P1DT1M' } })).toEqual([
+      'smsMonitor.schedule.flexibleWindow: expected at most P1D, got "P1DT1M"',
+    ]);
+    expect(problemsOf({ ...minimal, schedule: { maxEventAge: 'PT90S' } })).toEqual([
+      'smsMonitor.schedule.maxEventAge: expected a whole number of minutes, got "PT90S"',
+    ]);
+    expect(problemsOf({ ...minimal, report: { recentlyCompletedWithin: '7d' } })).toEqual([
+      'smsMonitor.report.recentlyCompletedWithin: expected an ISO-8601 duration such as "PT30S", "PT5M" or "P28D", got "7d"',
     ]);
     expect(problemsOf({ ...minimal, report: { versionLookupConcurrency: 0 } })).toEqual([
       'smsMonitor.report.versionLookupConcurrency: expected a value of at least 1, got 0',

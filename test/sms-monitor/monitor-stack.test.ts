@@ -16,9 +16,9 @@ function monitorConfig(overrides: Record<string, unknown> = {}): SmsMonitorConfi
       timeZone: 'Europe/Berlin',
       schedule: {
         expression: 'cron(0 7 ? * MON-FRI *)',
-        flexibleWindowMinutes: 30,
+        flexibleWindow: 'PT30M',
         retryAttempts: 5,
-        maxEventAgeMinutes: 90,
+        maxEventAge: 'PT1H30M',
       },
       email: {
         identity: 'example.com',
@@ -112,8 +112,8 @@ describe('SMS monitor stacks', () => {
     });
   });
 
-  it('turns the flexible window off when the config says 0', () => {
-    const template = Template.fromStack(synth(monitorConfig({ schedule: { flexibleWindowMinutes: 0 } })).monitors[0]);
+  it('turns the flexible window off when the config says PT0S', () => {
+    const template = Template.fromStack(synth(monitorConfig({ schedule: { flexibleWindow: 'PT0S' } })).monitors[0]);
     template.hasResourceProperties('AWS::Scheduler::Schedule', { FlexibleTimeWindow: { Mode: 'OFF' } });
   });
 

@@ -2,7 +2,9 @@
 // from the config into them: a value the config lets through must not stop the functions at cold
 // start, and a value the functions would refuse must fail at synth.
 import { describe, expect, it } from 'vitest';
+import { isoDurationOf } from '../../config/schema/duration';
 import { SMS_MONITOR_SETTING_DEFAULTS, smsMonitorConfig, smsMonitorReport } from '../../config/schema/sms-monitor';
+import { recentlyCompletedDays } from '../../config/schema/sms-monitor-fields';
 import { parseSettings } from '../../lambda/sms-monitor/adapters/settings';
 
 const email = { identity: 'example.com', sender: 'reports@example.com', recipients: ['team@example.com'] };
@@ -30,16 +32,27 @@ function settingsAccept(key: string, value: unknown): boolean {
 
 describe('monitor settings and the config agree', () => {
   const numbers = smsMonitorReport.unwrap().shape;
+  // The config takes the recent window as a duration, the functions as a number of days.
   it.each([
-    ['recentlyCompletedDays', numbers.recentlyCompletedDays.unwrap()],
-    ['versionLookupConcurrency', numbers.versionLookupConcurrency.unwrap()],
-  ] as const)('on %s at its bounds', (key, schema) => {
+    [
+      'recentlyCompletedDays',
+      recentlyCompletedDays,
+      'recentlyCompletedWithin',
+      (days: number) => isoDurationOf(days * 86_400_000),
+    ],
+    [
+      'versionLookupConcurrency',
+      numbers.versionLookupConcurrency.unwrap(),
+      'versionLookupConcurrency',
+      (n: number) => n,
+    ],
+  ] as const)('on %s at its bounds', (key, schema, field, configValue) => {
     const { minValue: min, maxValue: max } = schema;
-    if (min === null || max === null) throw new Error(`${key} needs both bounds in the config`);
+    if (min === null || max === null) throw new Error(`${key} needs both bounds`);
     for (const value of [min - 1, min, min + 0.5, max, max + 1]) {
       expect({ value, accepted: settingsAccept(key, value) }).toEqual({
         value,
-        accepted: configAccepts('report', key, value),
+        accepted: configAccepts('report', field, configValue(value)),
       });
     }
   });

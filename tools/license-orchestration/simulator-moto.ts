@@ -10,6 +10,7 @@ import { CreateTagsCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/clie
 import { paginateListCommands, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { ENV } from '../../lambda/license-orchestration/adapters/settings';
+import { durationIn } from '../../config/schema/duration';
 import {
   createBusToQueue,
   createLedgerTable,
@@ -120,7 +121,7 @@ export async function simulateOnMoto(input: SimulationInput): Promise<Simulation
     [ENV.licenseServerInstanceId]: serverId,
     [ENV.userListsBucket]: userLists.bucket,
     [ENV.userListsKeyArn]: userListsKeyArn,
-    [ENV.commandTimeoutSeconds]: String(config.sync.commandTimeoutSeconds),
+    [ENV.commandTimeoutSeconds]: String(durationIn(config.sync.commandTimeout, 'PT1S')),
     [ENV.pollIntervalMs]: '20',
   });
   const { handler: publisher } = await import('../../lambda/license-orchestration/handlers/publisher');

@@ -7,6 +7,7 @@
 // at once, as moto's do. simulator-moto.ts runs the same over moto's wire protocol.
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { LicenseOrchestrationConfig } from '../../config/schema/license-orchestration';
+import { durationMs } from '../../config/schema/duration';
 import { createLogger, createMetrics } from '../../lambda/shared/powertools';
 import {
   userIdMatcher,
@@ -162,7 +163,7 @@ export async function simulateInProcess(input: SimulationInput): Promise<Simulat
     clock: { now: Date.now },
     products: config.products.map((p) => ({ name: p.name, seats: p.seats })),
     userId,
-    commandTimeoutMs: config.sync.commandTimeoutSeconds * 1000,
+    commandTimeoutMs: durationMs(config.sync.commandTimeout),
     ...telemetry,
   }));
 
