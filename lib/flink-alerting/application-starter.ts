@@ -61,8 +61,8 @@ export class FlinkApplicationStarter extends Construct {
       removalPolicy: props.removalPolicy,
     });
     const provider = new cr.Provider(this, 'Provider', {
-      onEventHandler: onEvent.function,
-      isCompleteHandler: isComplete.function,
+      onEventHandler: onEvent,
+      isCompleteHandler: isComplete,
       queryInterval: Duration.seconds(30),
       totalTimeout: props.totalTimeout ?? Duration.minutes(30),
       logGroup: frameworkLogs,

@@ -72,7 +72,7 @@ export class KafkaAdmin extends Construct {
     });
     // VPC attachment: StandardFunction has no VPC option, so its L1 gets the subnets and group.
     const subnetIds = props.vpc.selectSubnets(props.subnets).subnetIds;
-    const cfn = this.handler.function.node.defaultChild as lambda.CfnFunction;
+    const cfn = this.handler.node.defaultChild as lambda.CfnFunction;
     cfn.vpcConfig = { subnetIds, securityGroupIds: [this.securityGroup.securityGroupId] };
     // The EC2 actions of AWSLambdaVPCAccessExecutionRole (v3), which Lambda uses to manage the ENIs;
     // the managed policy grants them on `*`, here they are kept to the function's subnets and group.
@@ -110,7 +110,7 @@ export class KafkaAdmin extends Construct {
       removalPolicy: props.removalPolicy,
     });
     this.provider = new cr.Provider(this, 'Provider', {
-      onEventHandler: this.handler.function,
+      onEventHandler: this.handler,
       logGroup: frameworkLogs,
     });
     acknowledgeProviderFindings(this.provider, [this.handler]);

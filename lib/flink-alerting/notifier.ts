@@ -254,7 +254,7 @@ export class AlertNotifier extends Construct {
     );
 
     this.eventSource = new lambda.EventSourceMapping(this, 'AlertsSource', {
-      target: this.function.function,
+      target: this.function,
       eventSourceArn: cluster.clusterArn,
       kafkaTopic: props.topic,
       kafkaConsumerGroupId: props.consumerGroupId,

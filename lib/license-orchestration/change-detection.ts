@@ -63,7 +63,7 @@ export class ChangeDetection extends Construct {
       ['AwsSolutions-IAM5[Resource::*]'],
       'The stream event source needs dynamodb:ListStreams, which supports no resource-level permissions.',
     );
-    this.function.function.addEventSource(
+    this.function.addEventSource(
       new DynamoEventSource(props.ledger.table, {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
         batchSize: 100,

@@ -128,7 +128,7 @@ export class LedgerReconciler extends Construct {
       description: 'Runs the license ledger reconciliation',
       schedule: events.Schedule.rate(props.schedule ?? Duration.hours(1)),
       targets: [
-        new targets.LambdaFunction(this.function.function, {
+        new targets.LambdaFunction(this.function, {
           deadLetterQueue: this.scheduleDeadLetterQueue.queue,
           retryAttempts: 3,
           maxEventAge: Duration.minutes(30),

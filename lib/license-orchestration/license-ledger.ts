@@ -108,7 +108,7 @@ export class LicenseLedger extends Construct {
       description: 'Workbench state changes to the ledger',
       eventPattern: { source: [WORKBENCH_EVENT_SOURCE], detailType: [WORKBENCH_DETAIL_TYPE] },
       targets: [
-        new targets.LambdaFunction(this.function.function, {
+        new targets.LambdaFunction(this.function, {
           deadLetterQueue: props.deliveryDeadLetterQueue.queue,
           retryAttempts: 185,
           maxEventAge: Duration.hours(24),

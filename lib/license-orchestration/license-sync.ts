@@ -168,7 +168,7 @@ export class LicenseSync extends Construct {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'ssm:GetCommandInvocation supports no resource-level permissions; it only reads command results.',
     });
-    this.function.function.addEventSource(new SqsEventSource(this.queue, { batchSize: 10 }));
+    this.function.addEventSource(new SqsEventSource(this.queue, { batchSize: 10 }));
 
     this.scheduleDeadLetterQueue = new DeadLetterQueue(this, 'ScheduleDlq', {
       alarmTopic: props.alarmTopic,

@@ -92,7 +92,7 @@ export class WorkbenchPublisher extends Construct {
       description: 'EC2 instance state changes, for floating-license orchestration',
       eventPattern: { source: [EC2_SOURCE], detailType: [EC2_DETAIL_TYPE] },
       targets: [
-        new targets.LambdaFunction(this.function.function, {
+        new targets.LambdaFunction(this.function, {
           deadLetterQueue: this.deliveryDeadLetterQueue.queue,
           retryAttempts: 185,
           maxEventAge: Duration.hours(24),

@@ -79,7 +79,7 @@ export class ManifestPublisher extends Construct {
 
     const { primary, secondary } = props.routingControls;
     this.resource = new CustomResource(this, 'Manifest', {
-      serviceToken: this.handler.function.functionArn,
+      serviceToken: this.handler.functionArn,
       resourceType: 'Custom::FailoverManifest',
       serviceTimeout: Duration.minutes(13),
       properties: {

@@ -91,7 +91,7 @@ export class ZoneVpcSharing extends Construct {
       // Keyed by the VPC, not its position: reordering the config must not move an authorization
       // to another resource (the old one's delete would revoke it).
       const resource = new CustomResource(this, key, {
-        serviceToken: this.handler.function.functionArn,
+        serviceToken: this.handler.functionArn,
         resourceType: props.kind === 'authorization' ? 'Custom::VpcAssociationAuthorization' : 'Custom::VpcAssociation',
         properties: { Kind: props.kind, HostedZoneId: props.hostedZoneId, VpcId: vpc.vpcId, VpcRegion: vpc.region },
         serviceTimeout: Duration.minutes(5),

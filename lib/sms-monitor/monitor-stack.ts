@@ -103,6 +103,6 @@ export function addSmsMonitorResources(
     : undefined;
 
   new CfnOutput(stack, 'StateTableName', { value: stateTable.table.tableName });
-  new CfnOutput(stack, 'ReportFunctionName', { value: report.function.function.functionName });
+  new CfnOutput(stack, 'ReportFunctionName', { value: report.function.functionName });
   return { stateTable, report, alerts };
 }

@@ -57,7 +57,7 @@ export class RegistrationAlerts extends Construct {
     });
     props.stateTable.grantIdempotency(this.function.role);
     // The function waits for the grant, so its first run can read registrations.
-    this.function.function.node.addDependency(grantReadRegistrations(this, this.function.role, props.settings.regions));
+    this.function.node.addDependency(grantReadRegistrations(this, this.function.role, props.settings.regions));
     grantSesSendEmail(this, this.function.role, props.email);
 
     this.ruleDeadLetterQueue = new DeadLetterQueue(this, 'RuleDeadLetterQueue', {
@@ -70,7 +70,7 @@ export class RegistrationAlerts extends Construct {
       eventPattern: registrationStatusChangePattern(props.settings.regions, props.settings.alertStatuses),
     });
     this.rule.addTarget(
-      new eventsTargets.LambdaFunction(this.function.function, {
+      new eventsTargets.LambdaFunction(this.function, {
         deadLetterQueue: this.ruleDeadLetterQueue.queue,
         retryAttempts: 8,
         maxEventAge: Duration.hours(6),

@@ -83,7 +83,7 @@ export class RegistrationReport extends Construct {
     });
     props.stateTable.grantStateStore(this.function.role);
     // The function waits for the grant, so its first run can read registrations.
-    this.function.function.node.addDependency(grantReadRegistrations(this, this.function.role, props.settings.regions));
+    this.function.node.addDependency(grantReadRegistrations(this, this.function.role, props.settings.regions));
     grantSesSendEmail(this, this.function.role, props.email);
 
     this.scheduleDeadLetterQueue = new DeadLetterQueue(this, 'ScheduleDeadLetterQueue', {
@@ -98,7 +98,7 @@ export class RegistrationReport extends Construct {
       }),
       description: 'Lets EventBridge Scheduler invoke the SMS registration report',
     });
-    const fnLogicalId = Stack.of(this).getLogicalId(this.function.function.node.defaultChild as lambda.CfnFunction);
+    const fnLogicalId = Stack.of(this).getLogicalId(this.function.node.defaultChild as lambda.CfnFunction);
     Validations.of(scheduleRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${fnLogicalId}.Arn>:*]`,
       reason: 'The Scheduler target grant covers the function and its versions; it can invoke nothing else.',
@@ -112,7 +112,7 @@ export class RegistrationReport extends Construct {
       timeWindow: props.schedule.flexibleWindow
         ? scheduler.TimeWindow.flexible(props.schedule.flexibleWindow)
         : scheduler.TimeWindow.off(),
-      target: new targets.LambdaInvoke(this.function.function, {
+      target: new targets.LambdaInvoke(this.function, {
         role: scheduleRole,
         // The scheduled time is the same on every retry of one run: the report's idempotency key.
         input: scheduler.ScheduleTargetInput.fromObject({ scheduledTime: scheduler.ContextAttribute.scheduledTime }),

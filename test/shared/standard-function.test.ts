@@ -1,5 +1,6 @@
 import { type App, RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -109,6 +110,36 @@ describe('StandardFunction', () => {
       Dimensions: [
         { Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EchoFailureQueue'), 'QueueName'] } },
       ],
+    });
+  });
+
+  it('is the Lambda function, its resources keeping the logical IDs of deployed stacks', () => {
+    const stack = testStack();
+    const fn = new StandardFunction(stack, 'Echo', {
+      entry: ECHO_HANDLER,
+      serviceName: 'echo',
+      alarmTopic: stack.alarmTopic,
+      asyncInvocation: {},
+    });
+    expect(fn).toBeInstanceOf(lambda.Function);
+    expect(stack.resolve(fn.functionName)).toEqual({ Ref: 'EchoFunction6DF99D59' });
+    const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string }>;
+    const own = Object.fromEntries(
+      Object.entries(resources)
+        .filter(([logicalId]) => logicalId.startsWith('Echo'))
+        .map(([logicalId, resource]) => [logicalId, resource.Type]),
+    );
+    expect(own).toEqual({
+      EchoLogGroup4CFE6FF3: 'AWS::Logs::LogGroup',
+      EchoRole71874C69: 'AWS::IAM::Role',
+      EchoRoleDefaultPolicy6F80B56A: 'AWS::IAM::Policy',
+      EchoLoggingPolicyEE34B860: 'AWS::IAM::Policy',
+      EchoFailureQueue0EE969C6: 'AWS::SQS::Queue',
+      EchoFailureQueuePolicy0CE2C14B: 'AWS::SQS::QueuePolicy',
+      EchoFailureQueueNotEmptyAlarmADE6036A: 'AWS::CloudWatch::Alarm',
+      EchoFunction6DF99D59: 'AWS::Lambda::Function',
+      EchoFunctionEventInvokeConfig2FBF6BDC: 'AWS::Lambda::EventInvokeConfig',
+      EchoErrorsAlarm09718FA3: 'AWS::CloudWatch::Alarm',
     });
   });
 
