@@ -51,18 +51,14 @@ export class FlinkAlertingStack extends PlatformStack {
       description: 'Flink alerting: MSK, the alert and baseline Managed Flink applications, and the notifier',
     });
     this.configuredAzs = c.network.existingVpc ? c.network.existingVpc.availabilityZones : c.network.availabilityZones;
-    const ops = props.operations;
-    const common = { logRetention: ops.logRetention, removalPolicy: ops.removalPolicy };
 
     const network = new AlertingNetwork(this, 'Network', {
-      ...common,
       create: c.network.existingVpc
         ? undefined
         : { cidr: c.network.vpcCidr, availabilityZones: c.network.availabilityZones },
       existing: c.network.existingVpc,
     });
     this.cluster = new AlertingKafkaCluster(this, 'Kafka', {
-      ...common,
       vpc: network.vpc,
       subnets: network.subnets,
       create: c.kafka.cluster,
@@ -79,12 +75,9 @@ export class FlinkAlertingStack extends PlatformStack {
 
     const t = c.kafka.topics;
     const topics = new KafkaAdmin(this, 'KafkaAdmin', {
-      ...common,
       cluster: this.cluster,
       vpc: network.vpc,
       subnets: network.subnets,
-      alarmTopic: this.alarmTopic,
-      logLevel: ops.logLevel,
     });
     // The MSK IAM signer bundles an STS client (used only for a debug identity check).
     network.allowAwsApiAccess(topics.securityGroup, 'Kafka admin function');
@@ -109,13 +102,7 @@ export class FlinkAlertingStack extends PlatformStack {
     const monitors = topics.publishMonitors('Monitors', t.monitors.name, c.monitors.map(toContract), topicsResource);
 
     const jar = new FlinkJar(this, 'FlinkJar', { flinkDir: props.flinkDir });
-    const starter = c.flink.startAfterDeploy
-      ? new FlinkApplicationStarter(this, 'FlinkStarter', {
-          ...common,
-          alarmTopic: this.alarmTopic,
-          logLevel: ops.logLevel,
-        })
-      : undefined;
+    const starter = c.flink.startAfterDeploy ? new FlinkApplicationStarter(this, 'FlinkStarter') : undefined;
 
     const jobProperties = (job: 'alert' | 'baseline', settings: typeof c.flink.alertJob): Record<string, string> => ({
       job,
@@ -143,7 +130,6 @@ export class FlinkAlertingStack extends PlatformStack {
       description: string,
     ) => {
       const app = new ManagedFlinkApplication(this, id, {
-        ...common,
         description,
         code: jar.asset,
         vpc: network.vpc,
@@ -158,7 +144,6 @@ export class FlinkAlertingStack extends PlatformStack {
         metricsLevel: settings.metricsLevel,
         allowNonRestoredState: c.flink.allowNonRestoredState,
         starter,
-        alarmTopic: this.alarmTopic,
         downtimeMinutes: c.alarms.downtimeMinutes,
       });
       this.cluster.allowClient(app.securityGroup, description);
@@ -187,7 +172,6 @@ export class FlinkAlertingStack extends PlatformStack {
     );
 
     this.notifier = new AlertNotifier(this, 'Notifier', {
-      ...common,
       cluster: this.cluster,
       topic: t.alerts.name,
       consumerGroupId: c.notifier.consumerGroupId,
@@ -204,8 +188,6 @@ export class FlinkAlertingStack extends PlatformStack {
       maxBatchingWindow: duration(c.notifier.maxBatchingWindow),
       retry: c.notifier.retry,
       historyTtlDays: c.notifier.historyTtlDays,
-      alarmTopic: this.alarmTopic,
-      logLevel: ops.logLevel,
     });
     this.notifier.eventSource.node.addDependency(topicsResource);
 

@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
-import type { AlarmTopic } from '../shared';
+import { type AlarmTopic, houseDefaults } from '../shared';
 import type { FlinkApplicationStarter } from './application-starter';
 import { acknowledge } from './private/nag';
 
@@ -47,10 +47,14 @@ export interface ManagedFlinkApplicationProps {
    * @default - left as CloudFormation leaves it (READY on create)
    */
   readonly starter?: FlinkApplicationStarter;
-  readonly alarmTopic: AlarmTopic;
-  /** @default logs.RetentionDays.THREE_MONTHS */
+  /**
+   * Where the alarms go.
+   * @default - the stack's alarm topic
+   */
+  readonly alarmTopic?: AlarmTopic;
+  /** @default - the stack's log retention (the config's `shared.logRetentionDays`) */
   readonly logRetention?: logs.RetentionDays;
-  /** @default RemovalPolicy.RETAIN */
+  /** @default - the stack's removal policy (the config's `shared.removalPolicy`) */
   readonly removalPolicy?: RemovalPolicy;
   /**
    * Period of the downtime alarm: it fires when the job restarted (after a failure) within it, or,
@@ -79,7 +83,7 @@ export class ManagedFlinkApplication extends Construct {
   constructor(scope: Construct, id: string, props: ManagedFlinkApplicationProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = props.removalPolicy ?? houseDefaults(this).removalPolicy;
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -88,7 +92,7 @@ export class ManagedFlinkApplication extends Construct {
     });
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      retention: props.logRetention ?? houseDefaults(this).logRetention,
       removalPolicy,
     });
     const logStream = new logs.LogStream(this, 'LogStream', { logGroup: this.logGroup, removalPolicy });
@@ -271,7 +275,7 @@ export class ManagedFlinkApplication extends Construct {
         ? cloudwatch.TreatMissingData.BREACHING
         : cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    props.alarmTopic.notify(this.downtimeAlarm);
+    (props.alarmTopic ?? houseDefaults(this).alarmTopic).notify(this.downtimeAlarm);
 
     // numberOfFailedCheckpoints counts since the job started; its increase is what matters.
     this.failedCheckpointsAlarm = new cloudwatch.MathExpression({
@@ -286,7 +290,7 @@ export class ManagedFlinkApplication extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    props.alarmTopic.notify(this.failedCheckpointsAlarm);
+    (props.alarmTopic ?? houseDefaults(this).alarmTopic).notify(this.failedCheckpointsAlarm);
   }
 
   /** A metric of this application in the AWS/KinesisAnalytics namespace. */

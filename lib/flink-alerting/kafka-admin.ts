@@ -1,4 +1,4 @@
-import { CustomResource, Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { CustomResource, Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import { type AlarmTopic, type LogLevel, StandardFunction } from '../shared';
+import { houseDefaults, StandardFunction } from '../shared';
 import { acknowledgeProviderFindings } from './application-starter';
 import type { AlertingKafkaCluster } from './kafka-cluster';
 import { acknowledge } from './private/nag';
@@ -25,13 +25,6 @@ export interface KafkaAdminProps {
   readonly cluster: AlertingKafkaCluster;
   readonly vpc: ec2.IVpc;
   readonly subnets: ec2.SubnetSelection;
-  readonly alarmTopic: AlarmTopic;
-  /** @default "INFO" */
-  readonly logLevel?: LogLevel;
-  /** @default logs.RetentionDays.THREE_MONTHS */
-  readonly logRetention?: logs.RetentionDays;
-  /** @default RemovalPolicy.RETAIN */
-  readonly removalPolicy?: RemovalPolicy;
 }
 
 const ENTRY = join(__dirname, '..', '..', 'lambda', 'flink-alerting', 'handlers', 'kafka-admin.ts');
@@ -61,10 +54,6 @@ export class KafkaAdmin extends Construct {
       entry: ENTRY,
       serviceName: 'flink-alerting-kafka-admin',
       description: 'Creates Kafka topics and publishes monitors at deploy time (custom resource)',
-      alarmTopic: props.alarmTopic,
-      logLevel: props.logLevel,
-      logRetention: props.logRetention,
-      removalPolicy: props.removalPolicy,
       timeout: Duration.minutes(5),
       environment: { KAFKA_SECURITY: 'iam' },
       // Bundle every dependency: the MSK IAM signer pins its own Smithy and SDK versions.
@@ -106,8 +95,8 @@ export class KafkaAdmin extends Construct {
     );
 
     const frameworkLogs = new logs.LogGroup(this, 'FrameworkLogs', {
-      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
-      removalPolicy: props.removalPolicy,
+      retention: houseDefaults(this).logRetention,
+      removalPolicy: houseDefaults(this).removalPolicy,
     });
     this.provider = new cr.Provider(this, 'Provider', {
       onEventHandler: this.handler,

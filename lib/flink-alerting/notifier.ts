@@ -1,14 +1,13 @@
-import { type CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { type CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import type { NotifierSettingsInput } from '../../lambda/flink-alerting/core/notifier-settings';
-import { type AlarmTopic, DeadLetterQueue, type LogLevel, skipCheckov, StandardFunction } from '../shared';
+import { DeadLetterQueue, houseDefaults, skipCheckov, StandardFunction } from '../shared';
 import type { AlertingKafkaCluster } from './kafka-cluster';
 import { acknowledge } from './private/nag';
 import { acknowledgeNetworkInterfaceWildcards, networkInterfaceStatements } from './private/network-interfaces';
@@ -57,13 +56,6 @@ export interface AlertNotifierProps {
   readonly retry?: { readonly attempts: number; readonly baseDelayMs: number; readonly maxDelayMs: number };
   /** @default 90 */
   readonly historyTtlDays?: number;
-  readonly alarmTopic: AlarmTopic;
-  /** @default "INFO" */
-  readonly logLevel?: LogLevel;
-  /** @default logs.RetentionDays.THREE_MONTHS */
-  readonly logRetention?: logs.RetentionDays;
-  /** @default RemovalPolicy.RETAIN */
-  readonly removalPolicy?: RemovalPolicy;
 }
 
 /** Per webhook request; a receiver should answer at once and work afterwards. */
@@ -88,7 +80,7 @@ export class AlertNotifier extends Construct {
   constructor(scope: Construct, id: string, props: AlertNotifierProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = houseDefaults(this).removalPolicy;
 
     this.history = new dynamodb.Table(this, 'History', {
       partitionKey: { name: 'alertId', type: dynamodb.AttributeType.STRING },
@@ -106,9 +98,7 @@ export class AlertNotifier extends Construct {
     });
 
     this.deadLetters = new DeadLetterQueue(this, 'DeadLetters', {
-      alarmTopic: props.alarmTopic,
       purpose: 'alerts that were malformed or that a channel refused after every retry',
-      removalPolicy,
     });
 
     const secrets: Record<string, secretsmanager.ISecret> = {};
@@ -161,9 +151,6 @@ export class AlertNotifier extends Construct {
       entry: ENTRY,
       serviceName: 'flink-alerting-notifier',
       description: 'Sends alerts from the alerts topic by email and webhook, grouped per batch',
-      alarmTopic: props.alarmTopic,
-      logLevel: props.logLevel,
-      logRetention: props.logRetention,
       removalPolicy,
       // Worst case per batch: every channel used up its attempts, each waiting for the webhook
       // timeout and the longest backoff; capped at Lambda's 15 minutes.

@@ -50,29 +50,18 @@ export class LicenseServerStack extends PlatformStack {
   constructor(scope: Construct, props: LicenseServerStackProps) {
     super(scope, { ...props, system: 'license', role: 'server' });
     this.templateOptions.description = 'Floating-license orchestration: license server (bus, ledger, sync)';
-    const ops = this.operations;
-    const common = {
-      alarmTopic: this.alarmTopic,
-      removalPolicy: ops.removalPolicy,
-      logRetention: ops.logRetention,
-      logLevel: ops.logLevel,
-    };
     this.bus = new LicenseBus(this, 'Bus', {
       busName: props.busName,
       workbenchAccounts: [...new Set(props.workbenchScopes.map((s) => s.account))],
       organizationId: props.organizationId,
       organizationalUnitIds: props.organizationalUnitIds,
       archiveRetentionDays: props.archiveRetentionDays,
-      alarmTopic: this.alarmTopic,
-      removalPolicy: ops.removalPolicy,
-      logRetention: ops.logRetention,
     });
     this.ledger = new LicenseLedger(this, 'Ledger', {
       bus: this.bus.bus,
       deliveryDeadLetterQueue: this.bus.deliveryDeadLetterQueue,
       workbenchTypes: props.workbenchTypes,
       userIdPattern: props.userIdPattern,
-      ...common,
     });
     this.sync = new LicenseSync(this, 'Sync', {
       ledger: this.ledger,
@@ -82,12 +71,10 @@ export class LicenseServerStack extends PlatformStack {
       licenseServerRoleName: props.licenseServerRoleName,
       commandTimeout: props.commandTimeout,
       schedule: props.syncSchedule,
-      ...common,
     });
     this.changeDetection = new ChangeDetection(this, 'ChangeDetection', {
       ledger: this.ledger,
       syncQueue: this.sync.queue,
-      ...common,
     });
     if (props.reconciliation) {
       this.reconciler = new LedgerReconciler(this, 'Reconciliation', {
@@ -101,18 +88,15 @@ export class LicenseServerStack extends PlatformStack {
         userIdPattern: props.userIdPattern,
         workbenchTypes: props.workbenchTypes,
         schedule: props.reconciliation.schedule,
-        ...common,
       });
     }
     if (props.cloudTrailDataEvents) {
       this.dataEvents = new TableDataEvents(this, 'DataEvents', {
         table: this.ledger.table,
-        removalPolicy: ops.removalPolicy,
       });
     }
     this.dashboard = new LicenseDashboard(this, 'Dashboard', {
       products: props.products,
-      alarmTopic: this.alarmTopic,
       reconciliation: props.reconciliation !== undefined,
       deadLetterQueues: {
         'bus delivery': this.bus.deliveryDeadLetterQueue.queue,

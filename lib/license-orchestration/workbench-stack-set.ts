@@ -89,7 +89,7 @@ export class WorkbenchStackSetStack extends PlatformStack {
       description: WORKBENCH_DESCRIPTION,
       code,
     });
-    const { readerRole } = addWorkbenchResources(this.member, this.member.alarmTopic, {
+    const { readerRole } = addWorkbenchResources(this.member, {
       ...props.workbench,
       readerRole: props.readerRoleName ? { roleName: props.readerRoleName, licenseServer: props.server } : undefined,
     });

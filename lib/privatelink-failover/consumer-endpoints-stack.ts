@@ -115,8 +115,6 @@ export class ConsumerEndpointsStack extends PlatformStack {
       kind: 'association',
       hostedZoneId: props.providerZoneId ?? ssm.StringParameter.valueForStringParameter(this, names.providerZoneId),
       vpcs: [{ vpcId: props.vpc.id, region: this.region }],
-      alarmTopic: this.alarmTopic,
-      operations: this.operations,
     });
 
     new CfnOutput(this, 'FailoverName', {

@@ -40,15 +40,12 @@ export class FailoverDnsStack extends PlatformStack {
       healthCheckIds: props.healthCheckIds,
       consumers: props.consumers,
       ttl: props.recordTtl,
-      removalPolicy: this.operations.removalPolicy,
     });
     const zoneId = this.failoverZone.zone.hostedZoneId;
     this.authorizations = new ZoneVpcSharing(this, 'ConsumerAuthorizations', {
       kind: 'authorization',
       hostedZoneId: zoneId,
       vpcs: props.consumers.map((c) => c.vpc),
-      alarmTopic: this.alarmTopic,
-      operations: this.operations,
     });
     new ssm.StringParameter(this, 'ZoneIdParameter', {
       parameterName: parameterNames(props.name).providerZoneId,

@@ -2,6 +2,7 @@ import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import { houseDefaults } from '../shared';
 import type { Side } from '../../lambda/privatelink-failover/core/manifest';
 
 export interface FailoverConsumer {
@@ -20,7 +21,11 @@ export interface FailoverZoneProps {
   readonly healthCheckIds: Readonly<Record<Side, string>>;
   readonly consumers: readonly FailoverConsumer[];
   readonly ttl: Duration;
-  readonly removalPolicy: RemovalPolicy;
+  /**
+   * What happens to the stateful resources when the stack is deleted.
+   * @default - the stack's removal policy (the config's `shared.removalPolicy`)
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -42,7 +47,7 @@ export class FailoverZone extends Construct {
       vpc: props.vpc,
       comment: 'PrivateLink failover: one failover name per consumer, switched by ARC routing controls',
     });
-    this.zone.applyRemovalPolicy(props.removalPolicy);
+    this.zone.applyRemovalPolicy(props.removalPolicy ?? houseDefaults(this).removalPolicy);
     const healthChecks = {
       primary: route53.HealthCheck.fromHealthCheckId(this, 'PrimaryHealthCheck', props.healthCheckIds.primary),
       secondary: route53.HealthCheck.fromHealthCheckId(this, 'SecondaryHealthCheck', props.healthCheckIds.secondary),

@@ -5,7 +5,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { type AlarmTopic, skipCheckov } from '../shared';
+import { type AlarmTopic, houseDefaults, skipCheckov } from '../shared';
 import { serviceInstallCommands } from './service-script';
 
 export interface HealthCheckedServiceProps {
@@ -22,8 +22,11 @@ export interface HealthCheckedServiceProps {
   readonly maxInstances: number;
   /** Source CIDRs allowed through the load balancer's security group (consumer VPCs). */
   readonly allowedSourceCidrs: readonly string[];
-  /** Where the unhealthy-target alarms go. */
-  readonly alarmTopic: AlarmTopic;
+  /**
+   * Where the unhealthy-target alarms go.
+   * @default - the stack's alarm topic
+   */
+  readonly alarmTopic?: AlarmTopic;
   /**
    * Protect the load balancer from deletion (set when stateful resources are retained).
    * @default false
@@ -188,7 +191,7 @@ export class HealthCheckedService extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,
       });
-    props.alarmTopic.notify(this.noHealthyTargetsAlarm);
+    (props.alarmTopic ?? houseDefaults(this).alarmTopic).notify(this.noHealthyTargetsAlarm);
     const unhealthy = this.targetGroup.metrics
       .unHealthyHostCount({ period: Duration.minutes(1), statistic: 'Maximum' })
       .createAlarm(this, 'UnhealthyTargetsAlarm', {
@@ -198,6 +201,6 @@ export class HealthCheckedService extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
-    props.alarmTopic.notify(unhealthy);
+    (props.alarmTopic ?? houseDefaults(this).alarmTopic).notify(unhealthy);
   }
 }

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { parameterNames, type Side } from '../../lambda/privatelink-failover/core/manifest';
-import { type AlarmTopic, type OperationsSettings, StandardFunction } from '../shared';
+import { StandardFunction } from '../shared';
 
 export interface PublishedRoutingControl {
   readonly arn: string;
@@ -25,8 +25,6 @@ export interface ManifestPublisherProps {
   readonly waitPeriodMs: number;
   /** Regions to write the parameters in (so one impaired Region never hides them). */
   readonly parameterRegions: readonly string[];
-  readonly alarmTopic: AlarmTopic;
-  readonly operations: OperationsSettings;
 }
 
 const HANDLER = join(__dirname, '..', '..', 'lambda', 'privatelink-failover', 'handlers', 'publish-manifest.ts');
@@ -51,10 +49,6 @@ export class ManifestPublisher extends Construct {
       entry: HANDLER,
       serviceName: 'privatelink-manifest-publisher',
       description: 'PrivateLink failover: publishes the ARC cluster endpoints and the failover manifest',
-      alarmTopic: props.alarmTopic,
-      logLevel: props.operations.logLevel,
-      logRetention: props.operations.logRetention,
-      removalPolicy: props.operations.removalPolicy,
       // A new cluster can take minutes to deploy its endpoints.
       timeout: Duration.minutes(12),
       asyncInvocation: { retryAttempts: 0 },

@@ -41,14 +41,12 @@ export class ProviderServiceStack extends PlatformStack {
   constructor(scope: Construct, props: ProviderServiceStackProps) {
     super(scope, { ...props, system: 'privatelink', role: 'service' });
     this.configuredAzs = props.availabilityZones;
-    const { logRetention, removalPolicy } = this.operations;
+    const { removalPolicy } = this.operations;
 
     this.network = new ServiceNetwork(this, 'Network', {
       cidr: props.vpcCidr,
       availabilityZones: props.availabilityZones,
       sessionManagerEndpoints: props.sessionManagerEndpoints,
-      logRetention,
-      removalPolicy,
     });
     this.service = new HealthCheckedService(this, 'Service', {
       vpc: this.network.vpc,
@@ -59,7 +57,6 @@ export class ProviderServiceStack extends PlatformStack {
       minInstances: props.minInstances,
       maxInstances: props.maxInstances,
       allowedSourceCidrs: props.allowedSourceCidrs,
-      alarmTopic: this.alarmTopic,
       deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
     });
 

@@ -51,8 +51,6 @@ export class RoutingControlStack extends PlatformStack {
       failoverNames: props.failoverNames,
       waitPeriodMs: props.waitPeriodMs,
       parameterRegions: [...new Set([this.region, props.regions.primary, props.regions.secondary])],
-      alarmTopic: this.alarmTopic,
-      operations: this.operations,
     });
 
     new CfnOutput(this, 'ClusterArn', { value: this.controls.clusterArn });

@@ -2,7 +2,7 @@ import { Aws, CustomResource, Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import { type AlarmTopic, type OperationsSettings, StandardFunction } from '../shared';
+import { StandardFunction } from '../shared';
 
 /** A VPC in some Region (and, for an authorization, usually in another account). */
 export interface ZoneVpc {
@@ -19,8 +19,6 @@ export interface ZoneVpcSharingProps {
   /** The provider's private hosted zone. */
   readonly hostedZoneId: string;
   readonly vpcs: readonly ZoneVpc[];
-  readonly alarmTopic: AlarmTopic;
-  readonly operations: OperationsSettings;
 }
 
 const HANDLER = join(__dirname, '..', '..', 'lambda', 'privatelink-failover', 'handlers', 'zone-association.ts');
@@ -39,10 +37,6 @@ export class ZoneVpcSharing extends Construct {
       entry: HANDLER,
       serviceName: `privatelink-zone-${props.kind}`,
       description: `PrivateLink failover: ${props.kind} of VPCs for the provider failover zone`,
-      alarmTopic: props.alarmTopic,
-      logLevel: props.operations.logLevel,
-      logRetention: props.operations.logRetention,
-      removalPolicy: props.operations.removalPolicy,
       timeout: Duration.minutes(2),
       // CloudFormation invokes it asynchronously; a crash before answering lands in the failure queue.
       asyncInvocation: { retryAttempts: 0 },

@@ -1,4 +1,4 @@
-import { AssetHashType, type AssetStaging, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AssetHashType, type AssetStaging, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -10,6 +10,7 @@ import type { AlarmTopic } from './alarm-topic';
 import { bundleInputsHash } from './bundle-inputs';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { type HandlerBundleOptions, HandlerBundles } from './handler-bundles';
+import { houseDefaults } from './platform-stack';
 
 // Where package-lock.json is: esbuild's working directory for every handler.
 const PROJECT_ROOT = join(__dirname, '../..');
@@ -46,8 +47,11 @@ export interface StandardFunctionProps {
    * @default - the service name
    */
   readonly metricsNamespace?: string;
-  /** Where the errors alarm (and the failure queue's alarm) go. */
-  readonly alarmTopic: AlarmTopic;
+  /**
+   * Where the errors alarm (and the failure queue's alarm) go.
+   * @default - the stack's alarm topic
+   */
+  readonly alarmTopic?: AlarmTopic;
   /**
    * What the function does, for the console and the alarm description.
    * @default - no description
@@ -55,17 +59,17 @@ export interface StandardFunctionProps {
   readonly description?: string;
   /**
    * Powertools log level (`POWERTOOLS_LOG_LEVEL`).
-   * @default "INFO"
+   * @default - the stack's log level (the config's `shared.logLevel`)
    */
   readonly logLevel?: LogLevel;
   /**
    * Retention of the function's log group.
-   * @default logs.RetentionDays.THREE_MONTHS
+   * @default - the stack's log retention (the config's `shared.logRetentionDays`)
    */
   readonly logRetention?: logs.RetentionDays;
   /**
    * What happens to the log group (and the failure queue) when the stack is deleted.
-   * @default RemovalPolicy.RETAIN
+   * @default - the stack's removal policy (the config's `shared.removalPolicy`)
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
@@ -136,10 +140,12 @@ export class StandardFunction extends lambda.Function {
     // role, failure queue and alarm (they must exist before the function does): the construct
     // paths, and so the logical IDs, that these resources have always had in deployed stacks.
     const resources = new Construct(scope, id);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const house = houseDefaults(resources);
+    const alarmTopic = props.alarmTopic ?? house.alarmTopic;
+    const removalPolicy = props.removalPolicy ?? house.removalPolicy;
 
     const logGroup = new logs.LogGroup(resources, 'LogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      retention: props.logRetention ?? house.logRetention,
       removalPolicy,
     });
 
@@ -166,7 +172,7 @@ export class StandardFunction extends lambda.Function {
 
     const failureQueue = props.asyncInvocation
       ? new DeadLetterQueue(resources, 'FailureQueue', {
-          alarmTopic: props.alarmTopic,
+          alarmTopic,
           purpose: `events that ${props.serviceName} failed to process`,
           removalPolicy,
         })
@@ -209,7 +215,7 @@ export class StandardFunction extends lambda.Function {
       environment: {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace ?? props.serviceName,
-        POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
+        POWERTOOLS_LOG_LEVEL: props.logLevel ?? house.logLevel,
         // Stack traces point at the TypeScript source through the bundled source map.
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
@@ -245,6 +251,6 @@ export class StandardFunction extends lambda.Function {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       },
     );
-    props.alarmTopic.notify(this.errorsAlarm);
+    alarmTopic.notify(this.errorsAlarm);
   }
 }

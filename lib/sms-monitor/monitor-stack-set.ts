@@ -81,7 +81,7 @@ export class SmsMonitorStackSetStack extends PlatformStack {
       description: MONITOR_STACK_SET_DESCRIPTION,
       code,
     });
-    const resources = addSmsMonitorResources(member, member.alarmTopic, {
+    const resources = addSmsMonitorResources(member, {
       monitoredAccount: { regions: [home, ...settings.forwarderRegions] },
       monitor: config,
     });
@@ -101,7 +101,7 @@ export class SmsMonitorStackSetStack extends PlatformStack {
         operations: this.operations,
         description: FORWARDER_STACK_SET_DESCRIPTION,
       });
-      addAlertForwarder(this.forwarder, this.forwarder.alarmTopic, {
+      addAlertForwarder(this.forwarder, {
         homeRegion: home,
         statuses: config.alerts.statuses,
       });

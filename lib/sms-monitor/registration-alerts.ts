@@ -1,11 +1,10 @@
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import type { MonitorSettingsInput } from '../../lambda/sms-monitor/adapters/settings';
-import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
+import { DeadLetterQueue, StandardFunction } from '../shared';
 import type { MonitorStateTable } from './monitor-state-table';
 import { registrationStatusChangePattern } from './registration-events';
 import { grantReadRegistrations } from './registration-report';
@@ -18,13 +17,6 @@ export interface RegistrationAlertsProps {
   readonly settings: MonitorSettingsInput;
   readonly stateTable: MonitorStateTable;
   readonly email: SesSendingProps;
-  readonly alarmTopic: AlarmTopic;
-  /** @default "INFO" */
-  readonly logLevel?: LogLevel;
-  /** @default - StandardFunction's default */
-  readonly logRetention?: logs.RetentionDays;
-  /** @default RemovalPolicy.RETAIN */
-  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -44,10 +36,6 @@ export class RegistrationAlerts extends Construct {
       entry: join(HANDLERS, 'alert.ts'),
       serviceName: 'sms-registration-alert',
       description: 'Mails an alert when an SMS registration needs action',
-      alarmTopic: props.alarmTopic,
-      logLevel: props.logLevel,
-      logRetention: props.logRetention,
-      removalPolicy: props.removalPolicy,
       timeout: Duration.minutes(1),
       environment: {
         TABLE_NAME: props.stateTable.table.tableName,
@@ -61,9 +49,7 @@ export class RegistrationAlerts extends Construct {
     grantSesSendEmail(this, this.function.role, props.email);
 
     this.ruleDeadLetterQueue = new DeadLetterQueue(this, 'RuleDeadLetterQueue', {
-      alarmTopic: props.alarmTopic,
       purpose: 'registration status events EventBridge could not deliver to the alert function',
-      removalPolicy: props.removalPolicy,
     });
     this.rule = new events.Rule(this, 'StatusChangeRule', {
       description: 'SMS registration status changes that may need action',

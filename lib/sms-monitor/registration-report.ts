@@ -1,13 +1,12 @@
-import { Duration, type RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import type { MonitorSettingsInput } from '../../lambda/sms-monitor/adapters/settings';
-import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
+import { DeadLetterQueue, StandardFunction } from '../shared';
 import type { MonitorStateTable } from './monitor-state-table';
 import { grantSesSendEmail, type SesSendingProps } from './ses-sending';
 
@@ -41,13 +40,6 @@ export interface RegistrationReportProps {
   readonly stateTable: MonitorStateTable;
   readonly email: SesSendingProps;
   readonly schedule: ReportScheduleProps;
-  readonly alarmTopic: AlarmTopic;
-  /** @default "INFO" */
-  readonly logLevel?: LogLevel;
-  /** @default - StandardFunction's default */
-  readonly logRetention?: logs.RetentionDays;
-  /** Applies to the log group and the dead-letter queues. @default RemovalPolicy.RETAIN */
-  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -67,10 +59,6 @@ export class RegistrationReport extends Construct {
       entry: join(HANDLERS, 'report.ts'),
       serviceName: 'sms-registration-report',
       description: 'Reports AWS End User Messaging SMS registrations by email',
-      alarmTopic: props.alarmTopic,
-      logLevel: props.logLevel,
-      logRetention: props.logRetention,
-      removalPolicy: props.removalPolicy,
       // Thousands of registrations take minutes against a throttled API; a run must still finish.
       timeout: Duration.minutes(10),
       memorySize: 512,
@@ -87,9 +75,7 @@ export class RegistrationReport extends Construct {
     grantSesSendEmail(this, this.function.role, props.email);
 
     this.scheduleDeadLetterQueue = new DeadLetterQueue(this, 'ScheduleDeadLetterQueue', {
-      alarmTopic: props.alarmTopic,
       purpose: 'scheduled report invocations that Scheduler could not deliver',
-      removalPolicy: props.removalPolicy,
     });
     // Our own role for the schedule, so its one wildcard (the function's versions) is acknowledged here.
     const scheduleRole = new iam.Role(this, 'ScheduleRole', {
