@@ -16,11 +16,13 @@ import { AlertNotifier } from './notifier';
 export const SYSTEM = 'flink-alerting';
 
 export interface FlinkAlertingStackProps {
+  /** The config's `flinkAlerting` section. */
   readonly config: FlinkAlertingConfig;
+  /** The config's shared operational settings. */
   readonly operations: OperationsSettings;
   /**
-   * The Maven project of the Flink jobs.
-   * @default - the repository's flink/ directory
+   * The Maven project of the Flink jobs, built into the application jar.
+   * @default - the `flink` directory of this repository
    */
   readonly flinkDir?: string;
 }

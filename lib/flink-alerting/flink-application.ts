@@ -19,23 +19,46 @@ export interface ManagedFlinkApplicationProps {
   readonly description: string;
   /** The application jar. */
   readonly code: s3assets.Asset;
+  /** The VPC the application runs in (it reaches the Kafka cluster there). */
   readonly vpc: ec2.IVpc;
+  /** Subnets of the application's network interfaces. */
   readonly subnets: ec2.SubnetSelection;
   /** Runtime property groups (group ID to key/value map) the job reads at start. */
   readonly propertyGroups: Readonly<Record<string, Readonly<Record<string, string>>>>;
-  /** @default 1 */
+  /**
+   * Parallelism of the job.
+   * @default 1
+   */
   readonly parallelism?: number;
-  /** @default 1 */
+  /**
+   * Parallel tasks per KPU.
+   * @default 1
+   */
   readonly parallelismPerKpu?: number;
-  /** @default true */
+  /**
+   * Whether Managed Flink scales the parallelism with load.
+   * @default true
+   */
   readonly autoScaling?: boolean;
-  /** @default Duration.minutes(1) */
+  /**
+   * Time between checkpoints.
+   * @default Duration.minutes(1)
+   */
   readonly checkpointInterval?: Duration;
-  /** @default Duration.seconds(5) */
+  /**
+   * Least time between the end of one checkpoint and the start of the next.
+   * @default Duration.seconds(5)
+   */
   readonly minPauseBetweenCheckpoints?: Duration;
-  /** @default "INFO" */
+  /**
+   * Log level of the application's CloudWatch logging.
+   * @default "INFO"
+   */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
-  /** @default "TASK" */
+  /**
+   * Granularity of the application's CloudWatch metrics.
+   * @default "TASK"
+   */
   readonly metricsLevel?: 'APPLICATION' | 'TASK' | 'OPERATOR' | 'PARALLELISM';
   /**
    * Start (and restart) from a snapshot even if it has state of operators the job no longer has.
@@ -52,9 +75,15 @@ export interface ManagedFlinkApplicationProps {
    * @default - the stack's alarm topic
    */
   readonly alarmTopic?: AlarmTopic;
-  /** @default - the stack's log retention (the config's `shared.logRetentionDays`) */
+  /**
+   * Retention of the application's log group.
+   * @default - the stack's log retention (the config's `shared.logRetentionDays`)
+   */
   readonly logRetention?: logs.RetentionDays;
-  /** @default - the stack's removal policy (the config's `shared.removalPolicy`) */
+  /**
+   * What happens to the application, its log group and snapshots when the stack is deleted.
+   * @default - the stack's removal policy (the config's `shared.removalPolicy`)
+   */
   readonly removalPolicy?: RemovalPolicy;
   /**
    * Period of the downtime alarm: it fires when the job restarted (after a failure) within it, or,

@@ -14,16 +14,22 @@ import { acknowledgeNetworkInterfaceWildcards, networkInterfaceStatements } from
 
 /** A topic as the deploy-time admin creates it. */
 export interface KafkaTopicDefinition {
+  /** Topic name. */
   readonly name: string;
+  /** Number of partitions. */
   readonly partitions: number;
+  /** Copies of each partition across brokers. */
   readonly replicationFactor: number;
   /** Topic-level settings, for example cleanup.policy and retention.ms. */
   readonly configs: Readonly<Record<string, string>>;
 }
 
 export interface KafkaAdminProps {
+  /** The cluster whose topics and monitors the function administers. */
   readonly cluster: AlertingKafkaCluster;
+  /** The cluster's VPC, where the function runs. */
   readonly vpc: ec2.IVpc;
+  /** Subnets of the function's network interfaces. */
   readonly subnets: ec2.SubnetSelection;
 }
 

@@ -15,15 +15,22 @@ import type { NetworkInterfacePlacement } from './private/network-interfaces';
 export const MSK_IAM_PORT = 9098;
 
 export interface CreatedClusterSettings {
+  /** Apache Kafka version of the cluster. */
   readonly kafkaVersion: string;
+  /** Broker instance type, for example `kafka.m7g.large`. */
   readonly instanceType: string;
+  /** Brokers in each Availability Zone. */
   readonly brokersPerAz: number;
+  /** EBS storage of each broker, in GiB. */
   readonly volumeSizeGiB: number;
+  /** MSK enhanced monitoring level, for example `PER_TOPIC_PER_BROKER`. */
   readonly enhancedMonitoring: string;
 }
 
 export interface AlertingKafkaClusterProps {
+  /** The VPC of the cluster's brokers (or of its clients, for an existing cluster). */
   readonly vpc: ec2.IVpc;
+  /** Subnets of the brokers, one per Availability Zone. */
   readonly subnets: ec2.SubnetSelection;
   /**
    * Create a cluster with IAM authentication and TLS only.
@@ -36,6 +43,7 @@ export interface AlertingKafkaClusterProps {
    */
   readonly existing?: { readonly arn: string; readonly securityGroupId: string };
   /**
+   * Retention of the broker log group.
    * @default - the stack's log retention (the config's `shared.logRetentionDays`)
    */
   readonly logRetention?: logs.RetentionDays;

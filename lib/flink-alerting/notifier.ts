@@ -21,40 +21,72 @@ export interface NotifierWebhook {
    */
   readonly urlSecret: secretsmanager.ISecret;
   /**
-   * The secret holding the HMAC signing key.
-   * @default - a new secret with a random 48-character key
+   * Secret holding the HMAC key that signs the requests.
+   * @default - a generated key
    */
   readonly secret?: secretsmanager.ISecret;
-  /** @default - every severity */
+  /**
+   * Severities sent to this webhook.
+   * @default - every severity
+   */
   readonly severities?: readonly string[];
 }
 
 export interface NotifierEmail {
+  /** Sender address (an SES verified identity). */
   readonly from: string;
+  /** Recipients. */
   readonly to: readonly string[];
+  /** Prefix of every subject line. */
   readonly subjectPrefix: string;
-  /** @default - none */
+  /**
+   * SES configuration set of the messages.
+   * @default - none
+   */
   readonly configurationSetName?: string;
-  /** @default - every severity */
+  /**
+   * Severities sent by email.
+   * @default - every severity
+   */
   readonly severities?: readonly string[];
 }
 
 export interface AlertNotifierProps {
+  /** The Kafka cluster holding the alerts topic. */
   readonly cluster: AlertingKafkaCluster;
   /** The alerts topic the notifier consumes. */
   readonly topic: string;
+  /** Kafka consumer group of the notifier's event source mapping. */
   readonly consumerGroupId: string;
-  /** @default - no email */
+  /**
+   * Email channel: sender, recipients, subject prefix and severities.
+   * @default - no email
+   */
   readonly email?: NotifierEmail;
-  /** @default - no webhooks */
+  /**
+   * Webhook channels, each signed with its own HMAC key.
+   * @default - no webhooks
+   */
   readonly webhooks?: readonly NotifierWebhook[];
-  /** @default 100 */
+  /**
+   * Most alerts per invocation.
+   * @default 100
+   */
   readonly batchSize?: number;
-  /** @default Duration.seconds(5) */
+  /**
+   * Longest wait to fill a batch.
+   * @default Duration.seconds(5)
+   */
   readonly maxBatchingWindow?: Duration;
-  /** @default - 4 attempts, 200 ms doubling to at most 5 s */
+  /**
+   * Attempts per channel and the exponential backoff between them.
+   * @default - 4 attempts, 200 ms doubling to at most 5 s
+   */
   readonly retry?: { readonly attempts: number; readonly baseDelayMs: number; readonly maxDelayMs: number };
-  /** @default 90 */
+  /**
+   * Days the alert history keeps a sent alert.
+   * @default 90
+   */
   readonly historyTtlDays?: number;
 }
 

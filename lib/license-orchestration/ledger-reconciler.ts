@@ -11,6 +11,7 @@ import { HANDLER_ENTRY } from './contracts';
 import type { LicenseLedger } from './license-ledger';
 
 export interface LedgerReconcilerProps {
+  /** The ledger to reconcile. */
   readonly ledger: LicenseLedger;
   /** Every listed workbench account and Region. */
   readonly scopes: readonly { readonly account: string; readonly region: string }[];
@@ -31,11 +32,16 @@ export interface LedgerReconcilerProps {
   readonly readerRoleName: string;
   /** Physical name of this function's role: the reader roles trust exactly this role. */
   readonly roleName: string;
+  /** Tag holding a workbench's owner user ID. */
   readonly ownerTag: string;
+  /** Tag holding a workbench's type. */
   readonly typeTag: string;
+  /** User-ID pattern (matched against the whole ID). */
   readonly userIdPattern: string;
+  /** The products each workbench type is entitled to, by type. */
   readonly workbenchTypes: Readonly<Record<string, readonly string[]>>;
   /**
+   * How often reconciliation runs.
    * @default Duration.hours(1)
    */
   readonly schedule?: Duration;

@@ -6,6 +6,7 @@ import { METRIC, METRICS_NAMESPACE, SERVICES } from '../../lambda/license-orches
 import { houseDefaults } from '../shared';
 
 export interface LicenseDashboardProps {
+  /** The licensed products, one seat graph and alarm each. */
   readonly products: readonly { readonly name: string; readonly seats: number }[];
   /** Dead-letter queues whose depth the dashboard shows, by label. */
   readonly deadLetterQueues: Readonly<Record<string, sqs.IQueue>>;

@@ -21,6 +21,7 @@ export interface LicenseLedgerProps {
   readonly deliveryDeadLetterQueue: DeadLetterQueue;
   /** Workbench type -> products (from config). */
   readonly workbenchTypes: Readonly<Record<string, readonly string[]>>;
+  /** User-ID pattern (matched against the whole ID); events of other owners are rejected. */
   readonly userIdPattern: string;
 }
 

@@ -22,8 +22,11 @@ import type { LicenseLedger } from './license-ledger';
 import { UserListBucket } from './user-list-bucket';
 
 export interface LicenseSyncProps {
+  /** The ledger the sync reads desired versions from and records applied ones in. */
   readonly ledger: LicenseLedger;
+  /** The licensed products: name, seat count and the command that applies a user list. */
   readonly products: readonly { readonly name: string; readonly seats: number; readonly command: string }[];
+  /** User-ID pattern (matched against the whole ID). */
   readonly userIdPattern: string;
   /** The license server's EC2 instance (SSM managed). */
   readonly licenseServerInstanceId: string;

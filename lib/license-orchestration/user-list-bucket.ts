@@ -7,7 +7,10 @@ import { USER_LISTS_PREFIX } from '../../lambda/license-orchestration/core/sync-
 import { houseDefaults, skipCheckov } from '../shared';
 
 export interface UserListBucketProps {
-  /** @default - the stack's removal policy (the config's `shared.removalPolicy`) */
+  /**
+   * What happens to the bucket (and the lists in it) when the stack is deleted.
+   * @default - the stack's removal policy (the config's `shared.removalPolicy`)
+   */
   readonly removalPolicy?: RemovalPolicy;
 }
 

@@ -8,8 +8,11 @@ import { WorkbenchPublisher } from './workbench-publisher';
 export interface WorkbenchAccountStackProps extends Omit<PlatformStackProps, 'system' | 'role'> {
   /** Where the central bus is (its ARN is built from these, so this stack needs no deploy-time lookup). */
   readonly bus: { readonly account: string; readonly region: string; readonly name: string };
+  /** Tag holding a workbench's owner user ID. */
   readonly ownerTag: string;
+  /** Tag holding a workbench's type. */
   readonly typeTag: string;
+  /** User-ID pattern (matched against the whole ID). */
   readonly userIdPattern: string;
   /**
    * The read-only role for reconciliation; one per account (IAM is global), so only one of an

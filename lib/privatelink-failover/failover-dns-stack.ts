@@ -13,12 +13,17 @@ export interface FailoverDnsConsumer extends FailoverConsumer {
 }
 
 export interface FailoverDnsStackProps extends Omit<PlatformStackProps, 'system' | 'role'> {
+  /** Name of the failover setup (in parameter names). */
   readonly name: string;
+  /** Domain of the failover zone. */
   readonly domain: string;
   /** The provider VPC (in this stack's Region) the zone is created with. */
   readonly providerVpc: ec2.IVpc;
+  /** IDs of the routing controls' health checks, by side. */
   readonly healthCheckIds: Readonly<Record<Side, string>>;
+  /** The consumers: each gets a failover record in the zone. */
   readonly consumers: readonly FailoverDnsConsumer[];
+  /** TTL of the failover records. */
   readonly recordTtl: Duration;
 }
 

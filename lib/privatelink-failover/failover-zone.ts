@@ -19,7 +19,9 @@ export interface FailoverZoneProps {
   readonly vpc: ec2.IVpc;
   /** IDs of the RECOVERY_CONTROL health checks of the two routing controls. */
   readonly healthCheckIds: Readonly<Record<Side, string>>;
+  /** The consumers: each gets a failover record pair. */
   readonly consumers: readonly FailoverConsumer[];
+  /** TTL of the failover records. */
   readonly ttl: Duration;
   /**
    * What happens to the stateful resources when the stack is deleted.

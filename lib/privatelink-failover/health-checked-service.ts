@@ -9,6 +9,7 @@ import { type AlarmTopic, houseDefaults, skipCheckov } from '../shared';
 import { serviceInstallCommands } from './service-script';
 
 export interface HealthCheckedServiceProps {
+  /** The VPC of the instances and the load balancer. */
   readonly vpc: ec2.IVpc;
   /** Subnets of the load balancer and the instances (isolated: no public IPs anywhere). */
   readonly subnets: ec2.SubnetSelection;
@@ -18,7 +19,9 @@ export interface HealthCheckedServiceProps {
   readonly port: number;
   /** EC2 instance type; the AMI's architecture follows it. */
   readonly instanceType: string;
+  /** Fewest instances of the Auto Scaling group. */
   readonly minInstances: number;
+  /** Most instances of the Auto Scaling group. */
   readonly maxInstances: number;
   /** Source CIDRs allowed through the load balancer's security group (consumer VPCs). */
   readonly allowedSourceCidrs: readonly string[];

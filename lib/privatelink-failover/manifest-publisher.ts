@@ -6,20 +6,30 @@ import { parameterNames, type Side } from '../../lambda/privatelink-failover/cor
 import { StandardFunction } from '../shared';
 
 export interface PublishedRoutingControl {
+  /** ARN of the routing control. */
   readonly arn: string;
+  /** Region of the side it controls. */
   readonly region: string;
+  /** ID of its RECOVERY_CONTROL health check. */
   readonly healthCheckId: string;
 }
 
 export interface ManifestPublisherProps {
   /** The deployment's short name (SSM parameter paths). */
   readonly name: string;
+  /** Region of the ARC control plane. */
   readonly controlPlaneRegion: string;
+  /** ARN of the ARC cluster. */
   readonly clusterArn: string;
+  /** ARN of the control panel of the routing controls. */
   readonly controlPanelArn: string;
+  /** The routing control of each side. */
   readonly routingControls: Readonly<Record<Side, PublishedRoutingControl>>;
+  /** ARN of the safety rule that keeps at least one side on. */
   readonly atLeastOneOnRuleArn: string;
+  /** ARN of the safety rule that keeps at most one side on. */
   readonly atMostOneOnRuleArn: string;
+  /** The consumers' failover names. */
   readonly failoverNames: readonly string[];
   /** The safety rules' wait period, recorded for the failover drill. */
   readonly waitPeriodMs: number;

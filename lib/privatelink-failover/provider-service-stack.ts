@@ -12,18 +12,27 @@ import { ServiceNetwork } from './service-network';
 export interface ProviderServiceStackProps extends Omit<PlatformStackProps, 'system' | 'role'> {
   /** The deployment's short name (config `privateLinkFailover.name`). */
   readonly name: string;
+  /** CIDR block of the service VPC. */
   readonly vpcCidr: string;
+  /** The two Availability Zones of the service VPC. */
   readonly availabilityZones: readonly string[];
+  /** The service port. */
   readonly port: number;
+  /** EC2 instance type of the service instances. */
   readonly instanceType: string;
+  /** Fewest service instances. */
   readonly minInstances: number;
+  /** Most service instances. */
   readonly maxInstances: number;
   /** Accounts allowed to create endpoints to the service. */
   readonly consumerAccounts: readonly string[];
   /** Regions of the consumers; those other than this stack's become the service's supported Regions. */
   readonly consumerRegions: readonly string[];
+  /** Whether endpoint connections wait for acceptance. */
   readonly acceptanceRequired: boolean;
+  /** Source CIDRs allowed through the load balancer's security group (consumer VPCs). */
   readonly allowedSourceCidrs: readonly string[];
+  /** Whether the VPC gets interface endpoints for Session Manager. */
   readonly sessionManagerEndpoints: boolean;
 }
 

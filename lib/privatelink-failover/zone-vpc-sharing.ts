@@ -6,7 +6,9 @@ import { StandardFunction } from '../shared';
 
 /** A VPC in some Region (and, for an authorization, usually in another account). */
 export interface ZoneVpc {
+  /** VPC ID. */
   readonly vpcId: string;
+  /** Region of the VPC. */
   readonly region: string;
 }
 
@@ -18,6 +20,7 @@ export interface ZoneVpcSharingProps {
   readonly kind: 'authorization' | 'association';
   /** The provider's private hosted zone. */
   readonly hostedZoneId: string;
+  /** The VPCs to authorize or associate. */
   readonly vpcs: readonly ZoneVpc[];
 }
 

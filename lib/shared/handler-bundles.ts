@@ -16,7 +16,9 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 export interface HandlerBundleOptions {
   /** esbuild target, such as `node24`. */
   readonly target: string;
+  /** Whether the bundle is minified. */
   readonly minify: boolean;
+  /** Whether the bundle has a source map. */
   readonly sourcemap: boolean;
   /** Modules left to the runtime. */
   readonly external: readonly string[];

@@ -78,10 +78,12 @@ export interface StandardFunctionProps {
    */
   readonly environment?: Record<string, string>;
   /**
+   * How long an invocation may run.
    * @default Duration.seconds(30)
    */
   readonly timeout?: Duration;
   /**
+   * Memory of the function, in MiB.
    * @default 256
    */
   readonly memorySize?: number;
@@ -111,11 +113,20 @@ export interface StandardBundlingOptions {
    * @default ['@aws-sdk/*', '@smithy/*']
    */
   readonly externalModules?: string[];
-  /** @default true */
+  /**
+   * Whether the bundle is minified.
+   * @default true
+   */
   readonly minify?: boolean;
-  /** @default true */
+  /**
+   * Whether the bundle has a source map (used by `--enable-source-maps`).
+   * @default true
+   */
   readonly sourceMap?: boolean;
-  /** @default "node24" */
+  /**
+   * esbuild target.
+   * @default "node24"
+   */
   readonly target?: string;
 }
 

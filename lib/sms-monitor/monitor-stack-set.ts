@@ -46,6 +46,7 @@ export function sendingAuthorizationPolicy(identityArn: string, organizationId: 
 }
 
 export interface SmsMonitorStackSetStackProps extends Omit<PlatformStackProps, 'system' | 'role' | 'synthesizer'> {
+  /** The StackSet: its name, Regions and deployment targets. */
   readonly stackSet: SmsMonitorStackSet;
   /** The whole `smsMonitor` section; `email.identityArn` is set (config check). */
   readonly monitor: SmsMonitorConfig;

@@ -19,8 +19,14 @@ export interface SmsMonitorStackProps extends PlatformStackProps, SmsMonitorProp
 
 /** The monitor's resources, in a monitor stack or a StackSet's template. */
 export interface SmsMonitorResources {
+  /** The monitor's state table. */
   readonly stateTable: MonitorStateTable;
+  /** The scheduled report. */
   readonly report: RegistrationReport;
+  /**
+   * The status-change alerts.
+   * @default - none: alerts are off
+   */
   readonly alerts?: RegistrationAlerts;
 }
 

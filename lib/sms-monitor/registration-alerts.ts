@@ -15,7 +15,9 @@ const HANDLERS = join(__dirname, '..', '..', 'lambda', 'sms-monitor', 'handlers'
 export interface RegistrationAlertsProps {
   /** The function's settings; `alertStatuses` and `regions` also shape the rule. */
   readonly settings: MonitorSettingsInput;
+  /** The state table holding idempotency records. */
   readonly stateTable: MonitorStateTable;
+  /** Who sends the alerts and to whom. */
   readonly email: SesSendingProps;
 }
 

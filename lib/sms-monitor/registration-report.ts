@@ -37,8 +37,11 @@ export interface ReportScheduleProps {
 export interface RegistrationReportProps {
   /** The function's settings (Regions, recipients, time zone, report options). */
   readonly settings: MonitorSettingsInput;
+  /** The state table holding the last report's view of each registration. */
   readonly stateTable: MonitorStateTable;
+  /** Who sends the report and to whom. */
   readonly email: SesSendingProps;
+  /** When the report runs. */
   readonly schedule: ReportScheduleProps;
 }
 
