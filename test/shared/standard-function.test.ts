@@ -1,10 +1,11 @@
-import { type App, RemovalPolicy } from 'aws-cdk-lib';
+import { type App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StandardFunction } from '../../lib/shared';
+import { testApp, testOperations } from '../helpers/app';
 import { ECHO_HANDLER, testStack } from './fixtures';
 
 describe('StandardFunction', () => {
@@ -141,6 +142,30 @@ describe('StandardFunction', () => {
       EchoFunctionEventInvokeConfig2FBF6BDC: 'AWS::Lambda::EventInvokeConfig',
       EchoErrorsAlarm09718FA3: 'AWS::CloudWatch::Alarm',
     });
+  });
+
+  it("takes the log level, log retention and removal policy from the stack's operations settings", () => {
+    const stack = testStack({
+      operations: testOperations({ logLevel: 'WARN', logRetention: 30, removalPolicy: RemovalPolicy.DESTROY }),
+    });
+    new StandardFunction(stack, 'Echo', { entry: ECHO_HANDLER, serviceName: 'echo', asyncInvocation: {} });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_LOG_LEVEL: 'WARN' }) },
+    });
+    template.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 30 }, DeletionPolicy: 'Delete' });
+    template.hasResource('AWS::SQS::Queue', { DeletionPolicy: 'Delete' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmTopic') }],
+    });
+  });
+
+  it('refuses a stack without house defaults', () => {
+    const stack = new Stack(testApp(), 'Bare', { env: { account: '111111111111', region: 'eu-west-1' } });
+    expect(() => new StandardFunction(stack, 'Echo', { entry: ECHO_HANDLER, serviceName: 'echo' })).toThrow(
+      /has no house defaults/,
+    );
   });
 
   it('has no failure queue when invoked synchronously', () => {
