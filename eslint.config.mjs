@@ -32,6 +32,11 @@ export default tseslint.config(
           patterns: [
             ...importPatterns(['lambda/**'], DEPLOYED_MUST_NOT_IMPORT),
             { group: ['@aws-sdk/*'], message: 'core/ is pure: call AWS from adapters/.' },
+            // Adapters and handlers depend on core, never the other way round.
+            {
+              regex: '^(\\.\\./)+(adapters|handlers)(/|$)',
+              message: 'core/ must not import from adapters/ or handlers/: move what both need into core/.',
+            },
           ],
         },
       ],

@@ -1,5 +1,5 @@
 // Synth time of the whole example app, cold and warm, as ratios to an empty CDK app synthesized the
-// same way in the same run (same CLI, same tsx runner, same feature flags). Cold is an empty cdk.out,
+// same way in the same run (same CLI, same TypeScript runner, same feature flags). Cold is an empty cdk.out,
 // as in CI and a fresh clone: every Lambda bundle is built and every template validated. Warm is a
 // user synthesizing again: cdk.out holds the previous synth, so unchanged bundles and validation
 // results are reused. Run: npm run bench (BENCH_RUNS=n for another number of runs)

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { SmsVoiceRegistrationApi } from '../../lambda/sms-monitor/adapters/sms-voice-api';
 import { runReport } from '../../lambda/sms-monitor/core/run-report';
 import { SMS_MONITOR_SETTING_DEFAULTS } from '../../config/schema/sms-monitor';
-import { monitorSettings } from '../../lambda/sms-monitor/adapters/settings';
+import { monitorSettings } from '../../lambda/sms-monitor/core/settings';
 import { generateRegistrations } from '../../testing/sms-monitor/datasets';
 import { SMS_VOICE_ENDPOINT_ENV } from '../../testing/sms-monitor/fake-sms-api';
 import { sourceDesignCollect } from './source-design-port';

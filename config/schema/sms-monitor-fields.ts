@@ -1,5 +1,5 @@
 // Schemas of the smsMonitor settings that the config and the monitor functions' settings
-// (lambda/sms-monitor/adapters/settings.ts) both check, so each bound is stated once. Only zod and
+// (lambda/sms-monitor/core/settings.ts) both check, so each bound is stated once. Only zod and
 // the SDK's status enum: the functions bundle this module, and aws-cdk-lib would add megabytes.
 import { RegistrationStatus } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { z } from 'zod';

@@ -1,5 +1,4 @@
-import { CfnResource, Duration, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnResource, Duration } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
@@ -21,11 +20,16 @@ const ENTRY = join(__dirname, '..', '..', 'lambda', 'flink-alerting', 'handlers'
 /**
  * The custom resource provider that starts Managed Flink applications after a deploy and waits
  * until they run (CloudFormation leaves a new application READY). One per stack, shared by the
- * applications; each gets DescribeApplication and StartApplication on its own ARN only.
+ * applications; each application grants its handlers DescribeApplication and StartApplication on
+ * its own ARN only.
  */
 export class FlinkApplicationStarter extends Construct {
   public readonly serviceToken: string;
-  private readonly functions: StandardFunction[];
+  /**
+   * The provider's onEvent and isComplete functions: each needs
+   * `ManagedFlinkApplication.grantStart` on every application it starts.
+   */
+  public readonly handlers: readonly StandardFunction[];
 
   constructor(scope: Construct, id: string, props: FlinkApplicationStarterProps = {}) {
     super(scope, id);
@@ -44,7 +48,7 @@ export class FlinkApplicationStarter extends Construct {
       handler: 'isComplete',
       description: 'Waits until a Managed Flink application is RUNNING (custom resource isComplete)',
     });
-    this.functions = [onEvent, isComplete];
+    this.handlers = [onEvent, isComplete];
     const house = houseDefaults(this);
     const frameworkLogs = new logs.LogGroup(this, 'FrameworkLogs', {
       retention: house.logRetention,
@@ -78,23 +82,6 @@ export class FlinkApplicationStarter extends Construct {
       }
     }
     acknowledgeProviderFindings(provider, [onEvent, isComplete]);
-  }
-
-  /** Lets the provider describe and start the application named `applicationName`. */
-  public grantStart(applicationName: string): void {
-    const arn = Stack.of(this).formatArn({
-      service: 'kinesisanalytics',
-      resource: 'application',
-      resourceName: applicationName,
-    });
-    for (const fn of this.functions) {
-      fn.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['kinesisanalytics:DescribeApplication', 'kinesisanalytics:StartApplication'],
-          resources: [arn],
-        }),
-      );
-    }
   }
 }
 

@@ -256,7 +256,7 @@ export class ManagedFlinkApplication extends Construct {
     });
 
     if (props.starter) {
-      props.starter.grantStart(this.applicationName);
+      for (const handler of props.starter.handlers) this.grantStart(handler.role);
       this.start = new CustomResource(this, 'Start', {
         serviceToken: props.starter.serviceToken,
         resourceType: 'Custom::FlinkApplicationStart',
@@ -320,6 +320,24 @@ export class ManagedFlinkApplication extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     (props.alarmTopic ?? houseDefaults(this).alarmTopic).notify(this.failedCheckpointsAlarm);
+  }
+
+  /**
+   * Lets the grantee describe and start this application
+   * (kinesisanalytics:DescribeApplication, StartApplication on its ARN).
+   */
+  public grantStart(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kinesisanalytics:DescribeApplication', 'kinesisanalytics:StartApplication'],
+      resourceArns: [
+        Stack.of(this).formatArn({
+          service: 'kinesisanalytics',
+          resource: 'application',
+          resourceName: this.applicationName,
+        }),
+      ],
+    });
   }
 
   /** A metric of this application in the AWS/KinesisAnalytics namespace. */

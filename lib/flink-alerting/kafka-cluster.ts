@@ -155,6 +155,11 @@ export class AlertingKafkaCluster extends Construct {
       throw new Error('AlertingKafkaCluster: give either create or existing');
     }
 
+    // One read-only SDK call, so CDK's AwsCustomResource rather than a handler of ours behind a
+    // cr.Provider: there is no logic of ours to test, and a provider cannot take this resource over
+    // (CloudFormation refuses to change a custom resource's ServiceToken). Moving would need a new
+    // logical ID, so a new GetAtt in both Flink applications ('kafka.bootstrap.servers'), the Kafka
+    // admin resources and the output: an update of running jobs for no gain.
     const brokers = new cr.AwsCustomResource(this, 'BootstrapBrokers', {
       onUpdate: {
         service: 'Kafka',
@@ -245,6 +250,14 @@ export class AlertingKafkaCluster extends Construct {
   /** `kafka-cluster:Connect` (plus `extra` cluster-level actions) on this cluster. */
   public connectStatement(extra: readonly string[]): iam.PolicyStatement {
     return new iam.PolicyStatement({ actions: ['kafka-cluster:Connect', ...extra], resources: [this.clusterArn] });
+  }
+
+  /** `kafka:DescribeCluster` and `DescribeClusterV2` on this cluster (an MSK event source mapping reads it). */
+  public describeClusterStatement(): iam.PolicyStatement {
+    return new iam.PolicyStatement({
+      actions: ['kafka:DescribeCluster', 'kafka:DescribeClusterV2'],
+      resources: [this.clusterArn],
+    });
   }
 
   /**

@@ -205,9 +205,7 @@ export class AlertNotifier extends Construct {
       },
     });
     const role = this.function.role;
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [this.history.tableArn] }),
-    );
+    this.grantHistoryUpdates(role);
     this.deadLetters.queue.grantSendMessages(role);
     for (const secret of Object.values(secrets)) secret.grantRead(role);
     for (const webhook of props.webhooks ?? []) webhook.urlSecret.grantRead(role);
@@ -240,10 +238,7 @@ export class AlertNotifier extends Construct {
       statements: [
         ...cluster.consumeStatements([props.topic], [props.consumerGroupId]),
         cluster.connectStatement(['kafka-cluster:DescribeClusterDynamicConfiguration']),
-        new iam.PolicyStatement({
-          actions: ['kafka:DescribeCluster', 'kafka:DescribeClusterV2'],
-          resources: [cluster.clusterArn],
-        }),
+        cluster.describeClusterStatement(),
         // GetBootstrapBrokers has no resource types in the Service Authorization Reference: only `*`
         // authorizes it.
         new iam.PolicyStatement({ actions: ['kafka:GetBootstrapBrokers'], resources: ['*'] }),
@@ -289,5 +284,17 @@ export class AlertNotifier extends Construct {
       'CKV_AWS_119',
       'Alert history holds monitor ids, group values and numbers, no secrets; the AWS managed key avoids a key per table.',
     );
+  }
+
+  /**
+   * Lets the grantee claim alerts and record their deliveries in the history table
+   * (dynamodb:UpdateItem on the table; the index is not needed).
+   */
+  public grantHistoryUpdates(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:UpdateItem'],
+      resourceArns: [this.history.tableArn],
+    });
   }
 }

@@ -1,4 +1,10 @@
-import { App, type CfnResource, Validations } from 'aws-cdk-lib';
+import {
+  App,
+  type CfnResource,
+  type IPolicyValidationContext,
+  type PolicyValidationPluginReport,
+  Validations,
+} from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct, IConstruct } from 'constructs';
 import { applyControlTowerControls, ControlTowerValidator } from './control-tower-controls';
@@ -17,12 +23,32 @@ const templateValidations = new WeakMap<App, CachedTemplateValidation>();
  * turns them on.
  */
 export function enableComplianceChecks(scope: Construct): void {
-  Validations.of(scope).addPlugins(new AwsSolutionsChecks(scope));
-  if (App.isApp(scope)) {
-    const validation = new CachedTemplateValidation();
-    templateValidations.set(scope, validation);
-    Validations.of(scope).addPlugins(validation);
-    applyControlTowerControls(scope);
+  if (!App.isApp(scope)) {
+    Validations.of(scope).addPlugins(new AwsSolutionsChecks(scope));
+    return;
+  }
+  const validation = new CachedTemplateValidation();
+  templateValidations.set(scope, validation);
+  Validations.of(scope).addPlugins(new AwsSolutionsChecksBeside(scope, validation), validation);
+  applyControlTowerControls(scope);
+}
+
+/**
+ * cdk-nag's AwsSolutions rules, validated first, which start the template validation (and what
+ * starts alongside it) before checking the construct tree: cdk-nag runs on the main thread, the
+ * template checks on worker threads, so they run at the same time.
+ */
+class AwsSolutionsChecksBeside extends AwsSolutionsChecks {
+  constructor(
+    scope: Construct,
+    private readonly templateValidation: CachedTemplateValidation,
+  ) {
+    super(scope);
+  }
+
+  override validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    this.templateValidation.start(context);
+    return super.validate(context);
   }
 }
 

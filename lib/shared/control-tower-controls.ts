@@ -212,9 +212,11 @@ const CONTROLS_CACHE_DIR = '.control-tower-controls';
  * are therefore run once per group of rule files naming the same resource types, over every
  * template at once, each template reduced to what those rules read: its resources of those types
  * whole, every other resource as its logical ID and type (which is all a rule's reference check
- * looks at). Every Control Tower rule selects resources by type, so a template with none of a
- * group's types is left out of that group's run without a finding. The runs go to worker threads,
- * one per core, and can start before CDK asks for the findings ({@link start}), so they overlap
+ * looks at). Every Control Tower rule applies only when the template has resources of the types it
+ * selects (`Resources.*[ Type == ... ]`; the other types it names are those it follows references
+ * to), so a template with none of a group's selected types is left out of that group's run without
+ * a finding. The runs go to worker threads, one per core, which take the next run from a shared
+ * queue, and can start before CDK asks for the findings ({@link start}), so they overlap
  * CloudFormation's own template validation. A template whose text and plugin version are unchanged
  * since the previous synth into the same cloud assembly directory gets its earlier findings back.
  */
@@ -251,7 +253,7 @@ export class ControlTowerValidator extends CfnGuardValidator {
   }
 
   private startChecks(templatePaths: readonly string[]): GuardChecks {
-    return new GuardChecks(templatePaths, controlTowerRuleTypes());
+    return new GuardChecks(templatePaths, controlTowerRules());
   }
 
   private cacheFile(templatePath: string): string {
@@ -279,27 +281,27 @@ class GuardChecks {
   private readonly templatePaths: readonly string[];
   private readonly workers: GuardWorkers | undefined;
 
-  constructor(templatePaths: readonly string[], ruleTypes: Map<string, Set<string>>) {
+  constructor(templatePaths: readonly string[], rules: Map<string, RuleTypes>) {
     this.templatePaths = templatePaths;
     this.workDir = mkdtempSync(join(tmpdir(), 'control-tower-'));
-    const templates = templatePaths.map((path) => ({
-      path,
-      template: JSON.parse(readFileSync(path, 'utf8')) as Template,
-    }));
+    const templates = templatePaths.map((path) => {
+      const template = JSON.parse(readFileSync(path, 'utf8')) as Template;
+      const types = new Set(Object.values(template.Resources ?? {}).map((r) => r.Type as string));
+      return { path, template, types };
+    });
     const batches: GuardBatch[] = [];
-    for (const [typeList, rulePaths] of groupByTypes(ruleTypes)) {
-      const types = new Set(typeList);
+    for (const { selected, named, rulePaths } of groupByTypes(rules)) {
       const data: string[] = [];
-      for (const { path, template } of templates) {
-        if (types.size === 0) {
+      for (const { path, template, types } of templates) {
+        if (named.size === 0) {
           // A rule naming no type reads the whole template.
           data.push(path);
           continue;
         }
+        if (![...selected].some((t) => types.has(t))) continue;
         const resources = Object.entries(template.Resources ?? {});
-        if (!resources.some(([, r]) => types.has(r.Type as string))) continue;
         const reduced = join(this.workDir, `${this.sources.size}.json`);
-        const kept = resources.map(([id, r]) => [id, types.has(r.Type as string) ? r : { Type: r.Type }]);
+        const kept = resources.map(([id, r]) => [id, named.has(r.Type as string) ? r : { Type: r.Type }]);
         writeFileSync(reduced, JSON.stringify({ ...template, Resources: Object.fromEntries(kept) }));
         this.sources.set(reduced, path);
         data.push(reduced);
@@ -331,30 +333,49 @@ class GuardChecks {
   }
 }
 
-/** Rule files grouped by the resource types they name (sorted), groups in rule file order. */
-function groupByTypes(ruleTypes: Map<string, Set<string>>): Map<string[], string[]> {
-  const byKey = new Map<string, { types: string[]; rules: string[] }>();
-  for (const [rulePath, types] of ruleTypes) {
-    const sorted = [...types].sort();
-    const key = sorted.join(',');
-    const group = byKey.get(key) ?? { types: sorted, rules: [] };
-    group.rules.push(rulePath);
+/** The resource types of a rule file: those it selects resources by, and every type it names. */
+interface RuleTypes {
+  /** Types in its `Resources.*[ Type == ... ]` selections: the rule applies only where these are. */
+  readonly selected: ReadonlySet<string>;
+  /** Every type it names, the selected ones and those it follows references to. */
+  readonly named: ReadonlySet<string>;
+}
+
+/** Rule files grouped by the resource types they select and name, groups in rule file order. */
+function groupByTypes(
+  rules: Map<string, RuleTypes>,
+): { selected: Set<string>; named: Set<string>; rulePaths: string[] }[] {
+  const byKey = new Map<string, { selected: Set<string>; named: Set<string>; rulePaths: string[] }>();
+  for (const [rulePath, { selected, named }] of rules) {
+    const key = JSON.stringify([[...selected].sort(), [...named].sort()]);
+    const group = byKey.get(key) ?? { selected: new Set(selected), named: new Set(named), rulePaths: [] };
+    group.rulePaths.push(rulePath);
     byKey.set(key, group);
   }
-  return new Map([...byKey.values()].map((g) => [g.types, g.rules]));
+  return [...byKey.values()];
 }
 
 /**
  * cfn-guard runs spread over worker threads, one per core, each running the plugin's own
- * `execGuard` (the cfn-guard process and its report parsing). The main thread stays free until
- * `wait`: CDK asks validation plugins for their reports synchronously.
+ * `execGuard` (the cfn-guard process and its report parsing). The runs wait in one queue, largest
+ * first (by rule files times bytes), and a worker takes the next one when it is free: a run's time
+ * is hard to guess from its size, so a fixed share per worker would leave one waiting for the other.
+ * The main thread stays free until `wait`: CDK asks validation plugins for their reports
+ * synchronously.
  */
 class GuardWorkers {
   private readonly workers: BlockingWorker[];
 
   constructor(batches: readonly GuardBatch[]) {
-    const shares = spread(batches, Math.min(batches.length, Math.max(1, availableParallelism())));
-    this.workers = shares.map((share) => new BlockingWorker(GUARD_WORKER, { plugin: GUARD_PLUGIN, batches: share }));
+    const cost = (b: GuardBatch) => b.rulePaths.length * b.templatePaths.reduce((sum, p) => sum + statSync(p).size, 0);
+    const queue = [...batches].sort((a, b) => cost(b) - cost(a));
+    // The index of the next run to take, shared by the workers.
+    const next = new SharedArrayBuffer(4);
+    const count = Math.min(queue.length, Math.max(1, availableParallelism()));
+    this.workers = Array.from(
+      { length: count },
+      () => new BlockingWorker(GUARD_WORKER, { plugin: GUARD_PLUGIN, batches: queue, next }),
+    );
   }
 
   wait(): PolicyViolationBeta1[] {
@@ -379,14 +400,15 @@ class GuardWorkers {
 const WORKER_TIMEOUT_MS = 600_000;
 const GUARD_PLUGIN = require.resolve('@cdklabs/cdk-validator-cfnguard');
 
-/** A worker: runs its batches with the plugin's execGuard and posts each report's violations. */
+/** A worker: takes runs from the shared queue, runs each with the plugin's execGuard and posts its violations. */
 const GUARD_WORKER = `
 try {
   const { CfnGuardValidator } = require(input.plugin);
   const guard = new CfnGuardValidator();
-  for (const batch of input.batches) {
+  const next = new Int32Array(input.next);
+  for (let i = Atomics.add(next, 0, 1); i < input.batches.length; i = Atomics.add(next, 0, 1)) {
     try {
-      port.postMessage({ violations: guard.execGuard(batch).violations });
+      port.postMessage({ violations: guard.execGuard(input.batches[i]).violations });
     } catch (e) {
       port.postMessage({ error: errorMessage(e) });
     }
@@ -398,18 +420,6 @@ try {
 }
 `;
 
-/** Batches dealt to `n` workers, largest first to the least loaded (by rule files times bytes). */
-function spread(batches: readonly GuardBatch[], n: number): GuardBatch[][] {
-  const cost = (b: GuardBatch) => b.rulePaths.length * b.templatePaths.reduce((sum, p) => sum + statSync(p).size, 0);
-  const shares = Array.from({ length: n }, () => ({ load: 0, batches: [] as GuardBatch[] }));
-  for (const batch of [...batches].sort((a, b) => cost(b) - cost(a))) {
-    const share = shares.reduce((least, s) => (s.load < least.load ? s : least));
-    share.batches.push(batch);
-    share.load += cost(batch);
-  }
-  return shares.map((s) => s.batches);
-}
-
 /** The Control Tower cfn-guard rules shipped with the plugin. */
 const CONTROL_TOWER_RULES = join(
   dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json')),
@@ -417,20 +427,42 @@ const CONTROL_TOWER_RULES = join(
 );
 
 const RESOURCE_TYPE = /AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g;
+/** A selection of the template's resources: `Resources.*[ Type == %SOME_TYPE ]` or with the type written out. */
+const SELECTION = /Resources\.\*\[([^\]]*)\]/g;
+/** A variable holding a type: `let SOME_TYPE = "AWS::Service::Resource"`. */
+const TYPE_VARIABLE = /let\s+(\w+)\s*=\s*"(AWS::[A-Za-z0-9]+::[A-Za-z0-9]+)"/g;
 
-let ruleTypes: Map<string, Set<string>> | undefined;
+let rules: Map<string, RuleTypes> | undefined;
 
-/** Each Control Tower rule file with the resource types it names. */
-function controlTowerRuleTypes(): Map<string, Set<string>> {
-  if (!ruleTypes) {
-    ruleTypes = new Map();
+/** Each Control Tower rule file with the resource types it selects and names. */
+export function controlTowerRules(): Map<string, RuleTypes> {
+  if (!rules) {
+    rules = new Map();
     for (const file of readdirSync(CONTROL_TOWER_RULES, { recursive: true, encoding: 'utf8' }).sort()) {
       if (!file.endsWith('.guard')) continue;
       const path = join(CONTROL_TOWER_RULES, file);
-      ruleTypes.set(path, new Set(readFileSync(path, 'utf8').match(RESOURCE_TYPE)));
+      rules.set(path, ruleTypes(readFileSync(path, 'utf8')));
     }
   }
-  return ruleTypes;
+  return rules;
+}
+
+/** The types a rule file selects and names; one whose selections name no type selects all it names. */
+export function ruleTypes(text: string): RuleTypes {
+  const code = text.replace(/#.*$/gm, '');
+  const named = new Set(code.match(RESOURCE_TYPE));
+  const variables = new Map([...code.matchAll(TYPE_VARIABLE)].map((m) => [m[1], m[2]]));
+  const selected = new Set<string>();
+  for (const [, filter] of code.matchAll(SELECTION)) {
+    for (const type of filter.match(RESOURCE_TYPE) ?? []) selected.add(type);
+    for (const [, variable] of filter.matchAll(/%(\w+)/g)) {
+      const type = variables.get(variable);
+      // A selection by something other than a type variable: take every named type as selected.
+      if (!type) return { selected: named, named };
+      selected.add(type);
+    }
+  }
+  return { selected: selected.size > 0 ? selected : named, named };
 }
 
 /**

@@ -1,16 +1,19 @@
 import { Aspects, AspectPriority, Stage } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { type BuildFailure, type BuildOptions, buildSync } from 'esbuild';
+import type { BuildOptions, Message } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { BlockingWorker } from './blocking-worker';
 
 // One esbuild run bundles every Lambda handler of a cloud assembly. A function's code asset is a
 // directory of cdk.out named by a hash of the bundle's inputs (bundle-inputs.ts): the function
 // asks for it at construction, and the bundles still missing are built together when the
-// assembly is synthesized, one esbuild build per distinct set of options (esbuild's sync API keeps
-// one esbuild process for all of them). Built handlers share the parsing of common modules, and
-// a directory already holding its bundle is reused as it is.
+// assembly is synthesized, one esbuild build per distinct set of options, all at once in one
+// esbuild process. Built handlers share the parsing of common modules, and a directory already
+// holding its bundle is reused as it is. Templates name a bundle by its inputs, not its contents,
+// so the build runs on a worker thread beside the rest of synth (templates, cdk-nag, template
+// validation), and the Stage's synth returns once it is done.
 
 /** How a handler is bundled: esbuild's options for one CommonJS output. */
 export interface HandlerBundleOptions {
@@ -58,12 +61,18 @@ export class HandlerBundles {
       HandlerBundles.byStage.set(stage, bundles);
       const built = bundles;
       // Read-only for the tree: runs after every construct exists, before templates are written.
-      const buildAtSynth = {
+      const startAtSynth = {
         visit(node: IConstruct): void {
-          if (node === stage) built.build();
+          if (node === stage) built.start();
         },
       };
-      Aspects.of(stage).add(buildAtSynth, { priority: AspectPriority.READONLY });
+      Aspects.of(stage).add(startAtSynth, { priority: AspectPriority.READONLY });
+      const synth = stage.synth.bind(stage);
+      stage.synth = (options) => {
+        const assembly = synth(options);
+        built.finish();
+        return assembly;
+      };
     }
     return bundles;
   }
@@ -72,6 +81,8 @@ export class HandlerBundles {
 
   /** Bundles to build, by options (as JSON), then by asset directory. */
   private readonly pending = new Map<string, Map<string, PendingBundle>>();
+  /** The build under way, if any. */
+  private building?: BlockingWorker;
 
   private constructor(
     private readonly outdir: string,
@@ -105,34 +116,81 @@ export class HandlerBundles {
     return { source, directory };
   }
 
-  /** Builds every pending bundle; a failed build leaves no bundle directory of its group behind. */
-  public build(): void {
-    for (const [key, group] of this.pending) {
-      this.pending.delete(key);
-      const bundles = [...group.values()];
-      // Written beside the asset directories, at the same depth, so source map paths are the same.
-      const building = (b: PendingBundle) => `${b.directory}-building`;
-      for (const b of bundles) rmSync(building(b), { recursive: true, force: true });
-      try {
-        buildSync({
-          ...esbuildOptions(this.projectRoot, JSON.parse(key) as HandlerBundleOptions),
-          entryPoints: bundles.map((b) => ({ in: b.entry, out: `${basename(building(b))}/index` })),
-          outdir: this.outdir,
-        });
-      } catch (e) {
-        for (const b of bundles) {
-          rmSync(building(b), { recursive: true, force: true });
-          rmSync(b.directory, { recursive: true, force: true });
-        }
-        throw new Error(`Bundling Lambda handlers failed:\n${describeFailure(e, this.projectRoot)}`);
-      }
-      for (const b of bundles) {
-        rmSync(b.directory, { recursive: true, force: true });
-        renameSync(building(b), b.directory);
-      }
+  /** Starts building every pending bundle on a worker thread, and returns at once. */
+  public start(): void {
+    if (this.building || this.pending.size === 0) return;
+    const groups = [...this.pending].map(([key, group]) => {
+      const bundles = [...group.values()].map((b) => ({
+        directory: b.directory,
+        // Written beside the asset directories, at the same depth, so source map paths are the same.
+        building: `${b.directory}-building`,
+        entry: b.entry,
+      }));
+      const options: BuildOptions = {
+        ...esbuildOptions(this.projectRoot, JSON.parse(key) as HandlerBundleOptions),
+        entryPoints: bundles.map((b) => ({ in: b.entry, out: `${basename(b.building)}/index` })),
+        outdir: this.outdir,
+      };
+      return { options, bundles };
+    });
+    this.pending.clear();
+    this.building = new BlockingWorker(BUILD_WORKER, { esbuild: require.resolve('esbuild'), groups });
+  }
+
+  /**
+   * Waits for the build started by {@link start}. A failed build leaves no bundle directory of its
+   * group behind, and fails with esbuild's errors, one line each.
+   */
+  public finish(): void {
+    const building = this.building;
+    if (!building) return;
+    this.building = undefined;
+    const replies = building.replies(BUILD_TIMEOUT_MS) as { errors?: (Message | string)[] }[] | undefined;
+    if (!replies) throw new Error(`Bundling Lambda handlers did not finish within ${BUILD_TIMEOUT_MS / 1000} s`);
+    const errors = replies.flatMap((r) => r.errors ?? []);
+    if (errors.length > 0) {
+      throw new Error(`Bundling Lambda handlers failed:\n${describeErrors(errors, this.projectRoot)}`);
     }
   }
 }
+
+const BUILD_TIMEOUT_MS = 600_000;
+
+/**
+ * The worker: builds each group of bundles with esbuild's own API, all groups at once, each bundle
+ * into its `-building` directory, then moved into place whole; a group that fails leaves none of
+ * its directories behind. Posts `{ errors }`, empty when every group built.
+ */
+const BUILD_WORKER = `
+const esbuild = require(input.esbuild);
+const { renameSync, rmSync } = require('node:fs');
+const remove = (dir) => rmSync(dir, { recursive: true, force: true });
+Promise.all(
+  input.groups.map(async ({ options, bundles }) => {
+    for (const b of bundles) remove(b.building);
+    try {
+      await esbuild.build(options);
+    } catch (e) {
+      for (const b of bundles) {
+        remove(b.building);
+        remove(b.directory);
+      }
+      return e && e.errors && e.errors.length > 0 ? e.errors : [errorMessage(e)];
+    }
+    for (const b of bundles) {
+      remove(b.directory);
+      renameSync(b.building, b.directory);
+    }
+    return [];
+  }),
+)
+  .then((errors) => port.postMessage({ errors: errors.flat() }))
+  .catch((e) => port.postMessage({ errors: [errorMessage(e)] }))
+  .finally(() => {
+    signal();
+    esbuild.stop();
+  });
+`;
 
 /** A directory holds a finished bundle: it is moved into place whole, so its file means complete. */
 function isBuilt(directory: string): boolean {
@@ -140,11 +198,10 @@ function isBuilt(directory: string): boolean {
 }
 
 /** esbuild's errors, one line each, with the file's full path. */
-function describeFailure(e: unknown, projectRoot: string): string {
-  const errors = (e as Partial<BuildFailure>).errors;
-  if (!errors?.length) return String(e);
+function describeErrors(errors: readonly (Message | string)[], projectRoot: string): string {
   return errors
     .map((m) => {
+      if (typeof m === 'string') return m;
       const at = m.location;
       return at ? `${resolve(projectRoot, at.file)}:${at.line}:${at.column}: ${m.text}` : m.text;
     })

@@ -33,10 +33,11 @@ const VALIDATION_CACHE_DIR = '.template-validation';
  */
 export class CachedTemplateValidation extends CloudFormationValidatePlugin {
   private readonly alongside: { start(templatePaths: readonly string[]): void }[] = [];
+  private started?: StartedValidation;
 
   /**
    * Has `plugin`, validated after this one, start its checks when this validation starts, so that
-   * its work (in other processes) overlaps this one's.
+   * its work (on other threads) overlaps this one's.
    */
   public startAlongside(plugin: { start(templatePaths: readonly string[]): void }): void {
     this.alongside.push(plugin);
@@ -50,20 +51,37 @@ export class CachedTemplateValidation extends CloudFormationValidatePlugin {
     return [VALIDATOR_VERSION];
   }
 
-  override validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+  /**
+   * Starts validating the templates that have no stored result (on the engine's worker thread when
+   * it was started early), and the plugins started alongside; returns at once. A plugin validated
+   * before this one calls it with its own context, so that the work runs beside that plugin's.
+   */
+  public start(context: IPolicyValidationContext): void {
+    const key = JSON.stringify(context.templatePaths);
+    if (this.started?.key === key) return;
     for (const plugin of this.alongside) plugin.start(context.templatePaths);
-    const violations: PolicyViolation[] = [];
-    const misses: { stack: IPolicyValidationContext['stackTemplates'][number]; file: string }[] = [];
+    const cached: PolicyViolation[] = [];
+    const misses: StartedValidation['misses'] = [];
     for (const stack of context.stackTemplates) {
       const file = this.cacheFile(stack.templatePath, stack.accountId, stack.region);
-      const cached = readCached<PolicyViolation>(file);
-      if (cached) violations.push(...withTemplatePath(cached, stack.templatePath));
+      const found = readCached<PolicyViolation>(file);
+      if (found) cached.push(...withTemplatePath(found, stack.templatePath));
       else misses.push({ stack, file });
     }
+    const stackTemplates = misses.map((m) => m.stack);
+    const unvalidated = { ...context, stackTemplates, templatePaths: stackTemplates.map((s) => s.templatePath) };
+    const engine = misses.length > 0 ? takeEarlyEngine() : undefined;
+    engine?.start(unvalidated);
+    this.started = { key, cached, misses, unvalidated, engine };
+  }
+
+  override validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    this.start(context);
+    const { cached, misses, unvalidated, engine } = this.started!;
+    this.started = undefined;
+    const violations = [...cached];
     if (misses.length > 0) {
-      const stackTemplates = misses.map((m) => m.stack);
-      const unvalidated = { ...context, stackTemplates, templatePaths: stackTemplates.map((s) => s.templatePath) };
-      const report = takeEarlyEngine()?.validate(unvalidated) ?? super.validate(unvalidated);
+      const report = engine?.report() ?? super.validate(unvalidated);
       violations.push(...report.violations);
       for (const { stack, file } of misses) writeCached(file, violationsOf(report.violations, stack.templatePath));
     }
@@ -81,6 +99,18 @@ export class CachedTemplateValidation extends CloudFormationValidatePlugin {
       .digest('hex');
     return join(dirname(templatePath), VALIDATION_CACHE_DIR, `${key}.json`);
   }
+}
+
+/** A validation under way: the stored results found, and the templates being validated. */
+interface StartedValidation {
+  /** The template paths it was started for (as JSON). */
+  readonly key: string;
+  readonly cached: PolicyViolation[];
+  readonly misses: { stack: IPolicyValidationContext['stackTemplates'][number]; file: string }[];
+  /** The context of the templates without a stored result. */
+  readonly unvalidated: IPolicyValidationContext;
+  /** The early engine validating them, if one was started. */
+  readonly engine?: EngineWorker;
 }
 
 /**
@@ -109,10 +139,14 @@ function takeEarlyEngine(): EngineWorker | undefined {
 class EngineWorker {
   private readonly worker = new BlockingWorker(ENGINE_WORKER, { plugin: join(CDK_LIB, PLUGIN_MODULE) });
 
-  /** The plugin's report, or undefined when the worker could not give one (validate in process then). */
-  validate(context: IPolicyValidationContext): PolicyValidationPluginReport | undefined {
+  /** Hands the worker the templates to validate; returns at once. */
+  start(context: IPolicyValidationContext): void {
     const { stackTemplates, templatePaths } = context;
     this.worker.post({ stackTemplates, templatePaths });
+  }
+
+  /** The plugin's report, or undefined when the worker could not give one (validate in process then). */
+  report(): PolicyValidationPluginReport | undefined {
     const reply = this.worker.replies(ENGINE_TIMEOUT_MS)?.[0] as { report?: PolicyValidationPluginReport } | undefined;
     return reply?.report;
   }

@@ -1,7 +1,7 @@
 import { CfnOutput, Duration, type Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { SmsMonitorAccount, SmsMonitorConfig } from '../../config/schema';
-import type { MonitorSettingsInput } from '../../lambda/sms-monitor/adapters/settings';
+import type { MonitorSettingsInput } from '../../lambda/sms-monitor/core/settings';
 import { PlatformStack, type PlatformStackProps } from '../shared';
 import { MonitorStateTable } from './monitor-state-table';
 import { RegistrationAlerts } from './registration-alerts';

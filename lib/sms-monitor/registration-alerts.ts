@@ -3,7 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import type { MonitorSettingsInput } from '../../lambda/sms-monitor/adapters/settings';
+import type { MonitorSettingsInput } from '../../lambda/sms-monitor/core/settings';
 import { DeadLetterQueue, StandardFunction } from '../shared';
 import type { MonitorStateTable } from './monitor-state-table';
 import { registrationStatusChangePattern } from './registration-events';

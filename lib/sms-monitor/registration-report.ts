@@ -5,7 +5,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import type { MonitorSettingsInput } from '../../lambda/sms-monitor/adapters/settings';
+import type { MonitorSettingsInput } from '../../lambda/sms-monitor/core/settings';
 import { DeadLetterQueue, StandardFunction } from '../shared';
 import type { MonitorStateTable } from './monitor-state-table';
 import { grantSesSendEmail, type SesSendingProps } from './ses-sending';

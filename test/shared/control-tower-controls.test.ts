@@ -11,10 +11,16 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { applyControlTowerControls, ControlTowerValidator } from '../../lib/shared/control-tower-controls';
+import {
+  applyControlTowerControls,
+  ControlTowerValidator,
+  controlTowerRules,
+  ruleTypes,
+} from '../../lib/shared/control-tower-controls';
 import { testApp } from '../helpers/app';
 
 /**
@@ -139,5 +145,41 @@ describe('Control Tower proactive controls at synth', () => {
     expect(runs).toHaveBeenCalledTimes(2);
     expect(changed.violations.flatMap((v) => v.violatingResources.map((r) => r.resourceLogicalId))).toContain('Extra');
     runs.mockRestore();
+  });
+
+  it('reads the types a rule selects apart from those it follows references to', () => {
+    const rule = [
+      'let QUEUE_TYPE = "AWS::SQS::Queue"',
+      '# Resources.*[ Type == "AWS::SNS::Topic" ] in a comment selects nothing',
+      'let queues = Resources.*[ Type == %QUEUE_TYPE ]',
+      'rule sqs_check when %queues not empty {',
+      '  check_local_references(%INPUT_DOCUMENT, KmsMasterKeyId, "AWS::KMS::Key")',
+      '}',
+    ].join('\n');
+    expect(ruleTypes(rule)).toEqual({
+      selected: new Set(['AWS::SQS::Queue']),
+      named: new Set(['AWS::SQS::Queue', 'AWS::KMS::Key']),
+    });
+    // A selection by something else than a type variable: every named type counts as selected.
+    const other = 'let things = Resources.*[ Type in %SOME_LIST ]\nlet KEY = "AWS::KMS::Key"';
+    expect(ruleTypes(other).selected).toEqual(new Set(['AWS::KMS::Key']));
+  });
+
+  it('finds nothing with a rule in a template without the types it selects (so such templates are skipped)', () => {
+    // Every Control Tower rule that names more types than it selects, run by cfn-guard itself over a
+    // template holding one bare resource of each type it only follows references to.
+    const narrower = [...controlTowerRules()].filter(([, t]) => t.selected.size < t.named.size);
+    expect(narrower.length).toBeGreaterThan(10);
+    const dir = mkdtempSync(join(tmpdir(), 'selected-types-'));
+    const violations = narrower.flatMap(([rulePath, { selected, named }]) => {
+      const others = [...named].filter((t) => !selected.has(t));
+      const resources = Object.fromEntries(others.map((Type, i) => [`R${i}`, { Type, Properties: {} }]));
+      const templatePath = join(dir, `${narrower.findIndex(([p]) => p === rulePath)}.json`);
+      writeFileSync(templatePath, JSON.stringify({ Resources: resources }));
+      return new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: [rulePath] }).validate(
+        contextFor(templatePath),
+      ).violations;
+    });
+    expect(violations).toEqual([]);
   });
 });

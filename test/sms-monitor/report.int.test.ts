@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DynamoDbStateStore } from '../../lambda/sms-monitor/adapters/dynamodb-state-store';
 import { SesMailer } from '../../lambda/sms-monitor/adapters/ses-mailer';
 import { SmsVoiceRegistrationApi } from '../../lambda/sms-monitor/adapters/sms-voice-api';
-import type { MonitorSettings } from '../../lambda/sms-monitor/adapters/settings';
+import type { MonitorSettings } from '../../lambda/sms-monitor/core/settings';
 import { createLogger, createMetrics } from '../../lambda/shared/powertools';
 import { createReportHandler } from '../../lambda/sms-monitor/handlers/report';
 import { REPO_ROOT } from '../helpers/app';

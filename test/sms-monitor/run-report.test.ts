@@ -4,7 +4,8 @@ import { InvalidEventError, parseRegistrationEvent, runAlert } from '../../lambd
 import type { Mailer, OutgoingMail } from '../../lambda/sms-monitor/core/ports';
 import { isDigestDue, runReport } from '../../lambda/sms-monitor/core/run-report';
 import { AmbiguousSendError } from '../../lambda/sms-monitor/core/send-once';
-import { type MonitorSettings, parseSettings } from '../../lambda/sms-monitor/adapters/settings';
+import { parseSettings } from '../../lambda/sms-monitor/adapters/settings';
+import type { MonitorSettings } from '../../lambda/sms-monitor/core/settings';
 import { reportKeyOf } from '../../lambda/sms-monitor/handlers/report';
 import { MemoryRegistrationApi, reg } from './support/memory-api';
 import { monitorSettingsOf } from './support/settings';

@@ -11,7 +11,7 @@ import { DynamoDbStateStore } from '../../lambda/sms-monitor/adapters/dynamodb-s
 import { SesMailer } from '../../lambda/sms-monitor/adapters/ses-mailer';
 import { SmsVoiceRegistrationApi } from '../../lambda/sms-monitor/adapters/sms-voice-api';
 import { runReport } from '../../lambda/sms-monitor/core/run-report';
-import { type MonitorSettings, monitorSettings } from '../../lambda/sms-monitor/adapters/settings';
+import { type MonitorSettings, monitorSettings } from '../../lambda/sms-monitor/core/settings';
 import { regionProblem } from '../../config/schema/common';
 import { SMS_MONITOR_SETTING_DEFAULTS as DEFAULTS } from '../../config/schema/sms-monitor';
 

@@ -3,7 +3,8 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { createLogger, createMetrics } from '../../shared/powertools';
 import type { Log, Mailer, RegistrationApi, StateStore } from '../core/ports';
 import { DynamoDbStateStore } from './dynamodb-state-store';
-import { type MonitorSettings, parseSettings } from './settings';
+import type { MonitorSettings } from '../core/settings';
+import { parseSettings } from './settings';
 import { SesMailer } from './ses-mailer';
 import { SmsVoiceRegistrationApi } from './sms-voice-api';
 

@@ -4,7 +4,7 @@ import { type Log, type Mailer, type RegistrationApi, SILENT_LOG, type StateStor
 import { type AlertView, renderAlert } from './render';
 import { buildEntryView } from './report-model';
 import { AmbiguousSendError, sendUnderClaim } from './send-once';
-import type { MonitorSettings } from '../adapters/settings';
+import type { MonitorSettings } from './settings';
 import { statusInfo } from './statuses';
 import { formatDateTime } from './time';
 

@@ -3,7 +3,7 @@ import { diffState, type StateDiff } from './diff';
 import { type Log, type Mailer, type RegistrationApi, SILENT_LOG, type StateStore } from './ports';
 import { renderReport, type RenderedMail } from './render';
 import { buildReportView } from './report-model';
-import type { MonitorSettings } from '../adapters/settings';
+import type { MonitorSettings } from './settings';
 import { statusInfo } from './statuses';
 import { AmbiguousSendError, sendUnderClaim } from './send-once';
 import { localDate, localWeekday } from './time';

@@ -1,6 +1,6 @@
 import type { Mailer, StateStore } from './ports';
 import type { RenderedMail } from './render';
-import type { MonitorSettings } from '../adapters/settings';
+import type { MonitorSettings } from './settings';
 
 /** A send claimed by an earlier attempt that never confirmed it: it may or may not have gone out. */
 export class AmbiguousSendError extends Error {

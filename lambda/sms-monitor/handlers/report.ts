@@ -2,7 +2,8 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { type Powertools, powertoolsHandler } from '../../shared/powertools';
 import { deployedDeps } from '../adapters/aws';
-import { accountOf, type MonitorSettings } from '../adapters/settings';
+import { accountOf } from '../adapters/settings';
+import type { MonitorSettings } from '../core/settings';
 import { InvalidEventError } from '../core/alert';
 import { type ReportDeps, type ReportResult, runReport } from '../core/run-report';
 
