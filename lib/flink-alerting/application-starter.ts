@@ -1,20 +1,13 @@
-import { CfnResource, Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { CfnResource, Duration } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, type IConstruct } from 'constructs';
 import { join } from 'node:path';
-import { type AlarmTopic, type LogLevel, skipCheckov, StandardFunction } from '../shared';
+import { houseDefaults, skipCheckov, StandardFunction } from '../shared';
 import { acknowledge, invokeVersionFindings, LAMBDA_BASIC_EXECUTION } from './private/nag';
 
 export interface FlinkApplicationStarterProps {
-  readonly alarmTopic: AlarmTopic;
-  /** @default "INFO" */
-  readonly logLevel?: LogLevel;
-  /** @default logs.RetentionDays.THREE_MONTHS */
-  readonly logRetention?: logs.RetentionDays;
-  /** @default RemovalPolicy.RETAIN */
-  readonly removalPolicy?: RemovalPolicy;
   /**
    * How long a deploy waits for an application to reach RUNNING before it fails.
    * @default Duration.minutes(30)
@@ -38,15 +31,11 @@ export class FlinkApplicationStarter extends Construct {
    */
   public readonly handlers: readonly StandardFunction[];
 
-  constructor(scope: Construct, id: string, props: FlinkApplicationStarterProps) {
+  constructor(scope: Construct, id: string, props: FlinkApplicationStarterProps = {}) {
     super(scope, id);
     const common = {
       entry: ENTRY,
       serviceName: 'flink-application-starter',
-      alarmTopic: props.alarmTopic,
-      logLevel: props.logLevel,
-      logRetention: props.logRetention,
-      removalPolicy: props.removalPolicy,
       timeout: Duration.minutes(1),
     };
     const onEvent = new StandardFunction(this, 'OnEvent', {
@@ -60,13 +49,14 @@ export class FlinkApplicationStarter extends Construct {
       description: 'Waits until a Managed Flink application is RUNNING (custom resource isComplete)',
     });
     this.handlers = [onEvent, isComplete];
+    const house = houseDefaults(this);
     const frameworkLogs = new logs.LogGroup(this, 'FrameworkLogs', {
-      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
-      removalPolicy: props.removalPolicy,
+      retention: house.logRetention,
+      removalPolicy: house.removalPolicy,
     });
     const provider = new cr.Provider(this, 'Provider', {
-      onEventHandler: onEvent.function,
-      isCompleteHandler: isComplete.function,
+      onEventHandler: onEvent,
+      isCompleteHandler: isComplete,
       queryInterval: Duration.seconds(30),
       totalTimeout: props.totalTimeout ?? Duration.minutes(30),
       logGroup: frameworkLogs,

@@ -17,11 +17,13 @@ import { AlertNotifier } from './notifier';
 export const SYSTEM = 'flink-alerting';
 
 export interface FlinkAlertingStackProps {
+  /** The config's `flinkAlerting` section. */
   readonly config: FlinkAlertingConfig;
+  /** The config's shared operational settings. */
   readonly operations: OperationsSettings;
   /**
-   * The Maven project of the Flink jobs.
-   * @default - the repository's flink/ directory
+   * The Maven project of the Flink jobs, built into the application jar.
+   * @default - the `flink` directory of this repository
    */
   readonly flinkDir?: string;
 }
@@ -52,18 +54,14 @@ export class FlinkAlertingStack extends PlatformStack {
       description: 'Flink alerting: MSK, the alert and baseline Managed Flink applications, and the notifier',
     });
     this.configuredAzs = c.network.existingVpc ? c.network.existingVpc.availabilityZones : c.network.availabilityZones;
-    const ops = props.operations;
-    const common = { logRetention: ops.logRetention, removalPolicy: ops.removalPolicy };
 
     const network = new AlertingNetwork(this, 'Network', {
-      ...common,
       create: c.network.existingVpc
         ? undefined
         : { cidr: c.network.vpcCidr, availabilityZones: c.network.availabilityZones },
       existing: c.network.existingVpc,
     });
     this.cluster = new AlertingKafkaCluster(this, 'Kafka', {
-      ...common,
       vpc: network.vpc,
       subnets: network.subnets,
       create: c.kafka.cluster,
@@ -80,12 +78,9 @@ export class FlinkAlertingStack extends PlatformStack {
 
     const t = c.kafka.topics;
     const topics = new KafkaAdmin(this, 'KafkaAdmin', {
-      ...common,
       cluster: this.cluster,
       vpc: network.vpc,
       subnets: network.subnets,
-      alarmTopic: this.alarmTopic,
-      logLevel: ops.logLevel,
     });
     // The MSK IAM signer bundles an STS client (used only for a debug identity check).
     network.allowAwsApiAccess(topics.securityGroup, 'Kafka admin function');
@@ -110,13 +105,7 @@ export class FlinkAlertingStack extends PlatformStack {
     const monitors = topics.publishMonitors('Monitors', t.monitors.name, c.monitors.map(toContract), topicsResource);
 
     const jar = new FlinkJar(this, 'FlinkJar', { flinkDir: props.flinkDir });
-    const starter = c.flink.startAfterDeploy
-      ? new FlinkApplicationStarter(this, 'FlinkStarter', {
-          ...common,
-          alarmTopic: this.alarmTopic,
-          logLevel: ops.logLevel,
-        })
-      : undefined;
+    const starter = c.flink.startAfterDeploy ? new FlinkApplicationStarter(this, 'FlinkStarter') : undefined;
 
     const jobProperties = (job: 'alert' | 'baseline', settings: typeof c.flink.alertJob): Record<string, string> => ({
       job,
@@ -144,7 +133,6 @@ export class FlinkAlertingStack extends PlatformStack {
       description: string,
     ) => {
       const app = new ManagedFlinkApplication(this, id, {
-        ...common,
         description,
         code: jar.asset,
         vpc: network.vpc,
@@ -159,7 +147,6 @@ export class FlinkAlertingStack extends PlatformStack {
         metricsLevel: settings.metricsLevel,
         allowNonRestoredState: c.flink.allowNonRestoredState,
         starter,
-        alarmTopic: this.alarmTopic,
         downtimeMinutes: durationIn(c.alarms.downtime, 'PT1M'),
       });
       this.cluster.allowClient(app.securityGroup, description);
@@ -188,7 +175,6 @@ export class FlinkAlertingStack extends PlatformStack {
     );
 
     this.notifier = new AlertNotifier(this, 'Notifier', {
-      ...common,
       cluster: this.cluster,
       topic: t.alerts.name,
       consumerGroupId: c.notifier.consumerGroupId,
@@ -209,8 +195,6 @@ export class FlinkAlertingStack extends PlatformStack {
         maxDelayMs: durationMs(c.notifier.retry.maxDelay),
       },
       historyTtlDays: durationIn(c.notifier.historyTtl, 'P1D'),
-      alarmTopic: this.alarmTopic,
-      logLevel: ops.logLevel,
     });
     this.notifier.eventSource.node.addDependency(topicsResource);
 

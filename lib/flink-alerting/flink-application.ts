@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
-import type { AlarmTopic } from '../shared';
+import { type AlarmTopic, houseDefaults } from '../shared';
 import type { FlinkApplicationStarter } from './application-starter';
 import { acknowledge } from './private/nag';
 
@@ -19,23 +19,46 @@ export interface ManagedFlinkApplicationProps {
   readonly description: string;
   /** The application jar. */
   readonly code: s3assets.Asset;
+  /** The VPC the application runs in (it reaches the Kafka cluster there). */
   readonly vpc: ec2.IVpc;
+  /** Subnets of the application's network interfaces. */
   readonly subnets: ec2.SubnetSelection;
   /** Runtime property groups (group ID to key/value map) the job reads at start. */
   readonly propertyGroups: Readonly<Record<string, Readonly<Record<string, string>>>>;
-  /** @default 1 */
+  /**
+   * Parallelism of the job.
+   * @default 1
+   */
   readonly parallelism?: number;
-  /** @default 1 */
+  /**
+   * Parallel tasks per KPU.
+   * @default 1
+   */
   readonly parallelismPerKpu?: number;
-  /** @default true */
+  /**
+   * Whether Managed Flink scales the parallelism with load.
+   * @default true
+   */
   readonly autoScaling?: boolean;
-  /** @default Duration.minutes(1) */
+  /**
+   * Time between checkpoints.
+   * @default Duration.minutes(1)
+   */
   readonly checkpointInterval?: Duration;
-  /** @default Duration.seconds(5) */
+  /**
+   * Least time between the end of one checkpoint and the start of the next.
+   * @default Duration.seconds(5)
+   */
   readonly minPauseBetweenCheckpoints?: Duration;
-  /** @default "INFO" */
+  /**
+   * Log level of the application's CloudWatch logging.
+   * @default "INFO"
+   */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
-  /** @default "TASK" */
+  /**
+   * Granularity of the application's CloudWatch metrics.
+   * @default "TASK"
+   */
   readonly metricsLevel?: 'APPLICATION' | 'TASK' | 'OPERATOR' | 'PARALLELISM';
   /**
    * Start (and restart) from a snapshot even if it has state of operators the job no longer has.
@@ -47,10 +70,20 @@ export interface ManagedFlinkApplicationProps {
    * @default - left as CloudFormation leaves it (READY on create)
    */
   readonly starter?: FlinkApplicationStarter;
-  readonly alarmTopic: AlarmTopic;
-  /** @default logs.RetentionDays.THREE_MONTHS */
+  /**
+   * Where the alarms go.
+   * @default - the stack's alarm topic
+   */
+  readonly alarmTopic?: AlarmTopic;
+  /**
+   * Retention of the application's log group.
+   * @default - the stack's log retention (the config's `shared.logRetentionDays`)
+   */
   readonly logRetention?: logs.RetentionDays;
-  /** @default RemovalPolicy.RETAIN */
+  /**
+   * What happens to the application, its log group and snapshots when the stack is deleted.
+   * @default - the stack's removal policy (the config's `shared.removalPolicy`)
+   */
   readonly removalPolicy?: RemovalPolicy;
   /**
    * Period of the downtime alarm: it fires when the job restarted (after a failure) within it, or,
@@ -79,7 +112,7 @@ export class ManagedFlinkApplication extends Construct {
   constructor(scope: Construct, id: string, props: ManagedFlinkApplicationProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = props.removalPolicy ?? houseDefaults(this).removalPolicy;
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -88,7 +121,7 @@ export class ManagedFlinkApplication extends Construct {
     });
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      retention: props.logRetention ?? houseDefaults(this).logRetention,
       removalPolicy,
     });
     const logStream = new logs.LogStream(this, 'LogStream', { logGroup: this.logGroup, removalPolicy });
@@ -271,7 +304,7 @@ export class ManagedFlinkApplication extends Construct {
         ? cloudwatch.TreatMissingData.BREACHING
         : cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    props.alarmTopic.notify(this.downtimeAlarm);
+    (props.alarmTopic ?? houseDefaults(this).alarmTopic).notify(this.downtimeAlarm);
 
     // numberOfFailedCheckpoints counts since the job started; its increase is what matters.
     this.failedCheckpointsAlarm = new cloudwatch.MathExpression({
@@ -286,7 +319,7 @@ export class ManagedFlinkApplication extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    props.alarmTopic.notify(this.failedCheckpointsAlarm);
+    (props.alarmTopic ?? houseDefaults(this).alarmTopic).notify(this.failedCheckpointsAlarm);
   }
 
   /**

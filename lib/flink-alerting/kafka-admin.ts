@@ -1,4 +1,4 @@
-import { CustomResource, Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { CustomResource, Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import { type AlarmTopic, type LogLevel, StandardFunction } from '../shared';
+import { houseDefaults, StandardFunction } from '../shared';
 import { acknowledgeProviderFindings } from './application-starter';
 import type { AlertingKafkaCluster } from './kafka-cluster';
 import { acknowledge } from './private/nag';
@@ -14,24 +14,23 @@ import { acknowledgeNetworkInterfaceWildcards, networkInterfaceStatements } from
 
 /** A topic as the deploy-time admin creates it. */
 export interface KafkaTopicDefinition {
+  /** Topic name. */
   readonly name: string;
+  /** Number of partitions. */
   readonly partitions: number;
+  /** Copies of each partition across brokers. */
   readonly replicationFactor: number;
   /** Topic-level settings, for example cleanup.policy and retention.ms. */
   readonly configs: Readonly<Record<string, string>>;
 }
 
 export interface KafkaAdminProps {
+  /** The cluster whose topics and monitors the function administers. */
   readonly cluster: AlertingKafkaCluster;
+  /** The cluster's VPC, where the function runs. */
   readonly vpc: ec2.IVpc;
+  /** Subnets of the function's network interfaces. */
   readonly subnets: ec2.SubnetSelection;
-  readonly alarmTopic: AlarmTopic;
-  /** @default "INFO" */
-  readonly logLevel?: LogLevel;
-  /** @default logs.RetentionDays.THREE_MONTHS */
-  readonly logRetention?: logs.RetentionDays;
-  /** @default RemovalPolicy.RETAIN */
-  readonly removalPolicy?: RemovalPolicy;
 }
 
 const ENTRY = join(__dirname, '..', '..', 'lambda', 'flink-alerting', 'handlers', 'kafka-admin.ts');
@@ -61,10 +60,6 @@ export class KafkaAdmin extends Construct {
       entry: ENTRY,
       serviceName: 'flink-alerting-kafka-admin',
       description: 'Creates Kafka topics and publishes monitors at deploy time (custom resource)',
-      alarmTopic: props.alarmTopic,
-      logLevel: props.logLevel,
-      logRetention: props.logRetention,
-      removalPolicy: props.removalPolicy,
       timeout: Duration.minutes(5),
       environment: { KAFKA_SECURITY: 'iam' },
       // Bundle every dependency: the MSK IAM signer pins its own Smithy and SDK versions.
@@ -72,7 +67,7 @@ export class KafkaAdmin extends Construct {
     });
     // VPC attachment: StandardFunction has no VPC option, so its L1 gets the subnets and group.
     const subnetIds = props.vpc.selectSubnets(props.subnets).subnetIds;
-    const cfn = this.handler.function.node.defaultChild as lambda.CfnFunction;
+    const cfn = this.handler.node.defaultChild as lambda.CfnFunction;
     cfn.vpcConfig = { subnetIds, securityGroupIds: [this.securityGroup.securityGroupId] };
     // The EC2 actions of AWSLambdaVPCAccessExecutionRole (v3), which Lambda uses to manage the ENIs;
     // the managed policy grants them on `*`, here they are kept to the function's subnets and group.
@@ -106,11 +101,11 @@ export class KafkaAdmin extends Construct {
     );
 
     const frameworkLogs = new logs.LogGroup(this, 'FrameworkLogs', {
-      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
-      removalPolicy: props.removalPolicy,
+      retention: houseDefaults(this).logRetention,
+      removalPolicy: houseDefaults(this).removalPolicy,
     });
     this.provider = new cr.Provider(this, 'Provider', {
-      onEventHandler: this.handler.function,
+      onEventHandler: this.handler,
       logGroup: frameworkLogs,
     });
     acknowledgeProviderFindings(this.provider, [this.handler]);

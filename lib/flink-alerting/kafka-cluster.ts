@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as msk from 'aws-cdk-lib/aws-msk';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { houseDefaults } from '../shared';
 import { acknowledge, LAMBDA_BASIC_EXECUTION } from './private/nag';
 import type { NetworkInterfacePlacement } from './private/network-interfaces';
 
@@ -14,15 +15,22 @@ import type { NetworkInterfacePlacement } from './private/network-interfaces';
 export const MSK_IAM_PORT = 9098;
 
 export interface CreatedClusterSettings {
+  /** Apache Kafka version of the cluster. */
   readonly kafkaVersion: string;
+  /** Broker instance type, for example `kafka.m7g.large`. */
   readonly instanceType: string;
+  /** Brokers in each Availability Zone. */
   readonly brokersPerAz: number;
+  /** EBS storage of each broker, in GiB. */
   readonly volumeSizeGiB: number;
+  /** MSK enhanced monitoring level, for example `PER_TOPIC_PER_BROKER`. */
   readonly enhancedMonitoring: string;
 }
 
 export interface AlertingKafkaClusterProps {
+  /** The VPC of the cluster's brokers (or of its clients, for an existing cluster). */
   readonly vpc: ec2.IVpc;
+  /** Subnets of the brokers, one per Availability Zone. */
   readonly subnets: ec2.SubnetSelection;
   /**
    * Create a cluster with IAM authentication and TLS only.
@@ -35,12 +43,13 @@ export interface AlertingKafkaClusterProps {
    */
   readonly existing?: { readonly arn: string; readonly securityGroupId: string };
   /**
-   * @default logs.RetentionDays.THREE_MONTHS
+   * Retention of the broker log group.
+   * @default - the stack's log retention (the config's `shared.logRetentionDays`)
    */
   readonly logRetention?: logs.RetentionDays;
   /**
    * What happens to a created cluster, its key and broker logs when the stack is deleted.
-   * @default RemovalPolicy.RETAIN
+   * @default - the stack's removal policy (the config's `shared.removalPolicy`)
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -72,7 +81,7 @@ export class AlertingKafkaCluster extends Construct {
   constructor(scope: Construct, id: string, props: AlertingKafkaClusterProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = props.removalPolicy ?? houseDefaults(this).removalPolicy;
     if (props.existing) {
       const parts = stack.splitArn(props.existing.arn, ArnFormat.SLASH_RESOURCE_NAME);
       const [name, uuid] = (parts.resourceName ?? '').split('/');
@@ -110,7 +119,7 @@ export class AlertingKafkaCluster extends Construct {
         removalPolicy,
       });
       const brokerLogs = new logs.LogGroup(this, 'BrokerLogs', {
-        retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+        retention: props.logRetention ?? houseDefaults(this).logRetention,
         removalPolicy,
       });
       const subnetIds = props.vpc.selectSubnets(props.subnets).subnetIds;

@@ -2,7 +2,7 @@ import { Annotations, type CfnResource, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ignoreCfnLint } from '../shared';
+import { houseDefaults, ignoreCfnLint } from '../shared';
 
 export interface AlertingNetworkProps {
   /**
@@ -21,11 +21,11 @@ export interface AlertingNetworkProps {
   };
   /**
    * Retention of the flow log group.
-   * @default logs.RetentionDays.THREE_MONTHS
+   * @default - the stack's log retention (the config's `shared.logRetentionDays`)
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * @default RemovalPolicy.RETAIN
+   * @default - the stack's removal policy (the config's `shared.removalPolicy`)
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -68,8 +68,8 @@ export class AlertingNetwork extends Construct {
         subnetConfiguration: [{ name: 'private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 20 }],
       });
       const flowLogs = new logs.LogGroup(this, 'FlowLogs', {
-        retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
-        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+        retention: props.logRetention ?? houseDefaults(this).logRetention,
+        removalPolicy: props.removalPolicy ?? houseDefaults(this).removalPolicy,
       });
       vpc.addFlowLog('FlowLog', {
         destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs),

@@ -1,14 +1,13 @@
-import { type CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { type CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import type { NotifierSettingsInput } from '../../lambda/flink-alerting/core/notifier-settings';
-import { type AlarmTopic, DeadLetterQueue, type LogLevel, skipCheckov, StandardFunction } from '../shared';
+import { DeadLetterQueue, houseDefaults, skipCheckov, StandardFunction } from '../shared';
 import type { AlertingKafkaCluster } from './kafka-cluster';
 import { acknowledge } from './private/nag';
 import { acknowledgeNetworkInterfaceWildcards, networkInterfaceStatements } from './private/network-interfaces';
@@ -22,48 +21,73 @@ export interface NotifierWebhook {
    */
   readonly urlSecret: secretsmanager.ISecret;
   /**
-   * The secret holding the HMAC signing key.
-   * @default - a new secret with a random 48-character key
+   * Secret holding the HMAC key that signs the requests.
+   * @default - a generated key
    */
   readonly secret?: secretsmanager.ISecret;
-  /** @default - every severity */
+  /**
+   * Severities sent to this webhook.
+   * @default - every severity
+   */
   readonly severities?: readonly string[];
 }
 
 export interface NotifierEmail {
+  /** Sender address (an SES verified identity). */
   readonly from: string;
+  /** Recipients. */
   readonly to: readonly string[];
+  /** Prefix of every subject line. */
   readonly subjectPrefix: string;
-  /** @default - none */
+  /**
+   * SES configuration set of the messages.
+   * @default - none
+   */
   readonly configurationSetName?: string;
-  /** @default - every severity */
+  /**
+   * Severities sent by email.
+   * @default - every severity
+   */
   readonly severities?: readonly string[];
 }
 
 export interface AlertNotifierProps {
+  /** The Kafka cluster holding the alerts topic. */
   readonly cluster: AlertingKafkaCluster;
   /** The alerts topic the notifier consumes. */
   readonly topic: string;
+  /** Kafka consumer group of the notifier's event source mapping. */
   readonly consumerGroupId: string;
-  /** @default - no email */
+  /**
+   * Email channel: sender, recipients, subject prefix and severities.
+   * @default - no email
+   */
   readonly email?: NotifierEmail;
-  /** @default - no webhooks */
+  /**
+   * Webhook channels, each signed with its own HMAC key.
+   * @default - no webhooks
+   */
   readonly webhooks?: readonly NotifierWebhook[];
-  /** @default 100 */
+  /**
+   * Most alerts per invocation.
+   * @default 100
+   */
   readonly batchSize?: number;
-  /** @default Duration.seconds(5) */
+  /**
+   * Longest wait to fill a batch.
+   * @default Duration.seconds(5)
+   */
   readonly maxBatchingWindow?: Duration;
-  /** @default - 4 attempts, 200 ms doubling to at most 5 s */
+  /**
+   * Attempts per channel and the exponential backoff between them.
+   * @default - 4 attempts, 200 ms doubling to at most 5 s
+   */
   readonly retry?: { readonly attempts: number; readonly baseDelayMs: number; readonly maxDelayMs: number };
-  /** @default 90 */
+  /**
+   * Days the alert history keeps a sent alert.
+   * @default 90
+   */
   readonly historyTtlDays?: number;
-  readonly alarmTopic: AlarmTopic;
-  /** @default "INFO" */
-  readonly logLevel?: LogLevel;
-  /** @default logs.RetentionDays.THREE_MONTHS */
-  readonly logRetention?: logs.RetentionDays;
-  /** @default RemovalPolicy.RETAIN */
-  readonly removalPolicy?: RemovalPolicy;
 }
 
 /** Per webhook request; a receiver should answer at once and work afterwards. */
@@ -88,7 +112,7 @@ export class AlertNotifier extends Construct {
   constructor(scope: Construct, id: string, props: AlertNotifierProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = houseDefaults(this).removalPolicy;
 
     this.history = new dynamodb.Table(this, 'History', {
       partitionKey: { name: 'alertId', type: dynamodb.AttributeType.STRING },
@@ -106,9 +130,7 @@ export class AlertNotifier extends Construct {
     });
 
     this.deadLetters = new DeadLetterQueue(this, 'DeadLetters', {
-      alarmTopic: props.alarmTopic,
       purpose: 'alerts that were malformed or that a channel refused after every retry',
-      removalPolicy,
     });
 
     const secrets: Record<string, secretsmanager.ISecret> = {};
@@ -161,9 +183,6 @@ export class AlertNotifier extends Construct {
       entry: ENTRY,
       serviceName: 'flink-alerting-notifier',
       description: 'Sends alerts from the alerts topic by email and webhook, grouped per batch',
-      alarmTopic: props.alarmTopic,
-      logLevel: props.logLevel,
-      logRetention: props.logRetention,
       removalPolicy,
       // Worst case per batch: every channel used up its attempts, each waiting for the webhook
       // timeout and the longest backoff; capped at Lambda's 15 minutes.
@@ -249,7 +268,7 @@ export class AlertNotifier extends Construct {
     );
 
     this.eventSource = new lambda.EventSourceMapping(this, 'AlertsSource', {
-      target: this.function.function,
+      target: this.function,
       eventSourceArn: cluster.clusterArn,
       kafkaTopic: props.topic,
       kafkaConsumerGroupId: props.consumerGroupId,

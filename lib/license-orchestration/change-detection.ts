@@ -1,13 +1,12 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HOLDING_SK_PREFIX } from '../../lambda/license-orchestration/core/keys';
 import { METRICS_NAMESPACE, SERVICES } from '../../lambda/license-orchestration/core/metrics';
 import { ENV } from '../../lambda/license-orchestration/adapters/settings';
-import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
+import { DeadLetterQueue, StandardFunction } from '../shared';
 import { acknowledge, HANDLER_ENTRY } from './contracts';
 import type { LicenseLedger } from './license-ledger';
 
@@ -16,13 +15,6 @@ export interface ChangeDetectionProps {
   readonly ledger: LicenseLedger;
   /** The sync's FIFO trigger queue. */
   readonly syncQueue: sqs.IQueue;
-  readonly alarmTopic: AlarmTopic;
-  /** @default RemovalPolicy.RETAIN */
-  readonly removalPolicy?: RemovalPolicy;
-  /** @default - the StandardFunction default */
-  readonly logRetention?: logs.RetentionDays;
-  /** @default "INFO" */
-  readonly logLevel?: LogLevel;
 }
 
 /**
@@ -36,21 +28,14 @@ export class ChangeDetection extends Construct {
 
   constructor(scope: Construct, id: string, props: ChangeDetectionProps) {
     super(scope, id);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.failureQueue = new DeadLetterQueue(this, 'StreamFailures', {
-      alarmTopic: props.alarmTopic,
       purpose: 'ledger stream batches change detection failed on (desired versions not raised: run a sync by hand)',
-      removalPolicy,
     });
     this.function = new StandardFunction(this, 'Detector', {
       entry: HANDLER_ENTRY.changeDetector,
       serviceName: SERVICES.changeDetector,
       metricsNamespace: METRICS_NAMESPACE,
       description: 'Raises per-product desired versions from ledger changes and wakes the sync',
-      alarmTopic: props.alarmTopic,
-      logLevel: props.logLevel,
-      logRetention: props.logRetention,
-      removalPolicy,
       environment: {
         [ENV.tableName]: props.ledger.table.tableName,
         [ENV.syncQueueUrl]: props.syncQueue.queueUrl,
@@ -63,7 +48,7 @@ export class ChangeDetection extends Construct {
       ['AwsSolutions-IAM5[Resource::*]'],
       'The stream event source needs dynamodb:ListStreams, which supports no resource-level permissions.',
     );
-    this.function.function.addEventSource(
+    this.function.addEventSource(
       new DynamoEventSource(props.ledger.table, {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
         batchSize: 100,

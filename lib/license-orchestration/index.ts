@@ -27,9 +27,14 @@ export * from './workbench-publisher';
 export * from './workbench-stack-set';
 
 export interface LicenseOrchestrationStacks {
+  /** The license server stack. */
   readonly server: LicenseServerStack;
+  /** One workbench stack per listed account and Region. */
   readonly workbenches: readonly WorkbenchAccountStack[];
-  /** The stack owning the workbench StackSet, when `workbenchStackSet` is configured. */
+  /**
+   * The stack that deploys the workbench stack by StackSet.
+   * @default - none: no StackSet in the config
+   */
   readonly workbenchStackSet?: WorkbenchStackSetStack;
   /** The StackSet's per-Region Lambda code buckets. */
   readonly workbenchCode: readonly WorkbenchCodeBucketStack[];

@@ -1,17 +1,17 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICES } from '../../lambda/license-orchestration/core/metrics';
 import { ENV, formatScopes } from '../../lambda/license-orchestration/adapters/settings';
 import { STACK_SET_ENV } from '../../lambda/license-orchestration/adapters/stack-set-settings';
-import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
+import { DeadLetterQueue, StandardFunction } from '../shared';
 import { HANDLER_ENTRY } from './contracts';
 import type { LicenseLedger } from './license-ledger';
 
 export interface LedgerReconcilerProps {
+  /** The ledger to reconcile. */
   readonly ledger: LicenseLedger;
   /** Every listed workbench account and Region. */
   readonly scopes: readonly { readonly account: string; readonly region: string }[];
@@ -32,21 +32,19 @@ export interface LedgerReconcilerProps {
   readonly readerRoleName: string;
   /** Physical name of this function's role: the reader roles trust exactly this role. */
   readonly roleName: string;
+  /** Tag holding a workbench's owner user ID. */
   readonly ownerTag: string;
+  /** Tag holding a workbench's type. */
   readonly typeTag: string;
+  /** User-ID pattern (matched against the whole ID). */
   readonly userIdPattern: string;
+  /** The products each workbench type is entitled to, by type. */
   readonly workbenchTypes: Readonly<Record<string, readonly string[]>>;
   /**
+   * How often reconciliation runs.
    * @default Duration.hours(1)
    */
   readonly schedule?: Duration;
-  readonly alarmTopic: AlarmTopic;
-  /** @default RemovalPolicy.RETAIN */
-  readonly removalPolicy?: RemovalPolicy;
-  /** @default - the StandardFunction default */
-  readonly logRetention?: logs.RetentionDays;
-  /** @default "INFO" */
-  readonly logLevel?: LogLevel;
 }
 
 /** Scheduled reconciliation of the ledger with the instances EC2 lists in each workbench account. */
@@ -58,7 +56,6 @@ export class LedgerReconciler extends Construct {
   constructor(scope: Construct, id: string, props: LedgerReconcilerProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const stackSet = props.stackSet;
     const listerRoleArn =
       stackSet && `arn:${stack.partition}:iam::${stackSet.adminAccount}:role/${stackSet.listerRoleName}`;
@@ -67,10 +64,6 @@ export class LedgerReconciler extends Construct {
       serviceName: SERVICES.reconciler,
       metricsNamespace: METRICS_NAMESPACE,
       description: 'Repairs the license ledger from the instances EC2 lists in the workbench accounts',
-      alarmTopic: props.alarmTopic,
-      logLevel: props.logLevel,
-      logRetention: props.logRetention,
-      removalPolicy,
       timeout: Duration.minutes(5),
       memorySize: 512,
       asyncInvocation: { retryAttempts: 0, maxEventAge: Duration.minutes(30) },
@@ -120,15 +113,13 @@ export class LedgerReconciler extends Construct {
     }
 
     this.scheduleDeadLetterQueue = new DeadLetterQueue(this, 'ScheduleDlq', {
-      alarmTopic: props.alarmTopic,
       purpose: 'reconciliation runs EventBridge could not start',
-      removalPolicy,
     });
     this.rule = new events.Rule(this, 'Schedule', {
       description: 'Runs the license ledger reconciliation',
       schedule: events.Schedule.rate(props.schedule ?? Duration.hours(1)),
       targets: [
-        new targets.LambdaFunction(this.function.function, {
+        new targets.LambdaFunction(this.function, {
           deadLetterQueue: this.scheduleDeadLetterQueue.queue,
           retryAttempts: 3,
           maxEventAge: Duration.minutes(30),

@@ -1,11 +1,11 @@
-import { ArnFormat, Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { WORKBENCH_DETAIL_TYPE, WORKBENCH_EVENT_SOURCE } from '../../lambda/license-orchestration/core/contract';
-import { type AlarmTopic, DeadLetterQueue } from '../shared';
+import { DeadLetterQueue, houseDefaults } from '../shared';
 
 export interface LicenseBusProps {
   /** The bus name (a cross-account contract: workbench stacks build its ARN from config). */
@@ -28,9 +28,6 @@ export interface LicenseBusProps {
    * @default 30
    */
   readonly archiveRetentionDays?: number;
-  readonly alarmTopic: AlarmTopic;
-  readonly removalPolicy: RemovalPolicy;
-  readonly logRetention: logs.RetentionDays;
 }
 
 /**
@@ -102,16 +99,14 @@ export class LicenseBus extends Construct {
     });
 
     this.deliveryDeadLetterQueue = new DeadLetterQueue(this, 'DeliveryDlq', {
-      alarmTopic: props.alarmTopic,
       purpose: 'bus events EventBridge could not deliver to a target',
-      removalPolicy: props.removalPolicy,
     });
 
     // Catch-all log of everything that reaches the bus (EventBridge wants /aws/events/ log groups).
     this.logGroup = new logs.LogGroup(this, 'EventLog', {
       logGroupName: `/aws/events/${Stack.of(this).stackName}/${props.busName}`,
-      retention: props.logRetention,
-      removalPolicy: props.removalPolicy,
+      retention: houseDefaults(this).logRetention,
+      removalPolicy: houseDefaults(this).removalPolicy,
     });
     new logs.ResourcePolicy(this, 'EventLogPolicy', {
       policyStatements: [

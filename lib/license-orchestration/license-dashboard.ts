@@ -3,13 +3,13 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRIC, METRICS_NAMESPACE, SERVICES } from '../../lambda/license-orchestration/core/metrics';
-import type { AlarmTopic } from '../shared';
+import { houseDefaults } from '../shared';
 
 export interface LicenseDashboardProps {
+  /** The licensed products, one seat graph and alarm each. */
   readonly products: readonly { readonly name: string; readonly seats: number }[];
   /** Dead-letter queues whose depth the dashboard shows, by label. */
   readonly deadLetterQueues: Readonly<Record<string, sqs.IQueue>>;
-  readonly alarmTopic: AlarmTopic;
   /**
    * Whether reconciliation runs (its widgets and alarm).
    * @default true
@@ -68,7 +68,7 @@ export class LicenseDashboard extends Construct {
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         },
       );
-      props.alarmTopic.notify(alarm);
+      houseDefaults(this).alarmTopic.notify(alarm);
       demandAlarms[p.name] = alarm;
     }
     this.demandAlarms = demandAlarms;
@@ -80,7 +80,7 @@ export class LicenseDashboard extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    props.alarmTopic.notify(this.syncFailedAlarm);
+    houseDefaults(this).alarmTopic.notify(this.syncFailedAlarm);
 
     const reconciliation = props.reconciliation ?? true;
     if (reconciliation) {
@@ -95,7 +95,7 @@ export class LicenseDashboard extends Construct {
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         },
       );
-      props.alarmTopic.notify(this.reconciliationFailedAlarm);
+      houseDefaults(this).alarmTopic.notify(this.reconciliationFailedAlarm);
     }
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(1) });

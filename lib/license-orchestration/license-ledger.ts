@@ -4,12 +4,11 @@ import * as events from 'aws-cdk-lib/aws-events';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { WORKBENCH_DETAIL_TYPE, WORKBENCH_EVENT_SOURCE } from '../../lambda/license-orchestration/core/contract';
 import { METRICS_NAMESPACE, SERVICES } from '../../lambda/license-orchestration/core/metrics';
 import { ENV } from '../../lambda/license-orchestration/adapters/settings';
-import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
+import { DeadLetterQueue, houseDefaults, StandardFunction } from '../shared';
 import { HANDLER_ENTRY } from './contracts';
 
 /** Items one DynamoDB TransactWriteItems call may carry. */
@@ -22,14 +21,8 @@ export interface LicenseLedgerProps {
   readonly deliveryDeadLetterQueue: DeadLetterQueue;
   /** Workbench type -> products (from config). */
   readonly workbenchTypes: Readonly<Record<string, readonly string[]>>;
+  /** User-ID pattern (matched against the whole ID); events of other owners are rejected. */
   readonly userIdPattern: string;
-  readonly alarmTopic: AlarmTopic;
-  /** @default RemovalPolicy.RETAIN */
-  readonly removalPolicy?: RemovalPolicy;
-  /** @default - the StandardFunction default */
-  readonly logRetention?: logs.RetentionDays;
-  /** @default "INFO" */
-  readonly logLevel?: LogLevel;
 }
 
 /**
@@ -46,7 +39,7 @@ export class LicenseLedger extends Construct {
 
   constructor(scope: Construct, id: string, props: LicenseLedgerProps) {
     super(scope, id);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = houseDefaults(this).removalPolicy;
     // One event writes its instance record and, when the owner changes, a removal and an addition per
     // product in one TransactWriteItems call, which takes at most 100 items.
     for (const [type, products] of Object.entries(props.workbenchTypes)) {
@@ -78,9 +71,7 @@ export class LicenseLedger extends Construct {
     });
 
     this.rejectedEvents = new DeadLetterQueue(this, 'RejectedEvents', {
-      alarmTopic: props.alarmTopic,
       purpose: 'workbench events the ledger rejected (malformed, unknown workbench type, invalid user ID)',
-      removalPolicy,
     });
 
     this.function = new StandardFunction(this, 'Ledger', {
@@ -88,10 +79,6 @@ export class LicenseLedger extends Construct {
       serviceName: SERVICES.ledger,
       metricsNamespace: METRICS_NAMESPACE,
       description: 'Applies workbench state changes to the license ledger',
-      alarmTopic: props.alarmTopic,
-      logLevel: props.logLevel,
-      logRetention: props.logRetention,
-      removalPolicy,
       asyncInvocation: { retryAttempts: 2, maxEventAge: Duration.hours(6) },
       environment: {
         [ENV.tableName]: this.table.tableName,
@@ -108,7 +95,7 @@ export class LicenseLedger extends Construct {
       description: 'Workbench state changes to the ledger',
       eventPattern: { source: [WORKBENCH_EVENT_SOURCE], detailType: [WORKBENCH_DETAIL_TYPE] },
       targets: [
-        new targets.LambdaFunction(this.function.function, {
+        new targets.LambdaFunction(this.function, {
           deadLetterQueue: props.deliveryDeadLetterQueue.queue,
           retryAttempts: 185,
           maxEventAge: Duration.hours(24),

@@ -10,30 +10,54 @@ import { LicenseSync } from './license-sync';
 import { TableDataEvents } from './table-data-events';
 
 export interface LicenseServerStackProps extends Omit<PlatformStackProps, 'system' | 'role'> {
+  /** Name of the central license bus (workbench stacks build its ARN from it). */
   readonly busName: string;
+  /** Every workbench account and Region: their accounts may put events on the bus, and reconciliation lists their instances. */
   readonly workbenchScopes: readonly { readonly account: string; readonly region: string }[];
-  /** @default - only the workbench accounts may put events */
+  /**
+   * Accept workbench events from any account of this organization.
+   * @default - only the workbench accounts may put events
+   */
   readonly organizationId?: string;
-  /** @default - see `organizationId` */
+  /**
+   * With `organizationId`: accept only accounts of these organizational units (and their child OUs).
+   * @default - see `organizationId`
+   */
   readonly organizationalUnitIds?: readonly string[];
+  /** Days the bus archive keeps workbench events; 0 keeps them forever. */
   readonly archiveRetentionDays: number;
+  /** Tag holding a workbench's owner user ID. */
   readonly ownerTag: string;
+  /** Tag holding a workbench's type. */
   readonly typeTag: string;
+  /** User-ID pattern (matched against the whole ID); other owners are rejected. */
   readonly userIdPattern: string;
+  /** The licensed products: name, seat count and the command the license server runs to apply a user list. */
   readonly products: readonly { readonly name: string; readonly seats: number; readonly command: string }[];
+  /** The products each workbench type is entitled to, by type. */
   readonly workbenchTypes: Readonly<Record<string, readonly string[]>>;
+  /** The license server's EC2 instance (SSM managed). */
   readonly licenseServerInstanceId: string;
+  /** Name of the role of the license server's instance profile, which reads handed-over user lists. */
   readonly licenseServerRoleName: string;
+  /** Safety-net schedule: a sync run starts at least this often. */
   readonly syncSchedule: Duration;
+  /** How long the sync waits for one command on the license server. */
   readonly commandTimeout: Duration;
-  /** @default - no reconciliation */
+  /**
+   * Scheduled reconciliation of the ledger with the instances in the workbench accounts.
+   * @default - no reconciliation
+   */
   readonly reconciliation?: {
     readonly schedule: Duration;
     readonly readerRoleName: string;
     readonly roleName: string;
     readonly stackSet?: LedgerReconcilerProps['stackSet'];
   };
-  /** @default false */
+  /**
+   * Record the ledger table's data events with CloudTrail (a trail and bucket of their own).
+   * @default false
+   */
   readonly cloudTrailDataEvents?: boolean;
 }
 
@@ -50,29 +74,18 @@ export class LicenseServerStack extends PlatformStack {
   constructor(scope: Construct, props: LicenseServerStackProps) {
     super(scope, { ...props, system: 'license', role: 'server' });
     this.templateOptions.description = 'Floating-license orchestration: license server (bus, ledger, sync)';
-    const ops = this.operations;
-    const common = {
-      alarmTopic: this.alarmTopic,
-      removalPolicy: ops.removalPolicy,
-      logRetention: ops.logRetention,
-      logLevel: ops.logLevel,
-    };
     this.bus = new LicenseBus(this, 'Bus', {
       busName: props.busName,
       workbenchAccounts: [...new Set(props.workbenchScopes.map((s) => s.account))],
       organizationId: props.organizationId,
       organizationalUnitIds: props.organizationalUnitIds,
       archiveRetentionDays: props.archiveRetentionDays,
-      alarmTopic: this.alarmTopic,
-      removalPolicy: ops.removalPolicy,
-      logRetention: ops.logRetention,
     });
     this.ledger = new LicenseLedger(this, 'Ledger', {
       bus: this.bus.bus,
       deliveryDeadLetterQueue: this.bus.deliveryDeadLetterQueue,
       workbenchTypes: props.workbenchTypes,
       userIdPattern: props.userIdPattern,
-      ...common,
     });
     this.sync = new LicenseSync(this, 'Sync', {
       ledger: this.ledger,
@@ -82,12 +95,10 @@ export class LicenseServerStack extends PlatformStack {
       licenseServerRoleName: props.licenseServerRoleName,
       commandTimeout: props.commandTimeout,
       schedule: props.syncSchedule,
-      ...common,
     });
     this.changeDetection = new ChangeDetection(this, 'ChangeDetection', {
       ledger: this.ledger,
       syncQueue: this.sync.queue,
-      ...common,
     });
     if (props.reconciliation) {
       this.reconciler = new LedgerReconciler(this, 'Reconciliation', {
@@ -101,18 +112,15 @@ export class LicenseServerStack extends PlatformStack {
         userIdPattern: props.userIdPattern,
         workbenchTypes: props.workbenchTypes,
         schedule: props.reconciliation.schedule,
-        ...common,
       });
     }
     if (props.cloudTrailDataEvents) {
       this.dataEvents = new TableDataEvents(this, 'DataEvents', {
         table: this.ledger.table,
-        removalPolicy: ops.removalPolicy,
       });
     }
     this.dashboard = new LicenseDashboard(this, 'Dashboard', {
       products: props.products,
-      alarmTopic: this.alarmTopic,
       reconciliation: props.reconciliation !== undefined,
       deadLetterQueues: {
         'bus delivery': this.bus.deliveryDeadLetterQueue.queue,

@@ -3,7 +3,6 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
@@ -17,14 +16,17 @@ import {
 } from '../../lambda/license-orchestration/core/sync-document';
 import { bashSyntaxProblem } from '../../config/schema/shell-syntax';
 import { ENV } from '../../lambda/license-orchestration/adapters/settings';
-import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
+import { DeadLetterQueue, StandardFunction } from '../shared';
 import { HANDLER_ENTRY } from './contracts';
 import type { LicenseLedger } from './license-ledger';
 import { UserListBucket } from './user-list-bucket';
 
 export interface LicenseSyncProps {
+  /** The ledger the sync reads desired versions from and records applied ones in. */
   readonly ledger: LicenseLedger;
+  /** The licensed products: name, seat count and the command that applies a user list. */
   readonly products: readonly { readonly name: string; readonly seats: number; readonly command: string }[];
+  /** User-ID pattern (matched against the whole ID). */
   readonly userIdPattern: string;
   /** The license server's EC2 instance (SSM managed). */
   readonly licenseServerInstanceId: string;
@@ -40,13 +42,6 @@ export interface LicenseSyncProps {
    * @default Duration.minutes(5)
    */
   readonly schedule?: Duration;
-  readonly alarmTopic: AlarmTopic;
-  /** @default RemovalPolicy.RETAIN */
-  readonly removalPolicy?: RemovalPolicy;
-  /** @default - the StandardFunction default */
-  readonly logRetention?: logs.RetentionDays;
-  /** @default "INFO" */
-  readonly logLevel?: LogLevel;
 }
 
 /**
@@ -67,11 +62,10 @@ export class LicenseSync extends Construct {
   constructor(scope: Construct, id: string, props: LicenseSyncProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const commandTimeout = props.commandTimeout ?? Duration.minutes(2);
     if (props.products.length === 0) throw new Error('LicenseSync: products must list at least one product');
 
-    this.userLists = new UserListBucket(this, 'UserLists', { removalPolicy });
+    this.userLists = new UserListBucket(this, 'UserLists');
     const documentOptions = {
       products: props.products,
       userIdPattern: props.userIdPattern,
@@ -104,9 +98,7 @@ export class LicenseSync extends Construct {
 
     this.deadLetterQueue = new DeadLetterQueue(this, 'TriggerDlq', {
       fifo: true,
-      alarmTopic: props.alarmTopic,
       purpose: 'sync wake-ups that failed every attempt (the sync function kept failing)',
-      removalPolicy,
     });
     // Long enough for a whole run: a run may send one command per product per cycle.
     const functionTimeout = Duration.seconds(Math.min(900, commandTimeout.toSeconds() * 3 + 60));
@@ -129,10 +121,6 @@ export class LicenseSync extends Construct {
       serviceName: SERVICES.sync,
       metricsNamespace: METRICS_NAMESPACE,
       description: 'Replaces named-user lists on the license server through SSM Run Command',
-      alarmTopic: props.alarmTopic,
-      logLevel: props.logLevel,
-      logRetention: props.logRetention,
-      removalPolicy,
       timeout: functionTimeout,
       // Single flight even if someone invokes the function directly.
       reservedConcurrentExecutions: 1,
@@ -168,12 +156,10 @@ export class LicenseSync extends Construct {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'ssm:GetCommandInvocation supports no resource-level permissions; it only reads command results.',
     });
-    this.function.function.addEventSource(new SqsEventSource(this.queue, { batchSize: 10 }));
+    this.function.addEventSource(new SqsEventSource(this.queue, { batchSize: 10 }));
 
     this.scheduleDeadLetterQueue = new DeadLetterQueue(this, 'ScheduleDlq', {
-      alarmTopic: props.alarmTopic,
       purpose: 'safety-net sync wake-ups EventBridge could not deliver',
-      removalPolicy,
     });
     this.scheduleRule = new events.Rule(this, 'SafetyNet', {
       description: 'Wakes the license sync even when no change was detected',

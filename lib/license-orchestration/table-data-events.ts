@@ -1,17 +1,16 @@
-import { type CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { houseDefaults } from '../shared';
 import { checkovSkip } from './contracts';
 
 export interface TableDataEventsProps {
   /** The table whose item-level reads and writes are recorded. */
   readonly table: dynamodb.ITable;
-  /** @default RemovalPolicy.RETAIN */
-  readonly removalPolicy?: RemovalPolicy;
   /**
    * How long log files are kept.
    * @default Duration.days(365)
@@ -32,7 +31,7 @@ export class TableDataEvents extends Construct {
   constructor(scope: Construct, id: string, props: TableDataEventsProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = houseDefaults(this).removalPolicy;
     const trailArnPattern = stack.formatArn({
       service: 'cloudtrail',
       resource: 'trail',

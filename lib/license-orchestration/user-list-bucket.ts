@@ -4,10 +4,13 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { USER_LISTS_PREFIX } from '../../lambda/license-orchestration/core/sync-document';
-import { skipCheckov } from '../shared';
+import { houseDefaults, skipCheckov } from '../shared';
 
 export interface UserListBucketProps {
-  /** @default RemovalPolicy.RETAIN */
+  /**
+   * What happens to the bucket (and the lists in it) when the stack is deleted.
+   * @default - the stack's removal policy (the config's `shared.removalPolicy`)
+   */
   readonly removalPolicy?: RemovalPolicy;
 }
 
@@ -27,7 +30,7 @@ export class UserListBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: UserListBucketProps = {}) {
     super(scope, id);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = props.removalPolicy ?? houseDefaults(this).removalPolicy;
     this.key = new kms.Key(this, 'Key', {
       description: 'Encrypts user lists handed from the license sync to the license server',
       enableKeyRotation: true,

@@ -1,6 +1,6 @@
 import type { Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { type AlarmTopic, type OperationsSettings, PlatformStack, type PlatformStackProps } from '../shared';
+import { PlatformStack, type PlatformStackProps } from '../shared';
 import { licenseBusArn, reconcilerRoleArn } from './contracts';
 import { ReconciliationReaderRole } from './reconciliation-reader-role';
 import { WorkbenchPublisher } from './workbench-publisher';
@@ -8,8 +8,11 @@ import { WorkbenchPublisher } from './workbench-publisher';
 export interface WorkbenchAccountStackProps extends Omit<PlatformStackProps, 'system' | 'role'> {
   /** Where the central bus is (its ARN is built from these, so this stack needs no deploy-time lookup). */
   readonly bus: { readonly account: string; readonly region: string; readonly name: string };
+  /** Tag holding a workbench's owner user ID. */
   readonly ownerTag: string;
+  /** Tag holding a workbench's type. */
   readonly typeTag: string;
+  /** User-ID pattern (matched against the whole ID). */
   readonly userIdPattern: string;
   /**
    * The read-only role for reconciliation; one per account (IAM is global), so only one of an
@@ -30,7 +33,7 @@ export class WorkbenchAccountStack extends PlatformStack {
   constructor(scope: Construct, props: WorkbenchAccountStackProps) {
     super(scope, { ...props, system: 'license', role: 'workbench' });
     this.templateOptions.description = WORKBENCH_DESCRIPTION;
-    ({ publisher: this.publisher, readerRole: this.readerRole } = addWorkbenchResources(this, this.alarmTopic, props));
+    ({ publisher: this.publisher, readerRole: this.readerRole } = addWorkbenchResources(this, props));
   }
 }
 
@@ -38,8 +41,7 @@ export const WORKBENCH_DESCRIPTION = 'Floating-license orchestration: workbench 
 
 /** The publisher and (when asked) the reader role, in a workbench stack or a StackSet's template. */
 export function addWorkbenchResources(
-  stack: Stack & { readonly operations: OperationsSettings },
-  alarmTopic: AlarmTopic,
+  stack: Stack,
   props: Pick<WorkbenchAccountStackProps, 'bus' | 'ownerTag' | 'typeTag' | 'userIdPattern' | 'readerRole'>,
 ): { publisher: WorkbenchPublisher; readerRole?: ReconciliationReaderRole } {
   const publisher = new WorkbenchPublisher(stack, 'Publisher', {
@@ -47,10 +49,6 @@ export function addWorkbenchResources(
     ownerTag: props.ownerTag,
     typeTag: props.typeTag,
     userIdPattern: props.userIdPattern,
-    alarmTopic,
-    removalPolicy: stack.operations.removalPolicy,
-    logRetention: stack.operations.logRetention,
-    logLevel: stack.operations.logLevel,
   });
   const readerRole = props.readerRole
     ? new ReconciliationReaderRole(stack, 'ReconciliationReader', {

@@ -1,13 +1,12 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { EC2_DETAIL_TYPE, EC2_SOURCE } from '../../lambda/license-orchestration/core/publisher';
 import { METRICS_NAMESPACE, SERVICES } from '../../lambda/license-orchestration/core/metrics';
 import { ENV } from '../../lambda/license-orchestration/adapters/settings';
-import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
+import { DeadLetterQueue, StandardFunction } from '../shared';
 import { HANDLER_ENTRY } from './contracts';
 
 export interface WorkbenchPublisherProps {
@@ -19,13 +18,6 @@ export interface WorkbenchPublisherProps {
   readonly typeTag: string;
   /** User-ID pattern (matched against the whole ID). */
   readonly userIdPattern: string;
-  readonly alarmTopic: AlarmTopic;
-  /** @default RemovalPolicy.RETAIN */
-  readonly removalPolicy?: RemovalPolicy;
-  /** @default - the StandardFunction default */
-  readonly logRetention?: logs.RetentionDays;
-  /** @default "INFO" */
-  readonly logLevel?: LogLevel;
 }
 
 /**
@@ -41,16 +33,11 @@ export class WorkbenchPublisher extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkbenchPublisherProps) {
     super(scope, id);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.rejectedEvents = new DeadLetterQueue(this, 'RejectedEvents', {
-      alarmTopic: props.alarmTopic,
       purpose: 'workbench events with unusable tags (missing type, invalid user ID)',
-      removalPolicy,
     });
     this.deliveryDeadLetterQueue = new DeadLetterQueue(this, 'DeliveryDlq', {
-      alarmTopic: props.alarmTopic,
       purpose: 'EC2 state changes EventBridge could not deliver to the publisher',
-      removalPolicy,
     });
 
     this.function = new StandardFunction(this, 'Publisher', {
@@ -58,10 +45,6 @@ export class WorkbenchPublisher extends Construct {
       serviceName: SERVICES.publisher,
       metricsNamespace: METRICS_NAMESPACE,
       description: 'Publishes workbench EC2 state changes to the central license bus',
-      alarmTopic: props.alarmTopic,
-      logLevel: props.logLevel,
-      logRetention: props.logRetention,
-      removalPolicy,
       asyncInvocation: { retryAttempts: 2, maxEventAge: Duration.hours(6) },
       environment: {
         [ENV.busArn]: props.busArn,
@@ -92,7 +75,7 @@ export class WorkbenchPublisher extends Construct {
       description: 'EC2 instance state changes, for floating-license orchestration',
       eventPattern: { source: [EC2_SOURCE], detailType: [EC2_DETAIL_TYPE] },
       targets: [
-        new targets.LambdaFunction(this.function.function, {
+        new targets.LambdaFunction(this.function, {
           deadLetterQueue: this.deliveryDeadLetterQueue.queue,
           retryAttempts: 185,
           maxEventAge: Duration.hours(24),

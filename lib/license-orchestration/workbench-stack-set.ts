@@ -25,7 +25,9 @@ type Server = { readonly account: string; readonly region: string };
 
 /** The StackSet settings from config (`licenseOrchestration.workbenchStackSet`). */
 export interface WorkbenchStackSetSettings extends ServiceManagedStackSetSettings {
+  /** Name of the StackSet. */
   readonly name: string;
+  /** Regions the StackSet deploys the workbench stack to. */
   readonly regions: readonly string[];
 }
 
@@ -52,10 +54,16 @@ export class WorkbenchCodeBucketStack extends StackSetCodeBucketStack {
 }
 
 export interface WorkbenchStackSetStackProps extends Omit<PlatformStackProps, 'system' | 'role' | 'synthesizer'> {
+  /** The StackSet: its name, Regions and deployment targets. */
   readonly stackSet: WorkbenchStackSetSettings;
+  /** Where the license server stack is (account and Region). */
   readonly server: Server;
+  /** Settings of the workbench stack the StackSet deploys. */
   readonly workbench: Omit<WorkbenchAccountStackProps, keyof PlatformStackProps | 'readerRole'>;
-  /** The reader role's name when reconciliation is on. */
+  /**
+   * The reader role's name when reconciliation is on.
+   * @default - no reader role
+   */
   readonly readerRoleName?: string;
 }
 
@@ -89,7 +97,7 @@ export class WorkbenchStackSetStack extends PlatformStack {
       description: WORKBENCH_DESCRIPTION,
       code,
     });
-    const { readerRole } = addWorkbenchResources(this.member, this.member.alarmTopic, {
+    const { readerRole } = addWorkbenchResources(this.member, {
       ...props.workbench,
       readerRole: props.readerRoleName ? { roleName: props.readerRoleName, licenseServer: props.server } : undefined,
     });

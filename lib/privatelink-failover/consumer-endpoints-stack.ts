@@ -19,23 +19,30 @@ export interface ConsumerService {
 }
 
 export interface ConsumerVpc {
+  /** VPC ID. */
   readonly id: string;
+  /** CIDR block of the VPC. */
   readonly cidr: string;
   /** Two subnets in two Availability Zones, where the endpoint interfaces go. */
   readonly subnets: readonly { readonly id: string; readonly availabilityZone: string }[];
 }
 
 export interface ConsumerEndpointsStackProps extends Omit<PlatformStackProps, 'system' | 'role'> {
+  /** Name of the failover setup (in parameter names). */
   readonly name: string;
+  /** Name of this consumer (in the stack name). */
   readonly consumerName: string;
   /** The consumer's private zone for `primary.` and `secondary.` */
   readonly zoneName: string;
+  /** The consumer VPC the endpoints are created in. */
   readonly vpc: ConsumerVpc;
+  /** The service port. */
   readonly port: number;
+  /** The endpoint service of each side. */
   readonly services: Readonly<Record<Side, ConsumerService>>;
   /**
-   * The provider failover zone to associate the VPC with.
-   * @default - read at deploy time from this account's SSM parameter `/privatelink-failover/<name>/provider-zone-id`
+   * ID of the provider's failover zone to associate the VPC with.
+   * @default - read from the SSM parameter the failover DNS stack publishes
    */
   readonly providerZoneId?: string;
   /** `<consumer>.<domain>`: the name clients use (output only). */
@@ -115,8 +122,6 @@ export class ConsumerEndpointsStack extends PlatformStack {
       kind: 'association',
       hostedZoneId: props.providerZoneId ?? ssm.StringParameter.valueForStringParameter(this, names.providerZoneId),
       vpcs: [{ vpcId: props.vpc.id, region: this.region }],
-      alarmTopic: this.alarmTopic,
-      operations: this.operations,
     });
 
     new CfnOutput(this, 'FailoverName', {

@@ -13,12 +13,17 @@ export interface FailoverDnsConsumer extends FailoverConsumer {
 }
 
 export interface FailoverDnsStackProps extends Omit<PlatformStackProps, 'system' | 'role'> {
+  /** Name of the failover setup (in parameter names). */
   readonly name: string;
+  /** Domain of the failover zone. */
   readonly domain: string;
   /** The provider VPC (in this stack's Region) the zone is created with. */
   readonly providerVpc: ec2.IVpc;
+  /** IDs of the routing controls' health checks, by side. */
   readonly healthCheckIds: Readonly<Record<Side, string>>;
+  /** The consumers: each gets a failover record in the zone. */
   readonly consumers: readonly FailoverDnsConsumer[];
+  /** TTL of the failover records. */
   readonly recordTtl: Duration;
 }
 
@@ -40,15 +45,12 @@ export class FailoverDnsStack extends PlatformStack {
       healthCheckIds: props.healthCheckIds,
       consumers: props.consumers,
       ttl: props.recordTtl,
-      removalPolicy: this.operations.removalPolicy,
     });
     const zoneId = this.failoverZone.zone.hostedZoneId;
     this.authorizations = new ZoneVpcSharing(this, 'ConsumerAuthorizations', {
       kind: 'authorization',
       hostedZoneId: zoneId,
       vpcs: props.consumers.map((c) => c.vpc),
-      alarmTopic: this.alarmTopic,
-      operations: this.operations,
     });
     new ssm.StringParameter(this, 'ZoneIdParameter', {
       parameterName: parameterNames(props.name).providerZoneId,

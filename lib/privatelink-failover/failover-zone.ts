@@ -2,6 +2,7 @@ import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import { houseDefaults } from '../shared';
 import type { Side } from '../../lambda/privatelink-failover/core/manifest';
 
 export interface FailoverConsumer {
@@ -18,9 +19,15 @@ export interface FailoverZoneProps {
   readonly vpc: ec2.IVpc;
   /** IDs of the RECOVERY_CONTROL health checks of the two routing controls. */
   readonly healthCheckIds: Readonly<Record<Side, string>>;
+  /** The consumers: each gets a failover record pair. */
   readonly consumers: readonly FailoverConsumer[];
+  /** TTL of the failover records. */
   readonly ttl: Duration;
-  readonly removalPolicy: RemovalPolicy;
+  /**
+   * What happens to the stateful resources when the stack is deleted.
+   * @default - the stack's removal policy (the config's `shared.removalPolicy`)
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -42,7 +49,7 @@ export class FailoverZone extends Construct {
       vpc: props.vpc,
       comment: 'PrivateLink failover: one failover name per consumer, switched by ARC routing controls',
     });
-    this.zone.applyRemovalPolicy(props.removalPolicy);
+    this.zone.applyRemovalPolicy(props.removalPolicy ?? houseDefaults(this).removalPolicy);
     const healthChecks = {
       primary: route53.HealthCheck.fromHealthCheckId(this, 'PrimaryHealthCheck', props.healthCheckIds.primary),
       secondary: route53.HealthCheck.fromHealthCheckId(this, 'SecondaryHealthCheck', props.healthCheckIds.secondary),

@@ -5,10 +5,11 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { type AlarmTopic, skipCheckov } from '../shared';
+import { type AlarmTopic, houseDefaults, skipCheckov } from '../shared';
 import { serviceInstallCommands } from './service-script';
 
 export interface HealthCheckedServiceProps {
+  /** The VPC of the instances and the load balancer. */
   readonly vpc: ec2.IVpc;
   /** Subnets of the load balancer and the instances (isolated: no public IPs anywhere). */
   readonly subnets: ec2.SubnetSelection;
@@ -18,12 +19,17 @@ export interface HealthCheckedServiceProps {
   readonly port: number;
   /** EC2 instance type; the AMI's architecture follows it. */
   readonly instanceType: string;
+  /** Fewest instances of the Auto Scaling group. */
   readonly minInstances: number;
+  /** Most instances of the Auto Scaling group. */
   readonly maxInstances: number;
   /** Source CIDRs allowed through the load balancer's security group (consumer VPCs). */
   readonly allowedSourceCidrs: readonly string[];
-  /** Where the unhealthy-target alarms go. */
-  readonly alarmTopic: AlarmTopic;
+  /**
+   * Where the unhealthy-target alarms go.
+   * @default - the stack's alarm topic
+   */
+  readonly alarmTopic?: AlarmTopic;
   /**
    * Protect the load balancer from deletion (set when stateful resources are retained).
    * @default false
@@ -188,7 +194,7 @@ export class HealthCheckedService extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,
       });
-    props.alarmTopic.notify(this.noHealthyTargetsAlarm);
+    (props.alarmTopic ?? houseDefaults(this).alarmTopic).notify(this.noHealthyTargetsAlarm);
     const unhealthy = this.targetGroup.metrics
       .unHealthyHostCount({ period: Duration.minutes(1), statistic: 'Maximum' })
       .createAlarm(this, 'UnhealthyTargetsAlarm', {
@@ -198,6 +204,6 @@ export class HealthCheckedService extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
-    props.alarmTopic.notify(unhealthy);
+    (props.alarmTopic ?? houseDefaults(this).alarmTopic).notify(unhealthy);
   }
 }

@@ -17,6 +17,7 @@ export * from './routing-control-stack';
 export interface PrivateLinkFailoverStacks {
   /** Wave 1: provider account, one per provider Region. */
   readonly primaryService: ProviderServiceStack;
+  /** The provider service stack of the secondary side. */
   readonly secondaryService: ProviderServiceStack;
   /** Wave 2: provider account, ARC control plane Region. */
   readonly routing: RoutingControlStack;

@@ -3,30 +3,38 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { parameterNames, type Side } from '../../lambda/privatelink-failover/core/manifest';
-import { type AlarmTopic, type OperationsSettings, StandardFunction } from '../shared';
+import { StandardFunction } from '../shared';
 
 export interface PublishedRoutingControl {
+  /** ARN of the routing control. */
   readonly arn: string;
+  /** Region of the side it controls. */
   readonly region: string;
+  /** ID of its RECOVERY_CONTROL health check. */
   readonly healthCheckId: string;
 }
 
 export interface ManifestPublisherProps {
   /** The deployment's short name (SSM parameter paths). */
   readonly name: string;
+  /** Region of the ARC control plane. */
   readonly controlPlaneRegion: string;
+  /** ARN of the ARC cluster. */
   readonly clusterArn: string;
+  /** ARN of the control panel of the routing controls. */
   readonly controlPanelArn: string;
+  /** The routing control of each side. */
   readonly routingControls: Readonly<Record<Side, PublishedRoutingControl>>;
+  /** ARN of the safety rule that keeps at least one side on. */
   readonly atLeastOneOnRuleArn: string;
+  /** ARN of the safety rule that keeps at most one side on. */
   readonly atMostOneOnRuleArn: string;
+  /** The consumers' failover names. */
   readonly failoverNames: readonly string[];
   /** The safety rules' wait period, recorded for the failover drill. */
   readonly waitPeriodMs: number;
   /** Regions to write the parameters in (so one impaired Region never hides them). */
   readonly parameterRegions: readonly string[];
-  readonly alarmTopic: AlarmTopic;
-  readonly operations: OperationsSettings;
 }
 
 const HANDLER = join(__dirname, '..', '..', 'lambda', 'privatelink-failover', 'handlers', 'publish-manifest.ts');
@@ -51,10 +59,6 @@ export class ManifestPublisher extends Construct {
       entry: HANDLER,
       serviceName: 'privatelink-manifest-publisher',
       description: 'PrivateLink failover: publishes the ARC cluster endpoints and the failover manifest',
-      alarmTopic: props.alarmTopic,
-      logLevel: props.operations.logLevel,
-      logRetention: props.operations.logRetention,
-      removalPolicy: props.operations.removalPolicy,
       // A new cluster can take minutes to deploy its endpoints.
       timeout: Duration.minutes(12),
       asyncInvocation: { retryAttempts: 0 },
@@ -79,7 +83,7 @@ export class ManifestPublisher extends Construct {
 
     const { primary, secondary } = props.routingControls;
     this.resource = new CustomResource(this, 'Manifest', {
-      serviceToken: this.handler.function.functionArn,
+      serviceToken: this.handler.functionArn,
       resourceType: 'Custom::FailoverManifest',
       serviceTimeout: Duration.minutes(13),
       properties: {

@@ -12,18 +12,27 @@ import { ServiceNetwork } from './service-network';
 export interface ProviderServiceStackProps extends Omit<PlatformStackProps, 'system' | 'role'> {
   /** The deployment's short name (config `privateLinkFailover.name`). */
   readonly name: string;
+  /** CIDR block of the service VPC. */
   readonly vpcCidr: string;
+  /** The two Availability Zones of the service VPC. */
   readonly availabilityZones: readonly string[];
+  /** The service port. */
   readonly port: number;
+  /** EC2 instance type of the service instances. */
   readonly instanceType: string;
+  /** Fewest service instances. */
   readonly minInstances: number;
+  /** Most service instances. */
   readonly maxInstances: number;
   /** Accounts allowed to create endpoints to the service. */
   readonly consumerAccounts: readonly string[];
   /** Regions of the consumers; those other than this stack's become the service's supported Regions. */
   readonly consumerRegions: readonly string[];
+  /** Whether endpoint connections wait for acceptance. */
   readonly acceptanceRequired: boolean;
+  /** Source CIDRs allowed through the load balancer's security group (consumer VPCs). */
   readonly allowedSourceCidrs: readonly string[];
+  /** Whether the VPC gets interface endpoints for Session Manager. */
   readonly sessionManagerEndpoints: boolean;
 }
 
@@ -41,14 +50,12 @@ export class ProviderServiceStack extends PlatformStack {
   constructor(scope: Construct, props: ProviderServiceStackProps) {
     super(scope, { ...props, system: 'privatelink', role: 'service' });
     this.configuredAzs = props.availabilityZones;
-    const { logRetention, removalPolicy } = this.operations;
+    const { removalPolicy } = this.operations;
 
     this.network = new ServiceNetwork(this, 'Network', {
       cidr: props.vpcCidr,
       availabilityZones: props.availabilityZones,
       sessionManagerEndpoints: props.sessionManagerEndpoints,
-      logRetention,
-      removalPolicy,
     });
     this.service = new HealthCheckedService(this, 'Service', {
       vpc: this.network.vpc,
@@ -59,7 +66,6 @@ export class ProviderServiceStack extends PlatformStack {
       minInstances: props.minInstances,
       maxInstances: props.maxInstances,
       allowedSourceCidrs: props.allowedSourceCidrs,
-      alarmTopic: this.alarmTopic,
       deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
     });
 

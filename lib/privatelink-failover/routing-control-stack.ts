@@ -6,10 +6,16 @@ import { ManifestPublisher } from './manifest-publisher';
 import { RoutingControls } from './routing-controls';
 
 export interface RoutingControlStackProps extends Omit<PlatformStackProps, 'system' | 'role'> {
+  /** Name of the failover setup (in resource and parameter names). */
   readonly name: string;
   /** The provider Regions the two routing controls send traffic to. */
   readonly regions: Readonly<Record<Side, string>>;
+  /**
+   * An existing ARC cluster to create the control panel in.
+   * @default - a new cluster
+   */
   readonly existingClusterArn?: string;
+  /** Wait period of the safety rules, in milliseconds. */
   readonly waitPeriodMs: number;
   /** The consumers' failover names, recorded in the manifest for the failover tool. */
   readonly failoverNames: readonly string[];
@@ -51,8 +57,6 @@ export class RoutingControlStack extends PlatformStack {
       failoverNames: props.failoverNames,
       waitPeriodMs: props.waitPeriodMs,
       parameterRegions: [...new Set([this.region, props.regions.primary, props.regions.secondary])],
-      alarmTopic: this.alarmTopic,
-      operations: this.operations,
     });
 
     new CfnOutput(this, 'ClusterArn', { value: this.controls.clusterArn });

@@ -2,6 +2,7 @@ import { type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { houseDefaults } from '../shared';
 
 export interface ServiceNetworkProps {
   /** IPv4 CIDR of the VPC (/16 to /24). */
@@ -14,10 +15,16 @@ export interface ServiceNetworkProps {
    * @default true
    */
   readonly sessionManagerEndpoints?: boolean;
-  /** Retention of the flow log group. */
-  readonly logRetention: logs.RetentionDays;
-  /** What happens to the flow log group when the stack is deleted. */
-  readonly removalPolicy: RemovalPolicy;
+  /**
+   * Retention of the flow log group.
+   * @default - the stack's log retention (the config's `shared.logRetentionDays`)
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the flow log group when the stack is deleted.
+   * @default - the stack's removal policy (the config's `shared.removalPolicy`)
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -36,8 +43,8 @@ export class ServiceNetwork extends Construct {
     }
     const vpcBits = Number(props.cidr.split('/')[1]);
     const flowLogs = new logs.LogGroup(this, 'FlowLogs', {
-      retention: props.logRetention,
-      removalPolicy: props.removalPolicy,
+      retention: props.logRetention ?? houseDefaults(this).logRetention,
+      removalPolicy: props.removalPolicy ?? houseDefaults(this).removalPolicy,
     });
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(props.cidr),

@@ -50,8 +50,11 @@ server.serve_forever()
 `;
 
 export interface ServiceUserDataOptions {
+  /** The port the service listens on. */
   readonly port: number;
+  /** The instance's Region. */
   readonly region: string;
+  /** Name of the service (in its answers and logs). */
   readonly serviceName: string;
 }
 

@@ -2,11 +2,13 @@ import { Aws, CustomResource, Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import { type AlarmTopic, type OperationsSettings, StandardFunction } from '../shared';
+import { StandardFunction } from '../shared';
 
 /** A VPC in some Region (and, for an authorization, usually in another account). */
 export interface ZoneVpc {
+  /** VPC ID. */
   readonly vpcId: string;
+  /** Region of the VPC. */
   readonly region: string;
 }
 
@@ -18,9 +20,8 @@ export interface ZoneVpcSharingProps {
   readonly kind: 'authorization' | 'association';
   /** The provider's private hosted zone. */
   readonly hostedZoneId: string;
+  /** The VPCs to authorize or associate. */
   readonly vpcs: readonly ZoneVpc[];
-  readonly alarmTopic: AlarmTopic;
-  readonly operations: OperationsSettings;
 }
 
 const HANDLER = join(__dirname, '..', '..', 'lambda', 'privatelink-failover', 'handlers', 'zone-association.ts');
@@ -39,10 +40,6 @@ export class ZoneVpcSharing extends Construct {
       entry: HANDLER,
       serviceName: `privatelink-zone-${props.kind}`,
       description: `PrivateLink failover: ${props.kind} of VPCs for the provider failover zone`,
-      alarmTopic: props.alarmTopic,
-      logLevel: props.operations.logLevel,
-      logRetention: props.operations.logRetention,
-      removalPolicy: props.operations.removalPolicy,
       timeout: Duration.minutes(2),
       // CloudFormation invokes it asynchronously; a crash before answering lands in the failure queue.
       asyncInvocation: { retryAttempts: 0 },
@@ -91,7 +88,7 @@ export class ZoneVpcSharing extends Construct {
       // Keyed by the VPC, not its position: reordering the config must not move an authorization
       // to another resource (the old one's delete would revoke it).
       const resource = new CustomResource(this, key, {
-        serviceToken: this.handler.function.functionArn,
+        serviceToken: this.handler.functionArn,
         resourceType: props.kind === 'authorization' ? 'Custom::VpcAssociationAuthorization' : 'Custom::VpcAssociation',
         properties: { Kind: props.kind, HostedZoneId: props.hostedZoneId, VpcId: vpc.vpcId, VpcRegion: vpc.region },
         serviceTimeout: Duration.minutes(5),

@@ -40,6 +40,7 @@ export interface ControlAcknowledgement {
    * and the resource itself for what lies next to it.
    */
   readonly holds: (prop: (name: string) => unknown, resource: CfnResource) => boolean;
+  /** Why the control's finding does not apply to such a resource. */
   readonly reason: string;
 }
 

@@ -1,12 +1,16 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { AlarmTopic } from './alarm-topic';
+import { houseDefaults } from './platform-stack';
 
 export interface DeadLetterQueueProps {
-  /** Where the alarm on the first dead-lettered message goes. */
-  readonly alarmTopic: AlarmTopic;
+  /**
+   * Where the alarm on the first dead-lettered message goes.
+   * @default - the stack's alarm topic
+   */
+  readonly alarmTopic?: AlarmTopic;
   /**
    * What the queue holds, for the alarm's description (for example "events the ledger could not apply").
    * @default - "failed messages"
@@ -24,7 +28,7 @@ export interface DeadLetterQueueProps {
   readonly fifo?: boolean;
   /**
    * What happens to the queue (and the messages in it) when the stack is deleted.
-   * @default RemovalPolicy.RETAIN
+   * @default - the stack's removal policy (the config's `shared.removalPolicy`)
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -38,14 +42,14 @@ export class DeadLetterQueue extends Construct {
   /** In ALARM while at least one message waits in the queue. */
   public readonly alarm: cloudwatch.Alarm;
 
-  constructor(scope: Construct, id: string, props: DeadLetterQueueProps) {
+  constructor(scope: Construct, id: string, props: DeadLetterQueueProps = {}) {
     super(scope, id);
     this.queue = new sqs.Queue(this, 'Queue', {
       fifo: props.fifo,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: props.retentionPeriod ?? Duration.days(14),
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy ?? houseDefaults(this).removalPolicy,
     });
     Validations.of(this.queue).acknowledge(
       {
@@ -67,6 +71,6 @@ export class DeadLetterQueue extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
-    props.alarmTopic.notify(this.alarm);
+    (props.alarmTopic ?? houseDefaults(this).alarmTopic).notify(this.alarm);
   }
 }

@@ -15,9 +15,16 @@ export interface DeployInput {
    * `stack`: stack `name` in `account`/`region` deployed (what it creates is used, no value is read).
    */
   readonly kind: 'ssm-parameter' | 'stack-output' | 'stack';
+  /** Name of the parameter, output or stack (see `kind`). */
   readonly name: string;
+  /**
+   * The stack of a `stack-output`.
+   * @default - none: only for `stack-output`
+   */
   readonly stackName?: string;
+  /** Account the value is read in. */
   readonly account: string;
+  /** Region the value is read in. */
   readonly region: string;
   /** Name of the stack whose deploy produces the value. */
   readonly producer: string;

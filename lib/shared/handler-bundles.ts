@@ -19,7 +19,9 @@ import { BlockingWorker } from './blocking-worker';
 export interface HandlerBundleOptions {
   /** esbuild target, such as `node24`. */
   readonly target: string;
+  /** Whether the bundle is minified. */
   readonly minify: boolean;
+  /** Whether the bundle has a source map. */
   readonly sourcemap: boolean;
   /** Modules left to the runtime. */
   readonly external: readonly string[];

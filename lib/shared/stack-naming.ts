@@ -1,6 +1,8 @@
 /** Where a stack lands. */
 export interface StackEnvironment {
+  /** Account ID. */
   readonly account: string;
+  /** Region. */
   readonly region: string;
 }
 

@@ -168,7 +168,9 @@ export class StackSetMemberSynthesizer extends StackSynthesizer {
 export interface StackSetMemberStackProps {
   /** The system this stack belongs to (a tag). */
   readonly system: string;
+  /** The config's shared operational settings. */
   readonly operations: OperationsSettings;
+  /** Description of the template. */
   readonly description: string;
   /**
    * Where its file assets go.
@@ -196,9 +198,11 @@ export class StackSetMemberStack extends Stack {
 }
 
 export interface StackSetCodeBucketStackProps extends Omit<PlatformStackProps, 'synthesizer'> {
+  /** Prefix of the bucket names: the bucket in Region `r` is `<prefix>-<r>`. */
   readonly bucketNamePrefix: string;
   /** The organization whose principals may read the code. */
   readonly organizationId: string;
+  /** Description of the stack. */
   readonly description: string;
 }
 
@@ -273,9 +277,13 @@ export class StackSetCodeBucketStack extends PlatformStack {
 
 /** How a service-managed StackSet targets and rolls out (the config's StackSet block). */
 export interface ServiceManagedStackSetSettings {
+  /** Organizational units whose accounts get the stack. */
   readonly organizationalUnitIds: readonly string[];
+  /** Whether the StackSet is created from the management account (`SELF`) or a delegated administrator. */
   readonly callAs: 'SELF' | 'DELEGATED_ADMIN';
+  /** Whether an account's stacks stay when it leaves the OUs. */
   readonly retainStacksOnAccountRemoval: boolean;
+  /** How many accounts and Regions a StackSet operation works on at once, and how many may fail. */
   readonly operationPreferences: {
     readonly failureTolerancePercentage: number;
     readonly maxConcurrentPercentage: number;
@@ -284,11 +292,15 @@ export interface ServiceManagedStackSetSettings {
 }
 
 export interface ServiceManagedStackSetProps {
+  /** Deployment targets and preferences. */
   readonly settings: ServiceManagedStackSetSettings;
+  /** Name of the StackSet. */
   readonly name: string;
+  /** Description of the StackSet. */
   readonly description: string;
   /** Regions of the stack instances in each account of the OUs. */
   readonly regions: readonly string[];
+  /** The stack whose template the StackSet deploys. */
   readonly member: StackSetMemberStack;
 }
 

@@ -1,4 +1,4 @@
-import { AssetHashType, type AssetStaging, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AssetHashType, type AssetStaging, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -10,6 +10,7 @@ import type { AlarmTopic } from './alarm-topic';
 import { bundleInputsHash } from './bundle-inputs';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { type HandlerBundleOptions, HandlerBundles } from './handler-bundles';
+import { houseDefaults } from './platform-stack';
 
 // Where package-lock.json is: esbuild's working directory for every handler.
 const PROJECT_ROOT = join(__dirname, '../..');
@@ -46,8 +47,11 @@ export interface StandardFunctionProps {
    * @default - the service name
    */
   readonly metricsNamespace?: string;
-  /** Where the errors alarm (and the failure queue's alarm) go. */
-  readonly alarmTopic: AlarmTopic;
+  /**
+   * Where the errors alarm (and the failure queue's alarm) go.
+   * @default - the stack's alarm topic
+   */
+  readonly alarmTopic?: AlarmTopic;
   /**
    * What the function does, for the console and the alarm description.
    * @default - no description
@@ -55,17 +59,17 @@ export interface StandardFunctionProps {
   readonly description?: string;
   /**
    * Powertools log level (`POWERTOOLS_LOG_LEVEL`).
-   * @default "INFO"
+   * @default - the stack's log level (the config's `shared.logLevel`)
    */
   readonly logLevel?: LogLevel;
   /**
    * Retention of the function's log group.
-   * @default logs.RetentionDays.THREE_MONTHS
+   * @default - the stack's log retention (the config's `shared.logRetentionDays`)
    */
   readonly logRetention?: logs.RetentionDays;
   /**
    * What happens to the log group (and the failure queue) when the stack is deleted.
-   * @default RemovalPolicy.RETAIN
+   * @default - the stack's removal policy (the config's `shared.removalPolicy`)
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
@@ -74,10 +78,12 @@ export interface StandardFunctionProps {
    */
   readonly environment?: Record<string, string>;
   /**
+   * How long an invocation may run.
    * @default Duration.seconds(30)
    */
   readonly timeout?: Duration;
   /**
+   * Memory of the function, in MiB.
    * @default 256
    */
   readonly memorySize?: number;
@@ -107,11 +113,20 @@ export interface StandardBundlingOptions {
    * @default ['@aws-sdk/*', '@smithy/*']
    */
   readonly externalModules?: string[];
-  /** @default true */
+  /**
+   * Whether the bundle is minified.
+   * @default true
+   */
   readonly minify?: boolean;
-  /** @default true */
+  /**
+   * Whether the bundle has a source map (used by `--enable-source-maps`).
+   * @default true
+   */
   readonly sourceMap?: boolean;
-  /** @default "node24" */
+  /**
+   * esbuild target.
+   * @default "node24"
+   */
   readonly target?: string;
 }
 
@@ -119,53 +134,60 @@ export interface StandardBundlingOptions {
  * The house Lambda function: Node.js 24 on ARM64 bundled by esbuild with source maps, Powertools
  * environment, its own log group with explicit retention, a least-privilege role (no managed
  * policies), an errors alarm, and for asynchronous invocation an on-failure queue with an alarm.
+ *
+ * A plain `lambda.Function`, not a `NodejsFunction`: the code comes from the one esbuild build that
+ * bundles every handler of the app together ({@link HandlerBundles}), not from a build per function.
  */
-export class StandardFunction extends Construct {
-  public readonly function: lambda.Function;
-  public readonly role: iam.Role;
-  public readonly logGroup: logs.LogGroup;
+export class StandardFunction extends lambda.Function {
+  /** The execution role: only the grants given to this function, no managed policies. */
+  declare public readonly role: iam.Role;
   /** In ALARM when any invocation failed in the last minute. */
   public readonly errorsAlarm: cloudwatch.Alarm;
   /** Receives events that failed every asynchronous attempt; set only with `asyncInvocation`. */
   public readonly failureQueue?: DeadLetterQueue;
 
   constructor(scope: Construct, id: string, props: StandardFunctionProps) {
-    super(scope, id);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    // The function sits at `<id>/Function` in a construct named `id` that also holds its log group,
+    // role, failure queue and alarm (they must exist before the function does): the construct
+    // paths, and so the logical IDs, that these resources have always had in deployed stacks.
+    const resources = new Construct(scope, id);
+    const house = houseDefaults(resources);
+    const alarmTopic = props.alarmTopic ?? house.alarmTopic;
+    const removalPolicy = props.removalPolicy ?? house.removalPolicy;
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+    const logGroup = new logs.LogGroup(resources, 'LogGroup', {
+      retention: props.logRetention ?? house.logRetention,
       removalPolicy,
     });
 
-    this.role = new iam.Role(this, 'Role', {
+    const role = new iam.Role(resources, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Execution role of ${this.node.path}`,
+      description: `Execution role of ${resources.node.path}`,
     });
     // Logging gets a policy of its own so its one unavoidable wildcard (log streams are named at
     // run time) is acknowledged there and nowhere else.
-    const logging = new iam.Policy(this, 'LoggingPolicy', {
+    const logging = new iam.Policy(resources, 'LoggingPolicy', {
       statements: [
         new iam.PolicyStatement({
           actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          resources: [`${this.logGroup.logGroupArn}`],
+          resources: [`${logGroup.logGroupArn}`],
         }),
       ],
     });
-    logging.attachToRole(this.role);
+    logging.attachToRole(role);
     Validations.of(logging).acknowledge({
       id: 'AwsSolutions-IAM5',
       reason:
         "Log stream names are chosen by Lambda at run time; the grant is limited to this function's own log group.",
     });
 
-    if (props.asyncInvocation) {
-      this.failureQueue = new DeadLetterQueue(this, 'FailureQueue', {
-        alarmTopic: props.alarmTopic,
-        purpose: `events that ${props.serviceName} failed to process`,
-        removalPolicy,
-      });
-    }
+    const failureQueue = props.asyncInvocation
+      ? new DeadLetterQueue(resources, 'FailureQueue', {
+          alarmTopic,
+          purpose: `events that ${props.serviceName} failed to process`,
+          removalPolicy,
+        })
+      : undefined;
 
     const handler = props.handler ?? 'handler';
     const runtime = lambda.Runtime.NODEJS_24_X;
@@ -184,59 +206,62 @@ export class StandardFunction extends Construct {
       architecture: architecture.name,
       bundle,
     });
-    const code = HandlerBundles.of(this, PROJECT_ROOT).assetFor(
+    const code = HandlerBundles.of(resources, PROJECT_ROOT).assetFor(
       resolve(props.entry),
       assetHash,
       bundle,
-      Stack.of(this).bundlingRequired,
+      Stack.of(resources).bundlingRequired,
     );
-    this.function = new lambda.Function(this, 'Function', {
+    super(resources, 'Function', {
       code: lambda.Code.fromAsset(code.source, { assetHash, assetHashType: AssetHashType.CUSTOM }),
       handler: `index.${handler}`,
       description: props.description,
       runtime,
       architecture,
-      role: this.role,
-      logGroup: this.logGroup,
+      role,
+      logGroup,
       timeout: props.timeout ?? Duration.seconds(30),
       memorySize: props.memorySize ?? 256,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environment: {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace ?? props.serviceName,
-        POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
+        POWERTOOLS_LOG_LEVEL: props.logLevel ?? house.logLevel,
         // Stack traces point at the TypeScript source through the bundled source map.
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
-      onFailure: this.failureQueue ? new destinations.SqsDestination(this.failureQueue.queue) : undefined,
+      onFailure: failureQueue ? new destinations.SqsDestination(failureQueue.queue) : undefined,
       retryAttempts: props.asyncInvocation?.retryAttempts ?? (props.asyncInvocation ? 2 : undefined),
       maxEventAge: props.asyncInvocation ? (props.asyncInvocation.maxEventAge ?? Duration.hours(6)) : undefined,
     });
+    this.failureQueue = failureQueue;
     // The bundle is built straight into the directory CDK stages the asset at.
-    const staged = (this.function.node.findChild('Code').node.findChild('Stage') as AssetStaging).absoluteStagedPath;
+    const staged = (this.node.findChild('Code').node.findChild('Stage') as AssetStaging).absoluteStagedPath;
     if (resolve(staged) !== code.directory) {
       throw new Error(
-        `${this.node.path}: code asset staged at ${staged} instead of its bundle directory ${code.directory}`,
+        `${resources.node.path}: code asset staged at ${staged} instead of its bundle directory ${code.directory}`,
       );
     }
     // Asset metadata for local tools (SAM): the code is a bundle, as with NodejsFunction.
-    const cfnFunction = this.function.node.defaultChild as lambda.CfnFunction;
+    const cfnFunction = this.node.defaultChild as lambda.CfnFunction;
     if (cfnFunction.getMetadata('aws:asset:is-bundled') !== undefined) {
       cfnFunction.addMetadata('aws:asset:is-bundled', true);
     }
     // The role's policies must exist before the function runs, or its first invocations cannot log.
-    this.function.node.addDependency(logging);
+    this.node.addDependency(logging);
 
-    this.errorsAlarm = this.function
-      .metricErrors({ period: Duration.minutes(1), statistic: 'Sum' })
-      .createAlarm(this, 'ErrorsAlarm', {
+    this.errorsAlarm = this.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }).createAlarm(
+      resources,
+      'ErrorsAlarm',
+      {
         alarmDescription: `${props.serviceName} (${Stack.of(this).stackName}) failed an invocation: see its log group`,
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-    props.alarmTopic.notify(this.errorsAlarm);
+      },
+    );
+    alarmTopic.notify(this.errorsAlarm);
   }
 }

@@ -2,13 +2,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import type { Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import {
-  type AlarmTopic,
-  DeadLetterQueue,
-  type OperationsSettings,
-  PlatformStack,
-  type PlatformStackProps,
-} from '../shared';
+import { DeadLetterQueue, PlatformStack, type PlatformStackProps } from '../shared';
 import { registrationStatusChangePattern } from './registration-events';
 
 /** What the forwarder needs besides its stack. */
@@ -35,7 +29,7 @@ export class SmsAlertForwarderStack extends PlatformStack {
     if (props.homeRegion === this.region) {
       throw new Error(`the alert forwarder belongs in a Region other than the monitor's own (${props.homeRegion})`);
     }
-    ({ rule: this.rule, deadLetterQueue: this.deadLetterQueue } = addAlertForwarder(this, this.alarmTopic, props));
+    ({ rule: this.rule, deadLetterQueue: this.deadLetterQueue } = addAlertForwarder(this, props));
   }
 }
 
@@ -45,14 +39,11 @@ export class SmsAlertForwarderStack extends PlatformStack {
  * with its dead-letter queue.
  */
 export function addAlertForwarder(
-  stack: Stack & { readonly operations: OperationsSettings },
-  alarmTopic: AlarmTopic,
+  stack: Stack,
   props: SmsAlertForwarderProps,
 ): { rule: events.Rule; deadLetterQueue: DeadLetterQueue } {
   const deadLetterQueue = new DeadLetterQueue(stack, 'ForwardDeadLetterQueue', {
-    alarmTopic,
     purpose: `registration status events that could not be forwarded to ${props.homeRegion}`,
-    removalPolicy: stack.operations.removalPolicy,
   });
   const homeBus = events.EventBus.fromEventBusArn(
     stack,

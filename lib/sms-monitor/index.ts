@@ -20,9 +20,14 @@ export function monitorRegion(account: SmsMonitorConfig['accounts'][number]): st
 }
 
 export interface SmsMonitorStacks {
+  /** One monitor stack per monitored account. */
   readonly monitors: SmsMonitorStack[];
+  /** One alert forwarder stack per other Region of a monitored account. */
   readonly forwarders: SmsAlertForwarderStack[];
-  /** With `stackSet`: the stack owning the StackSets, and its code bucket in the home Region. */
+  /**
+   * The StackSet owner and its code bucket stack.
+   * @default - none: no StackSet in the config
+   */
   readonly stackSet?: { readonly owner: SmsMonitorStackSetStack; readonly code: StackSetCodeBucketStack };
 }
 

@@ -46,6 +46,7 @@ export function sendingAuthorizationPolicy(identityArn: string, organizationId: 
 }
 
 export interface SmsMonitorStackSetStackProps extends Omit<PlatformStackProps, 'system' | 'role' | 'synthesizer'> {
+  /** The StackSet: its name, Regions and deployment targets. */
   readonly stackSet: SmsMonitorStackSet;
   /** The whole `smsMonitor` section; `email.identityArn` is set (config check). */
   readonly monitor: SmsMonitorConfig;
@@ -81,7 +82,7 @@ export class SmsMonitorStackSetStack extends PlatformStack {
       description: MONITOR_STACK_SET_DESCRIPTION,
       code,
     });
-    const resources = addSmsMonitorResources(member, member.alarmTopic, {
+    const resources = addSmsMonitorResources(member, {
       monitoredAccount: { regions: [home, ...settings.forwarderRegions] },
       monitor: config,
     });
@@ -101,7 +102,7 @@ export class SmsMonitorStackSetStack extends PlatformStack {
         operations: this.operations,
         description: FORWARDER_STACK_SET_DESCRIPTION,
       });
-      addAlertForwarder(this.forwarder, this.forwarder.alarmTopic, {
+      addAlertForwarder(this.forwarder, {
         homeRegion: home,
         statuses: config.alerts.statuses,
       });

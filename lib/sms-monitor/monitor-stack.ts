@@ -8,7 +8,7 @@ import {
   type SmsMonitorConfig,
 } from '../../config/schema';
 import type { MonitorSettingsInput } from '../../lambda/sms-monitor/core/settings';
-import { type AlarmTopic, type OperationsSettings, PlatformStack, type PlatformStackProps } from '../shared';
+import { PlatformStack, type PlatformStackProps } from '../shared';
 import { MonitorStateTable } from './monitor-state-table';
 import { RegistrationAlerts } from './registration-alerts';
 import { RegistrationReport } from './registration-report';
@@ -25,8 +25,14 @@ export interface SmsMonitorStackProps extends PlatformStackProps, SmsMonitorProp
 
 /** The monitor's resources, in a monitor stack or a StackSet's template. */
 export interface SmsMonitorResources {
+  /** The monitor's state table. */
   readonly stateTable: MonitorStateTable;
+  /** The scheduled report. */
   readonly report: RegistrationReport;
+  /**
+   * The status-change alerts.
+   * @default - none: alerts are off
+   */
   readonly alerts?: RegistrationAlerts;
 }
 
@@ -41,22 +47,13 @@ export class SmsMonitorStack extends PlatformStack implements SmsMonitorResource
 
   constructor(scope: Construct, props: SmsMonitorStackProps) {
     super(scope, props);
-    ({
-      stateTable: this.stateTable,
-      report: this.report,
-      alerts: this.alerts,
-    } = addSmsMonitorResources(this, this.alarmTopic, props));
+    ({ stateTable: this.stateTable, report: this.report, alerts: this.alerts } = addSmsMonitorResources(this, props));
   }
 }
 
 /** State table, scheduled report and (when on) alerts, with their outputs, added to `stack`. */
-export function addSmsMonitorResources(
-  stack: Stack & { readonly operations: OperationsSettings },
-  alarmTopic: AlarmTopic,
-  props: SmsMonitorProps,
-): SmsMonitorResources {
+export function addSmsMonitorResources(stack: Stack, props: SmsMonitorProps): SmsMonitorResources {
   const { monitor, monitoredAccount } = props;
-  const ops = stack.operations;
 
   // The account ID is not passed: the functions read it from their own ARN (and secret scanners
   // mistake a 12-digit number in the environment for a credential).
@@ -76,16 +73,9 @@ export function addSmsMonitorResources(
     recipients: monitor.email.recipients,
     configurationSet: monitor.email.configurationSet,
   };
-  const common = {
-    alarmTopic,
-    logLevel: ops.logLevel,
-    logRetention: ops.logRetention,
-    removalPolicy: ops.removalPolicy,
-  };
 
-  const stateTable = new MonitorStateTable(stack, 'State', { removalPolicy: ops.removalPolicy });
+  const stateTable = new MonitorStateTable(stack, 'State');
   const report = new RegistrationReport(stack, 'Report', {
-    ...common,
     settings,
     stateTable,
     email,
@@ -101,10 +91,10 @@ export function addSmsMonitorResources(
     },
   });
   const alerts = monitor.alerts.enabled
-    ? new RegistrationAlerts(stack, 'Alerts', { ...common, settings, stateTable, email })
+    ? new RegistrationAlerts(stack, 'Alerts', { settings, stateTable, email })
     : undefined;
 
   new CfnOutput(stack, 'StateTableName', { value: stateTable.table.tableName });
-  new CfnOutput(stack, 'ReportFunctionName', { value: report.function.function.functionName });
+  new CfnOutput(stack, 'ReportFunctionName', { value: report.function.functionName });
   return { stateTable, report, alerts };
 }

@@ -2,11 +2,12 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { houseDefaults } from '../shared';
 
 export interface MonitorStateTableProps {
   /**
    * What happens to the table when the stack is deleted.
-   * @default RemovalPolicy.RETAIN
+   * @default - the stack's removal policy (the config's `shared.removalPolicy`)
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -25,6 +26,7 @@ export class MonitorStateTable extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitorStateTableProps = {}) {
     super(scope, id);
+    const removalPolicy = props.removalPolicy ?? houseDefaults(this).removalPolicy;
     this.table = new dynamodb.Table(this, 'Table', {
       partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
@@ -32,8 +34,8 @@ export class MonitorStateTable extends Construct {
       timeToLiveAttribute: 'expiresAt',
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      deletionProtection: (props.removalPolicy ?? RemovalPolicy.RETAIN) === RemovalPolicy.RETAIN,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
+      removalPolicy,
     });
     const cfn = this.table.node.defaultChild as dynamodb.CfnTable;
     cfn.overrideLogicalId(MonitorStateTable.LOGICAL_ID);

@@ -1,11 +1,10 @@
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import type { MonitorSettingsInput } from '../../lambda/sms-monitor/core/settings';
-import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
+import { DeadLetterQueue, StandardFunction } from '../shared';
 import type { MonitorStateTable } from './monitor-state-table';
 import { registrationStatusChangePattern } from './registration-events';
 import { grantReadRegistrations } from './registration-report';
@@ -16,15 +15,10 @@ const HANDLERS = join(__dirname, '..', '..', 'lambda', 'sms-monitor', 'handlers'
 export interface RegistrationAlertsProps {
   /** The function's settings; `alertStatuses` and `regions` also shape the rule. */
   readonly settings: MonitorSettingsInput;
+  /** The state table holding idempotency records. */
   readonly stateTable: MonitorStateTable;
+  /** Who sends the alerts and to whom. */
   readonly email: SesSendingProps;
-  readonly alarmTopic: AlarmTopic;
-  /** @default "INFO" */
-  readonly logLevel?: LogLevel;
-  /** @default - StandardFunction's default */
-  readonly logRetention?: logs.RetentionDays;
-  /** @default RemovalPolicy.RETAIN */
-  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -44,10 +38,6 @@ export class RegistrationAlerts extends Construct {
       entry: join(HANDLERS, 'alert.ts'),
       serviceName: 'sms-registration-alert',
       description: 'Mails an alert when an SMS registration needs action',
-      alarmTopic: props.alarmTopic,
-      logLevel: props.logLevel,
-      logRetention: props.logRetention,
-      removalPolicy: props.removalPolicy,
       timeout: Duration.minutes(1),
       environment: {
         TABLE_NAME: props.stateTable.table.tableName,
@@ -57,20 +47,18 @@ export class RegistrationAlerts extends Construct {
     });
     props.stateTable.grantIdempotency(this.function.role);
     // The function waits for the grant, so its first run can read registrations.
-    this.function.function.node.addDependency(grantReadRegistrations(this, this.function.role, props.settings.regions));
+    this.function.node.addDependency(grantReadRegistrations(this, this.function.role, props.settings.regions));
     grantSesSendEmail(this, this.function.role, props.email);
 
     this.ruleDeadLetterQueue = new DeadLetterQueue(this, 'RuleDeadLetterQueue', {
-      alarmTopic: props.alarmTopic,
       purpose: 'registration status events EventBridge could not deliver to the alert function',
-      removalPolicy: props.removalPolicy,
     });
     this.rule = new events.Rule(this, 'StatusChangeRule', {
       description: 'SMS registration status changes that may need action',
       eventPattern: registrationStatusChangePattern(props.settings.regions, props.settings.alertStatuses),
     });
     this.rule.addTarget(
-      new eventsTargets.LambdaFunction(this.function.function, {
+      new eventsTargets.LambdaFunction(this.function, {
         deadLetterQueue: this.ruleDeadLetterQueue.queue,
         retryAttempts: 8,
         maxEventAge: Duration.hours(6),

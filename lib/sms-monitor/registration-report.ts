@@ -1,13 +1,12 @@
-import { Duration, type RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import type { MonitorSettingsInput } from '../../lambda/sms-monitor/core/settings';
-import { type AlarmTopic, DeadLetterQueue, type LogLevel, StandardFunction } from '../shared';
+import { DeadLetterQueue, StandardFunction } from '../shared';
 import type { MonitorStateTable } from './monitor-state-table';
 import { grantSesSendEmail, type SesSendingProps } from './ses-sending';
 
@@ -38,16 +37,12 @@ export interface ReportScheduleProps {
 export interface RegistrationReportProps {
   /** The function's settings (Regions, recipients, time zone, report options). */
   readonly settings: MonitorSettingsInput;
+  /** The state table holding the last report's view of each registration. */
   readonly stateTable: MonitorStateTable;
+  /** Who sends the report and to whom. */
   readonly email: SesSendingProps;
+  /** When the report runs. */
   readonly schedule: ReportScheduleProps;
-  readonly alarmTopic: AlarmTopic;
-  /** @default "INFO" */
-  readonly logLevel?: LogLevel;
-  /** @default - StandardFunction's default */
-  readonly logRetention?: logs.RetentionDays;
-  /** Applies to the log group and the dead-letter queues. @default RemovalPolicy.RETAIN */
-  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -67,10 +62,6 @@ export class RegistrationReport extends Construct {
       entry: join(HANDLERS, 'report.ts'),
       serviceName: 'sms-registration-report',
       description: 'Reports AWS End User Messaging SMS registrations by email',
-      alarmTopic: props.alarmTopic,
-      logLevel: props.logLevel,
-      logRetention: props.logRetention,
-      removalPolicy: props.removalPolicy,
       // Thousands of registrations take minutes against a throttled API; a run must still finish.
       timeout: Duration.minutes(10),
       memorySize: 512,
@@ -83,13 +74,11 @@ export class RegistrationReport extends Construct {
     });
     props.stateTable.grantStateStore(this.function.role);
     // The function waits for the grant, so its first run can read registrations.
-    this.function.function.node.addDependency(grantReadRegistrations(this, this.function.role, props.settings.regions));
+    this.function.node.addDependency(grantReadRegistrations(this, this.function.role, props.settings.regions));
     grantSesSendEmail(this, this.function.role, props.email);
 
     this.scheduleDeadLetterQueue = new DeadLetterQueue(this, 'ScheduleDeadLetterQueue', {
-      alarmTopic: props.alarmTopic,
       purpose: 'scheduled report invocations that Scheduler could not deliver',
-      removalPolicy: props.removalPolicy,
     });
     // Our own role for the schedule, so its one wildcard (the function's versions) is acknowledged here.
     const scheduleRole = new iam.Role(this, 'ScheduleRole', {
@@ -98,7 +87,7 @@ export class RegistrationReport extends Construct {
       }),
       description: 'Lets EventBridge Scheduler invoke the SMS registration report',
     });
-    const fnLogicalId = Stack.of(this).getLogicalId(this.function.function.node.defaultChild as lambda.CfnFunction);
+    const fnLogicalId = Stack.of(this).getLogicalId(this.function.node.defaultChild as lambda.CfnFunction);
     Validations.of(scheduleRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${fnLogicalId}.Arn>:*]`,
       reason: 'The Scheduler target grant covers the function and its versions; it can invoke nothing else.',
@@ -112,7 +101,7 @@ export class RegistrationReport extends Construct {
       timeWindow: props.schedule.flexibleWindow
         ? scheduler.TimeWindow.flexible(props.schedule.flexibleWindow)
         : scheduler.TimeWindow.off(),
-      target: new targets.LambdaInvoke(this.function.function, {
+      target: new targets.LambdaInvoke(this.function, {
         role: scheduleRole,
         // The scheduled time is the same on every retry of one run: the report's idempotency key.
         input: scheduler.ScheduleTargetInput.fromObject({ scheduledTime: scheduler.ContextAttribute.scheduledTime }),

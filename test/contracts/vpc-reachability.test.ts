@@ -26,7 +26,7 @@ vi.mock('../../lib/shared/standard-function', async (importOriginal) => {
   class RecordingStandardFunction extends real.StandardFunction {
     constructor(scope: Construct, id: string, props: StandardFunctionProps) {
       super(scope, id, props);
-      entries.set(this.function, props.entry);
+      entries.set(this, props.entry);
     }
   }
   return { ...real, StandardFunction: RecordingStandardFunction };

@@ -1,9 +1,11 @@
-import { type App, RemovalPolicy } from 'aws-cdk-lib';
+import { type App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StandardFunction } from '../../lib/shared';
+import { testApp, testOperations } from '../helpers/app';
 import { ECHO_HANDLER, testStack } from './fixtures';
 
 describe('StandardFunction', () => {
@@ -110,6 +112,60 @@ describe('StandardFunction', () => {
         { Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EchoFailureQueue'), 'QueueName'] } },
       ],
     });
+  });
+
+  it('is the Lambda function, its resources keeping the logical IDs of deployed stacks', () => {
+    const stack = testStack();
+    const fn = new StandardFunction(stack, 'Echo', {
+      entry: ECHO_HANDLER,
+      serviceName: 'echo',
+      alarmTopic: stack.alarmTopic,
+      asyncInvocation: {},
+    });
+    expect(fn).toBeInstanceOf(lambda.Function);
+    expect(stack.resolve(fn.functionName)).toEqual({ Ref: 'EchoFunction6DF99D59' });
+    const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string }>;
+    const own = Object.fromEntries(
+      Object.entries(resources)
+        .filter(([logicalId]) => logicalId.startsWith('Echo'))
+        .map(([logicalId, resource]) => [logicalId, resource.Type]),
+    );
+    expect(own).toEqual({
+      EchoLogGroup4CFE6FF3: 'AWS::Logs::LogGroup',
+      EchoRole71874C69: 'AWS::IAM::Role',
+      EchoRoleDefaultPolicy6F80B56A: 'AWS::IAM::Policy',
+      EchoLoggingPolicyEE34B860: 'AWS::IAM::Policy',
+      EchoFailureQueue0EE969C6: 'AWS::SQS::Queue',
+      EchoFailureQueuePolicy0CE2C14B: 'AWS::SQS::QueuePolicy',
+      EchoFailureQueueNotEmptyAlarmADE6036A: 'AWS::CloudWatch::Alarm',
+      EchoFunction6DF99D59: 'AWS::Lambda::Function',
+      EchoFunctionEventInvokeConfig2FBF6BDC: 'AWS::Lambda::EventInvokeConfig',
+      EchoErrorsAlarm09718FA3: 'AWS::CloudWatch::Alarm',
+    });
+  });
+
+  it("takes the log level, log retention and removal policy from the stack's operations settings", () => {
+    const stack = testStack({
+      operations: testOperations({ logLevel: 'WARN', logRetention: 30, removalPolicy: RemovalPolicy.DESTROY }),
+    });
+    new StandardFunction(stack, 'Echo', { entry: ECHO_HANDLER, serviceName: 'echo', asyncInvocation: {} });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_LOG_LEVEL: 'WARN' }) },
+    });
+    template.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 30 }, DeletionPolicy: 'Delete' });
+    template.hasResource('AWS::SQS::Queue', { DeletionPolicy: 'Delete' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmTopic') }],
+    });
+  });
+
+  it('refuses a stack without house defaults', () => {
+    const stack = new Stack(testApp(), 'Bare', { env: { account: '111111111111', region: 'eu-west-1' } });
+    expect(() => new StandardFunction(stack, 'Echo', { entry: ECHO_HANDLER, serviceName: 'echo' })).toThrow(
+      /has no house defaults/,
+    );
   });
 
   it('has no failure queue when invoked synchronously', () => {

@@ -11,11 +11,20 @@ import { acknowledge } from './nag';
 export interface NetworkInterfacePlacement {
   /** The VPC the interfaces are created in. */
   readonly vpcId: string;
-  /** Subnets of the interfaces; unknown (any subnet of the VPC) when absent. */
+  /**
+   * Subnets the network interfaces may be created in.
+   * @default - any subnet of the account
+   */
   readonly subnetIds?: readonly string[];
-  /** Security groups of the interfaces; unknown (any group of the VPC) when absent. */
+  /**
+   * Security groups the network interfaces may use.
+   * @default - any security group of the account
+   */
   readonly securityGroupIds?: readonly string[];
-  /** Interface actions beyond create and delete (AssignPrivateIpAddresses for a VPC function). */
+  /**
+   * Further EC2 actions granted on the network interfaces.
+   * @default - none
+   */
   readonly extraActions?: readonly string[];
 }
 
