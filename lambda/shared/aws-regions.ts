@@ -4,7 +4,8 @@
 // about 1.4 MB to a bundle.
 // test/sms-monitor/settings-regions.test.ts fails when the copy and region-info differ;
 // `npx tsx scripts/write-aws-regions.ts` rewrites it.
-import regions from './aws-regions.json';
+// Not aws-regions.json: Node's require would take it for ./aws-regions when synth loads this module.
+import regions from './region-domain-suffixes.json';
 
 const SUFFIXES: Readonly<Record<string, string>> = regions;
 
