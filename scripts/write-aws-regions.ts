@@ -1,6 +1,6 @@
 // npx tsx scripts/write-aws-regions.ts
 //
-// Rewrites lambda/shared/aws-regions.json from aws-cdk-lib's region-info (after an aws-cdk-lib
+// Rewrites lambda/shared/region-domain-suffixes.json from aws-cdk-lib's region-info (after an aws-cdk-lib
 // update, when test/sms-monitor/settings-regions.test.ts reports the copy is stale).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,4 +12,4 @@ for (const name of RegionInfo.regions.map((r) => r.name).sort()) {
   if (!suffix) throw new Error(`region-info has no domain suffix for ${name}`);
   regions[name] = suffix;
 }
-writeFileSync(join(__dirname, '../lambda/shared/aws-regions.json'), `${JSON.stringify(regions, null, 2)}\n`);
+writeFileSync(join(__dirname, '../lambda/shared/region-domain-suffixes.json'), `${JSON.stringify(regions, null, 2)}\n`);

@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import jobPropertyKeys from '../../flink/src/main/resources/alerting-job-properties.json';
-import { accountId, boundedDuration, durationMs, isoDuration, positiveDuration, region } from './common';
+import {
+  accountId,
+  boundedDuration,
+  durationMs,
+  durationOfCount,
+  isoDuration,
+  isoDurationOf,
+  positiveDuration,
+  region,
+} from './common';
+import * as fields from './flink-alerting-fields';
 
 // The `flinkAlerting` section: one alerting stack (MSK, two Managed Flink applications, the
 // notifier) in one account and Region, plus the monitors it publishes at deploy time. The
@@ -153,14 +163,15 @@ function flinkJob(group: string) {
     .prefault({});
 }
 
-const severities = z.array(z.string().min(1)).min(1).optional();
-
 /** A complete Secrets Manager ARN, with the 6-character suffix IAM policies need to match it. */
 const secretArn = z
   .string()
   .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/, {
     message: 'expected the complete ARN of a Secrets Manager secret (ending in -<6 characters>)',
   });
+
+/** A wait between two notifier attempts: whole milliseconds, as the notifier takes it. */
+const retryDelay = durationOfCount(fields.retryDelayMs, 'PT0.001S');
 
 /** Keys of the jobs' "alerting" property group that the stack derives from this section. */
 export const RESERVED_JOB_PROPERTIES: readonly string[] = [
@@ -266,27 +277,18 @@ export const flinkAlertingConfig = z
       email: z
         .strictObject({
           /** A sender address or domain verified in SES in this account and Region. */
-          from: z.email({ message: 'expected an email address' }),
-          to: z.array(z.email({ message: 'expected an email address' })).min(1),
-          subjectPrefix: z
-            .string()
-            .min(1)
-            .max(40)
-            .regex(/^[^\p{Cc}]*$/u, {
-              message: 'expected text without control characters (it starts the mail subject)',
-            })
-            .default('alerting'),
-          configurationSetName: z.string().min(1).optional(),
-          severities,
+          from: fields.emailAddress,
+          to: fields.emailRecipients,
+          subjectPrefix: fields.subjectPrefix.default(fields.NOTIFIER_DEFAULTS.subjectPrefix),
+          configurationSetName: fields.configurationSetName.optional(),
+          severities: fields.severities.optional(),
         })
         .optional(),
       webhooks: z
         .array(
           z
             .strictObject({
-              name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
-                message: 'expected a lowercase name of letters, digits and hyphens',
-              }),
+              name: fields.webhookName,
               /**
                * Complete ARN of a secret whose whole string is the https:// URL. URLs often carry a
                * token, so the stack never holds them: a URL here would sit in the template.
@@ -298,7 +300,7 @@ export const flinkAlertingConfig = z
                * whole string; the stack creates one with a random key when absent.
                */
               secretArn: secretArn.optional(),
-              severities,
+              severities: fields.severities.optional(),
             })
             // Not echoed back: the value may hold a token.
             .superRefine((w, ctx) => {
@@ -318,15 +320,17 @@ export const flinkAlertingConfig = z
       maxBatchingWindow: boundedDuration({ min: 'PT0S', max: 'PT5M' }).default('PT5S'),
       retry: z
         .strictObject({
-          attempts: z.number().int().min(1).max(10).default(4),
+          attempts: fields.retryAttempts.default(fields.NOTIFIER_DEFAULTS.retryAttempts),
           /** The longest wait before the first retry; it doubles per retry (full jitter), up to maxDelay. */
-          baseDelay: boundedDuration({ min: 'PT0S', max: 'PT1M' }).default('PT0.2S'),
+          baseDelay: retryDelay.default(isoDurationOf(fields.NOTIFIER_DEFAULTS.baseDelayMs)),
           /** The longest wait between two attempts. */
-          maxDelay: boundedDuration({ min: 'PT0S', max: 'PT1M' }).default('PT5S'),
+          maxDelay: retryDelay.default(isoDurationOf(fields.NOTIFIER_DEFAULTS.maxDelayMs)),
         })
         .prefault({}),
       /** How long the alert history (for de-duplication and recovery) keeps an alert; whole days. */
-      historyTtl: boundedDuration({ min: 'P1D', max: 'P3650D', unit: 'P1D' }).default('P90D'),
+      historyTtl: durationOfCount(fields.historyTtlDays, 'P1D').default(
+        isoDurationOf(fields.NOTIFIER_DEFAULTS.historyTtlDays * 86_400_000),
+      ),
     }),
     alarms: z
       .strictObject({

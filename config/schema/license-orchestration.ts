@@ -7,6 +7,7 @@ import {
   readerRoleName,
   tagKey,
   workbenchTypes,
+  userIdPattern,
 } from './license-orchestration-fields';
 import { bashSyntaxProblem } from './shell-syntax';
 import {
@@ -17,23 +18,6 @@ import {
   stackSetName,
   stackSetOperationPreferences,
 } from './stack-set';
-import { SAFE_DESCRIPTION, userIdPatternProblem } from './user-id-pattern';
-
-const userIdPattern = z
-  .string()
-  .min(1)
-  .max(200)
-  .superRefine((pattern, ctx) => {
-    if (pattern.length === 0 || pattern.length > 200) return; // said by min and max
-    const problem = userIdPatternProblem(pattern);
-    if (problem !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `expected a pattern anchored as ^...$ that matches only ${SAFE_DESCRIPTION}, without nested or overlapping repetition, but ${problem}`,
-        input: pattern,
-      });
-    }
-  });
 
 /** How often a scheduled run happens: whole minutes, as an EventBridge rate takes them. */
 const interval = (max: string) => boundedDuration({ min: 'PT1M', max, unit: 'PT1M' });

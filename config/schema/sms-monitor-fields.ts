@@ -1,8 +1,10 @@
 // Schemas of the smsMonitor settings that the config and the monitor functions' settings
-// (lambda/sms-monitor/core/settings.ts) both check, so each bound is stated once. Only zod and
-// the SDK's status enum: the functions bundle this module, and aws-cdk-lib would add megabytes.
+// (lambda/sms-monitor/core/settings.ts) both check, so each bound is stated once. Only zod, the
+// SDK's status enum and the Region list (./region): the functions bundle this module, and
+// aws-cdk-lib would add megabytes.
 import { RegistrationStatus } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { z } from 'zod';
+import { region } from './region';
 
 /**
  * Registration statuses that need someone to act; the real-time alerts may watch any of them.
@@ -63,3 +65,6 @@ export const versionLookupConcurrency = z.int().min(1).max(32);
 
 /** Statuses that raise an alert when a registration enters them. */
 export const alertStatuses = z.array(z.enum(SMS_ACTION_STATUSES)).min(1);
+
+/** Regions whose registrations are read and whose status changes raise alerts. */
+export const monitoredRegions = z.array(region).min(1);

@@ -5,6 +5,7 @@ import {
   configurationSetName,
   emailAddress,
   emailRecipients,
+  monitoredRegions,
   recentlyCompletedDays,
   sesIdentityArn,
   timeZoneName,
@@ -35,7 +36,7 @@ const domainName = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z
 export const smsMonitorAccount = z.strictObject({
   account: accountId,
   /** Regions whose registrations are read and whose status changes raise alerts. */
-  regions: z.array(region).min(1),
+  regions: monitoredRegions,
   /**
    * Region of the monitor stack (schedule, report function, table, SES sending). Other Regions of
    * `regions` get a small stack that forwards their registration events to it.

@@ -20,7 +20,7 @@ const percentage = (min: number) => z.number().int({ message: 'expected a whole 
  */
 export const stackSetAdmin = z.strictObject({ account: accountId, region });
 
-export const stackSetCallAs = z.enum(['SELF', 'DELEGATED_ADMIN']);
+export { stackSetCallAs } from './stack-set-fields';
 
 /**
  * Name of a StackSet; also the start of its Lambda code bucket names,

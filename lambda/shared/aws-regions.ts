@@ -1,9 +1,11 @@
 // The Regions AWS publishes (https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html)
-// with each one's DNS domain suffix, for Lambda code: a copy of aws-cdk-lib's region-info (which
-// the config checks Regions against), because importing region-info adds about 1.4 MB to a bundle.
+// with each one's DNS domain suffix: a copy of aws-cdk-lib's region-info, which the config and the
+// functions check Regions against (config/schema/region.ts), because importing region-info adds
+// about 1.4 MB to a bundle.
 // test/sms-monitor/settings-regions.test.ts fails when the copy and region-info differ;
 // `npx tsx scripts/write-aws-regions.ts` rewrites it.
-import regions from './aws-regions.json';
+// Not aws-regions.json: Node's require would take it for ./aws-regions when synth loads this module.
+import regions from './region-domain-suffixes.json';
 
 const SUFFIXES: Readonly<Record<string, string>> = regions;
 

@@ -6,6 +6,7 @@ import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
+import { NOTIFIER_DEFAULTS } from '../../config/schema/flink-alerting-fields';
 import type { NotifierSettingsInput } from '../../lambda/flink-alerting/core/notifier-settings';
 import { DeadLetterQueue, houseDefaults, skipCheckov, StandardFunction } from '../shared';
 import type { AlertingKafkaCluster } from './kafka-cluster';
@@ -176,7 +177,7 @@ export class AlertNotifier extends Construct {
       })),
       retry: props.retry,
       webhookTimeoutMs: WEBHOOK_TIMEOUT_MS,
-      historyTtlDays: props.historyTtlDays ?? 90,
+      historyTtlDays: props.historyTtlDays ?? NOTIFIER_DEFAULTS.historyTtlDays,
     };
 
     this.function = new StandardFunction(this, 'Function', {
@@ -192,8 +193,8 @@ export class AlertNotifier extends Construct {
           30 +
             Math.ceil(
               (((props.webhooks?.length ?? 0) + (props.email ? 1 : 0)) *
-                (props.retry?.attempts ?? 4) *
-                (WEBHOOK_TIMEOUT_MS + (props.retry?.maxDelayMs ?? 5000))) /
+                (props.retry?.attempts ?? NOTIFIER_DEFAULTS.retryAttempts) *
+                (WEBHOOK_TIMEOUT_MS + (props.retry?.maxDelayMs ?? NOTIFIER_DEFAULTS.maxDelayMs))) /
                 1000,
             ),
         ),

@@ -68,7 +68,7 @@ describe('NOTIFIER_SETTINGS', () => {
     [
       'a newline in the mail subject prefix',
       settings({ email: { from: 'a@example.com', to: ['b@example.com'], subjectPrefix: 'x\nBcc: c@example.com' } }),
-      /^NOTIFIER_SETTINGS: email\.subjectPrefix: expected text without control characters$/,
+      /^NOTIFIER_SETTINGS: email\.subjectPrefix: expected text without control characters \(it starts the mail subject\)$/,
     ],
     [
       'a whitespace-only severity',

@@ -12,7 +12,9 @@ import {
   productsFrom,
   readerRoleNameFrom,
   tagsFrom,
+  userIdFrom,
 } from '../../lambda/license-orchestration/adapters/settings';
+import { STACK_SET_ENV, stackSetFrom } from '../../lambda/license-orchestration/adapters/stack-set-settings';
 import { minimalLicenseSection } from './support/config';
 
 type Section = ReturnType<typeof minimalLicenseSection> & Record<string, unknown>;
@@ -96,6 +98,51 @@ describe('license functions settings and the config agree', () => {
       roleNames,
       (r) => configAccepts((s) => (s.reconciliation = { readerRoleName: r })),
       (r) => settingsAccept(() => readerRoleNameFrom({ [ENV.readerRoleName]: r as string })),
+    );
+  });
+
+  it('on the user-ID pattern', () => {
+    const patterns = [
+      '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$',
+      '^[a-z]+$',
+      '[a-z]+',
+      '^[a-z ]+$',
+      '^(a+)+$',
+      '^\\w+\\w+$',
+      '^[a-z]*$',
+      `^${'a'.repeat(199)}$`,
+    ];
+    expect(configAccepts((s) => (s.userIdPattern = patterns[0]))).toBe(true);
+    agree(
+      patterns,
+      (p) => configAccepts((s) => (s.userIdPattern = p)),
+      (p) => settingsAccept(() => userIdFrom({ [ENV.userIdPattern]: p as string })),
+    );
+  });
+
+  it('on the workbench StackSet callAs', () => {
+    const withStackSet = (callAs: unknown) => (s: Section) => {
+      s.organizationId = 'o-a1b2c3d4e5';
+      s.workbenchStackSet = {
+        organizationalUnitIds: ['ou-ab12-11111111'],
+        regions: ['eu-west-1'],
+        admin: { account: '333333333333', region: 'eu-west-1' },
+        callAs,
+      };
+    };
+    expect(configAccepts(withStackSet('SELF'))).toBe(true);
+    agree(
+      ['SELF', 'DELEGATED_ADMIN', 'self', 'ADMIN', ''],
+      (c) => configAccepts(withStackSet(c)),
+      (c) =>
+        settingsAccept(() =>
+          stackSetFrom({
+            [STACK_SET_ENV.name]: 'license-workbench',
+            [STACK_SET_ENV.region]: 'eu-west-1',
+            [STACK_SET_ENV.callAs]: c as string,
+            [STACK_SET_ENV.listerRoleArn]: 'arn:aws:iam::333333333333:role/lister',
+          }),
+        ),
     );
   });
 });

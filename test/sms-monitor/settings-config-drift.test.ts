@@ -77,4 +77,19 @@ describe('monitor settings and the config agree', () => {
       });
     }
   });
+
+  it('on the monitored Regions', () => {
+    expect(configAccepts('timeZone', '', 'UTC')).toBe(true);
+    for (const regions of [
+      ['us-east-1'],
+      ['us-east-1', 'cn-north-1'],
+      [],
+      ['zz-mars-1'],
+      ['US-EAST-1'],
+      ['constructor'],
+    ]) {
+      const config = smsMonitorConfig.safeParse({ accounts: [{ account: '111111111111', regions }], email });
+      expect({ regions, accepted: settingsAccept('regions', regions) }).toEqual({ regions, accepted: config.success });
+    }
+  });
 });

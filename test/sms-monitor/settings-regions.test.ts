@@ -1,5 +1,5 @@
-// The monitor's settings accept exactly the Regions the config accepts: the config checks them
-// against aws-cdk-lib's region-info, the Lambda against a copy of it (lambda/shared/aws-regions.json).
+// The monitor's settings accept exactly the Regions aws-cdk-lib's region-info has: the config and
+// the Lambda check them against a copy of it (lambda/shared/region-domain-suffixes.json).
 import { Fact, FactName, RegionInfo } from 'aws-cdk-lib/region-info';
 import { describe, expect, it } from 'vitest';
 import { KNOWN_REGIONS } from '../../config/schema/common';

@@ -1,13 +1,12 @@
 import { z } from 'zod';
+import * as fields from '../../../config/schema/flink-alerting-fields';
 import { oneLine } from './alert-contract';
 
 // The notifier's settings, passed by the stack as one JSON environment variable
 // (NOTIFIER_SETTINGS) and validated at cold start, so a bad deployment fails loudly at once.
+// Settings from the config are checked with the config's schemas.
 
-/** Text without control characters (a newline in a mail subject would end the header). */
-const printable = z.string().regex(/^[^\p{Cc}]*$/u, { message: 'expected text without control characters' });
-const nonBlank = printable.refine((s) => s.trim().length > 0, { message: 'expected a non-blank value' });
-const severities = z.array(nonBlank).min(1).optional();
+const { NOTIFIER_DEFAULTS: DEFAULTS } = fields;
 
 /** A bad NOTIFIER_SETTINGS value (a deployment error: the first invocation fails with it). */
 export class NotifierSettingsError extends Error {
@@ -20,18 +19,18 @@ export class NotifierSettingsError extends Error {
 export const notifierSettings = z.strictObject({
   email: z
     .strictObject({
-      from: z.email(),
-      to: z.array(z.email()).min(1),
-      subjectPrefix: printable.max(40).default('alerting'),
-      configurationSetName: nonBlank.optional(),
+      from: fields.emailAddress,
+      to: fields.emailRecipients,
+      subjectPrefix: fields.subjectPrefix.default(DEFAULTS.subjectPrefix),
+      configurationSetName: fields.configurationSetName.optional(),
       /** Only alerts of these severities are mailed; all when absent. */
-      severities,
+      severities: fields.severities.optional(),
     })
     .optional(),
   webhooks: z
     .array(
       z.strictObject({
-        name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+        name: fields.webhookName,
         /**
          * Secrets Manager secret holding the https:// URL (the whole secret string): URLs often
          * carry a token in their path or query, so neither the template nor the environment has it.
@@ -39,22 +38,22 @@ export const notifierSettings = z.strictObject({
         urlSecretArn: z.string().regex(/^\S+$/, { message: 'expected a secret ARN' }),
         /** Secrets Manager secret holding the HMAC key (the whole secret string). */
         secretArn: z.string().regex(/^\S+$/, { message: 'expected a secret ARN' }),
-        severities,
+        severities: fields.severities.optional(),
       }),
     )
     .default([]),
   retry: z
     .strictObject({
       /** Attempts per channel and batch, the first included. */
-      attempts: z.number().int().min(1).max(10).default(4),
+      attempts: fields.retryAttempts.default(DEFAULTS.retryAttempts),
       /** First backoff; it doubles per attempt, with full jitter. */
-      baseDelayMs: z.number().int().min(0).max(900_000).default(200),
-      maxDelayMs: z.number().int().min(0).max(900_000).default(5000),
+      baseDelayMs: fields.retryDelayMs.default(DEFAULTS.baseDelayMs),
+      maxDelayMs: fields.retryDelayMs.default(DEFAULTS.maxDelayMs),
     })
-    .default({ attempts: 4, baseDelayMs: 200, maxDelayMs: 5000 }),
+    .prefault({}),
   webhookTimeoutMs: z.number().int().min(100).max(900_000).default(5000),
   /** Alert history items expire this many days after first seen (DynamoDB TTL). */
-  historyTtlDays: z.number().int().min(1).max(36_500).default(90),
+  historyTtlDays: fields.historyTtlDays.default(DEFAULTS.historyTtlDays),
 });
 export type NotifierSettings = z.infer<typeof notifierSettings>;
 export type NotifierSettingsInput = z.input<typeof notifierSettings>;

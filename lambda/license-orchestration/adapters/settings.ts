@@ -53,8 +53,9 @@ function json<T>(env: Env, name: string, schema: z.ZodType<T>): T {
   return valid(name, schema, parsed);
 }
 
+/** The user-ID pattern, checked as the config checks it: whatever it accepts reaches the license server's script. */
 export function userIdFrom(env: Env): RegExp {
-  return userIdMatcher(required(env, ENV.userIdPattern));
+  return userIdMatcher(valid(ENV.userIdPattern, fields.userIdPattern, required(env, ENV.userIdPattern)));
 }
 
 export function catalogFrom(env: Env): ProductCatalog {

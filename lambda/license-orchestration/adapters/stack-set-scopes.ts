@@ -3,6 +3,7 @@
 // an OU is listed from its first stack instance on.
 import { CloudFormationClient, paginateListStackInstances } from '@aws-sdk/client-cloudformation';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import type { StackSetCallAs } from '../../../config/schema/stack-set-fields';
 import type { WorkbenchScope } from './ec2';
 
 export interface StackSetSource {
@@ -10,7 +11,7 @@ export interface StackSetSource {
   /** The Region the StackSet is administered in. */
   readonly region: string;
   /** SELF in the management account, DELEGATED_ADMIN in a registered delegated administrator. */
-  readonly callAs: 'SELF' | 'DELEGATED_ADMIN';
+  readonly callAs: StackSetCallAs;
   /** The role in the administrator account allowed to list the StackSet's instances. */
   readonly listerRoleArn: string;
 }

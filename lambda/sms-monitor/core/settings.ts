@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import * as fields from '../../../config/schema/sms-monitor-fields';
-import { AWS_REGIONS, isAwsRegion } from '../../shared/aws-regions';
 
 /**
  * What the report and alert functions need to know, passed by the stack as one JSON environment
@@ -14,15 +13,7 @@ export const monitorSettings = z.strictObject({
     .string()
     .regex(/^\d{12}$/)
     .optional(),
-  /** Checked against the same published list as the config's Regions, not just their shape. */
-  regions: z
-    .array(
-      z.string().refine(isAwsRegion, {
-        error: (issue) =>
-          `expected an AWS Region such as us-east-1 (one of the ${AWS_REGIONS.length} in aws-cdk-lib's region-info), got ${JSON.stringify(issue.input)}`,
-      }),
-    )
-    .min(1),
+  regions: fields.monitoredRegions,
   timeZone: fields.timeZoneName,
   sender: fields.emailAddress,
   recipients: fields.emailRecipients,
