@@ -273,7 +273,7 @@ export class FlinkAlertingStack extends PlatformStack {
     }
   }
 
-  /** The config's Availability Zones: with an explicit env, CDK would otherwise look them up in the account. */
+  /** The network's Availability Zones: with an explicit env, CDK would otherwise look them up in the account. */
   override get availabilityZones(): string[] {
     return [...this.configuredAzs];
   }
