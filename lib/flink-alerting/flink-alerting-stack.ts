@@ -4,8 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { durationIn, durationMs } from '../../config/schema/common';
-import type { FlinkAlertingConfig } from '../../config/schema/flink-alerting';
-import { type OperationsSettings, PlatformStack } from '../shared';
+import type { FlinkAlertingConfig, MonitorConfig, NetworkConfig } from '../../config/schema/flink-alerting';
+import { PlatformStack, type PlatformStackProps } from '../shared';
 import { FlinkApplicationStarter } from './application-starter';
 import { ManagedFlinkApplication } from './flink-application';
 import { FlinkJar } from './flink-jar';
@@ -16,11 +16,34 @@ import { AlertNotifier } from './notifier';
 
 export const SYSTEM = 'flink-alerting';
 
-export interface FlinkAlertingStackProps {
-  /** The config's `flinkAlerting` section. */
-  readonly config: FlinkAlertingConfig;
-  /** The config's shared operational settings. */
-  readonly operations: OperationsSettings;
+/** The VPC of the stack: an existing one, or the CIDR and Availability Zones of the VPC to create. */
+export type AlertingNetworkSettings = NetworkConfig;
+
+/** The MSK cluster to create or the existing one to use, and the topics. */
+export type AlertingKafkaSettings = FlinkAlertingConfig['kafka'];
+
+/** The settings of the alert and baseline Flink applications and of their jobs (ISO-8601 durations). */
+export type FlinkJobsSettings = FlinkAlertingConfig['flink'];
+
+/** Where the notifier sends alerts (email, webhooks), how it batches and retries, and its history TTL. */
+export type NotifierSettings = FlinkAlertingConfig['notifier'];
+
+/** Thresholds of the stack's alarms on consumer lag, downtime, late events and dead letters. */
+export type AlertingAlarmSettings = FlinkAlertingConfig['alarms'];
+
+export interface FlinkAlertingStackProps extends Omit<PlatformStackProps, 'system' | 'role'> {
+  /** The VPC the cluster, the applications and the functions run in. */
+  readonly network: AlertingNetworkSettings;
+  /** The MSK cluster (created or existing) and its topics. */
+  readonly kafka: AlertingKafkaSettings;
+  /** The alert and baseline applications and their job settings. */
+  readonly flink: FlinkJobsSettings;
+  /** The notifier on the alerts topic. */
+  readonly notifier: NotifierSettings;
+  /** Alarm thresholds. */
+  readonly alarms: AlertingAlarmSettings;
+  /** The monitors published to the monitors topic. */
+  readonly monitors: readonly MonitorConfig[];
   /**
    * The Maven project of the Flink jobs, built into the application jar.
    * @default - the `flink` directory of this repository
@@ -45,30 +68,25 @@ export class FlinkAlertingStack extends PlatformStack {
   private readonly configuredAzs: readonly string[];
 
   constructor(scope: Construct, props: FlinkAlertingStackProps) {
-    const c = props.config;
-    super(scope, {
-      env: { account: c.account, region: c.region },
-      system: SYSTEM,
-      role: 'main',
-      operations: props.operations,
-      description: 'Flink alerting: MSK, the alert and baseline Managed Flink applications, and the notifier',
-    });
-    this.configuredAzs = c.network.existingVpc ? c.network.existingVpc.availabilityZones : c.network.availabilityZones;
+    super(scope, { ...props, system: SYSTEM, role: 'main' });
+    this.configuredAzs = props.network.existingVpc
+      ? props.network.existingVpc.availabilityZones
+      : props.network.availabilityZones;
 
     const network = new AlertingNetwork(this, 'Network', {
-      create: c.network.existingVpc
+      create: props.network.existingVpc
         ? undefined
-        : { cidr: c.network.vpcCidr, availabilityZones: c.network.availabilityZones },
-      existing: c.network.existingVpc,
+        : { cidr: props.network.vpcCidr, availabilityZones: props.network.availabilityZones },
+      existing: props.network.existingVpc,
     });
     this.cluster = new AlertingKafkaCluster(this, 'Kafka', {
       vpc: network.vpc,
       subnets: network.subnets,
-      create: c.kafka.cluster,
-      existing: c.kafka.existingCluster,
+      create: props.kafka.cluster,
+      existing: props.kafka.existingCluster,
     });
     this.cluster.acknowledgeProviderFindings();
-    const createEndpoints = !c.network.existingVpc || c.network.existingVpc.createEndpoints;
+    const createEndpoints = !props.network.existingVpc || props.network.existingVpc.createEndpoints;
     if (createEndpoints) network.addServiceEndpoints();
     // The notifier's event source poller works from ENIs in the cluster's security group; an
     // existing cluster's group without our endpoints is the operator's to open (docs/flink-alerting.md).
@@ -76,7 +94,7 @@ export class FlinkAlertingStack extends PlatformStack {
       network.allowAwsApiAccess(this.cluster.securityGroup, 'MSK event source mapping');
     }
 
-    const t = c.kafka.topics;
+    const t = props.kafka.topics;
     const topics = new KafkaAdmin(this, 'KafkaAdmin', {
       cluster: this.cluster,
       vpc: network.vpc,
@@ -102,12 +120,20 @@ export class FlinkAlertingStack extends PlatformStack {
       definition(t.deadLetters, false),
       definition(t.lateEvents, false),
     ]);
-    const monitors = topics.publishMonitors('Monitors', t.monitors.name, c.monitors.map(toContract), topicsResource);
+    const monitors = topics.publishMonitors(
+      'Monitors',
+      t.monitors.name,
+      props.monitors.map(toContract),
+      topicsResource,
+    );
 
     const jar = new FlinkJar(this, 'FlinkJar', { flinkDir: props.flinkDir });
-    const starter = c.flink.startAfterDeploy ? new FlinkApplicationStarter(this, 'FlinkStarter') : undefined;
+    const starter = props.flink.startAfterDeploy ? new FlinkApplicationStarter(this, 'FlinkStarter') : undefined;
 
-    const jobProperties = (job: 'alert' | 'baseline', settings: typeof c.flink.alertJob): Record<string, string> => ({
+    const jobProperties = (
+      job: 'alert' | 'baseline',
+      settings: typeof props.flink.alertJob,
+    ): Record<string, string> => ({
       job,
       'kafka.bootstrap.servers': this.cluster.bootstrapBrokers,
       'kafka.msk-iam': 'true',
@@ -118,18 +144,18 @@ export class FlinkAlertingStack extends PlatformStack {
       'topic.alerts': t.alerts.name,
       'topic.dead-letters': t.deadLetters.name,
       'topic.late-events': t.lateEvents.name,
-      'telemetry.starting-offsets': c.flink.telemetryStartingOffsets,
-      'watermark.out-of-orderness': c.flink.outOfOrderness,
-      'watermark.idleness': c.flink.idleness,
-      'allowed-lateness': c.flink.allowedLateness,
-      'baseline.history': c.flink.baselineHistory,
-      'baseline.max-samples-per-bucket': String(c.flink.baselineMaxSamplesPerBucket),
+      'telemetry.starting-offsets': props.flink.telemetryStartingOffsets,
+      'watermark.out-of-orderness': props.flink.outOfOrderness,
+      'watermark.idleness': props.flink.idleness,
+      'allowed-lateness': props.flink.allowedLateness,
+      'baseline.history': props.flink.baselineHistory,
+      'baseline.max-samples-per-bucket': String(props.flink.baselineMaxSamplesPerBucket),
       ...settings.properties,
     });
     const application = (
       id: string,
       job: 'alert' | 'baseline',
-      settings: typeof c.flink.alertJob,
+      settings: typeof props.flink.alertJob,
       description: string,
     ) => {
       const app = new ManagedFlinkApplication(this, id, {
@@ -145,9 +171,9 @@ export class FlinkAlertingStack extends PlatformStack {
         minPauseBetweenCheckpoints: duration(settings.minPauseBetweenCheckpoints),
         logLevel: settings.logLevel,
         metricsLevel: settings.metricsLevel,
-        allowNonRestoredState: c.flink.allowNonRestoredState,
+        allowNonRestoredState: props.flink.allowNonRestoredState,
         starter,
-        downtimeMinutes: durationIn(c.alarms.downtime, 'PT1M'),
+        downtimeMinutes: durationIn(props.alarms.downtime, 'PT1M'),
       });
       this.cluster.allowClient(app.securityGroup, description);
       // Topics exist and monitors are published before a job first reads them.
@@ -156,8 +182,8 @@ export class FlinkAlertingStack extends PlatformStack {
     };
 
     // Alert job: telemetry, monitors and baselines in; alerts, dead letters and late events out.
-    const alertGroup = c.flink.alertJob.consumerGroupId;
-    this.alertApplication = application('AlertJob', 'alert', c.flink.alertJob, 'Flink alert job');
+    const alertGroup = props.flink.alertJob.consumerGroupId;
+    this.alertApplication = application('AlertJob', 'alert', props.flink.alertJob, 'Flink alert job');
     this.grantKafka(
       this.alertApplication,
       [t.telemetry.name, t.monitors.name, t.baselines.name],
@@ -165,8 +191,8 @@ export class FlinkAlertingStack extends PlatformStack {
       [t.alerts.name, t.deadLetters.name, t.lateEvents.name],
     );
     // Baseline job: telemetry and monitors in; baselines out.
-    const baselineGroup = c.flink.baselineJob.consumerGroupId;
-    this.baselineApplication = application('BaselineJob', 'baseline', c.flink.baselineJob, 'Flink baseline job');
+    const baselineGroup = props.flink.baselineJob.consumerGroupId;
+    this.baselineApplication = application('BaselineJob', 'baseline', props.flink.baselineJob, 'Flink baseline job');
     this.grantKafka(
       this.baselineApplication,
       [t.telemetry.name, t.monitors.name],
@@ -177,9 +203,9 @@ export class FlinkAlertingStack extends PlatformStack {
     this.notifier = new AlertNotifier(this, 'Notifier', {
       cluster: this.cluster,
       topic: t.alerts.name,
-      consumerGroupId: c.notifier.consumerGroupId,
-      email: c.notifier.email,
-      webhooks: c.notifier.webhooks.map((w) => ({
+      consumerGroupId: props.notifier.consumerGroupId,
+      email: props.notifier.email,
+      webhooks: props.notifier.webhooks.map((w) => ({
         name: w.name,
         urlSecret: secretsmanager.Secret.fromSecretCompleteArn(this, `WebhookUrl-${w.name}`, w.urlSecretArn),
         severities: w.severities,
@@ -187,14 +213,14 @@ export class FlinkAlertingStack extends PlatformStack {
           ? secretsmanager.Secret.fromSecretCompleteArn(this, `WebhookSecret-${w.name}`, w.secretArn)
           : undefined,
       })),
-      batchSize: c.notifier.batchSize,
-      maxBatchingWindow: duration(c.notifier.maxBatchingWindow),
+      batchSize: props.notifier.batchSize,
+      maxBatchingWindow: duration(props.notifier.maxBatchingWindow),
       retry: {
-        attempts: c.notifier.retry.attempts,
-        baseDelayMs: durationMs(c.notifier.retry.baseDelay),
-        maxDelayMs: durationMs(c.notifier.retry.maxDelay),
+        attempts: props.notifier.retry.attempts,
+        baseDelayMs: durationMs(props.notifier.retry.baseDelay),
+        maxDelayMs: durationMs(props.notifier.retry.maxDelay),
       },
-      historyTtlDays: durationIn(c.notifier.historyTtl, 'P1D'),
+      historyTtlDays: durationIn(props.notifier.historyTtl, 'P1D'),
     });
     this.notifier.eventSource.node.addDependency(topicsResource);
 
@@ -202,11 +228,11 @@ export class FlinkAlertingStack extends PlatformStack {
     for (const [id, group, topic, who] of [
       ['AlertJobLagAlarm', alertGroup, t.telemetry.name, 'the alert job'],
       ['BaselineJobLagAlarm', baselineGroup, t.telemetry.name, 'the baseline job'],
-      ['NotifierLagAlarm', c.notifier.consumerGroupId, t.alerts.name, 'the notifier'],
+      ['NotifierLagAlarm', props.notifier.consumerGroupId, t.alerts.name, 'the notifier'],
     ] as const) {
       const alarm = this.cluster.consumerLagMetric(group, topic).createAlarm(this, id, {
-        alarmDescription: `${who} (${this.stackName}) is more than ${c.alarms.consumerLagRecords} records behind on ${topic}: check that it runs and keeps up (parallelism)`,
-        threshold: c.alarms.consumerLagRecords,
+        alarmDescription: `${who} (${this.stackName}) is more than ${props.alarms.consumerLagRecords} records behind on ${topic}: check that it runs and keeps up (parallelism)`,
+        threshold: props.alarms.consumerLagRecords,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 3,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
@@ -218,16 +244,16 @@ export class FlinkAlertingStack extends PlatformStack {
       app.customCounterAlarm(
         'LateEventsAlarm',
         'lateEvents',
-        c.alarms.lateEventsPer5Minutes,
-        `The ${name} (${this.stackName}) received more than ${c.alarms.lateEventsPer5Minutes} late telemetry events in 5 minutes (topic ${t.lateEvents.name}): producers lag or watermark settings are too tight`,
+        props.alarms.lateEventsPer5Minutes,
+        `The ${name} (${this.stackName}) received more than ${props.alarms.lateEventsPer5Minutes} late telemetry events in 5 minutes (topic ${t.lateEvents.name}): producers lag or watermark settings are too tight`,
         this.alarmTopic,
       );
     }
     this.alertApplication.customCounterAlarm(
       'DeadLettersAlarm',
       'deadLetters',
-      c.alarms.deadLettersPer5Minutes,
-      `The alert job (${this.stackName}) dead-lettered more than ${c.alarms.deadLettersPer5Minutes} records in 5 minutes (topic ${t.deadLetters.name}): read them, fix the producer or monitor`,
+      props.alarms.deadLettersPer5Minutes,
+      `The alert job (${this.stackName}) dead-lettered more than ${props.alarms.deadLettersPer5Minutes} records in 5 minutes (topic ${t.deadLetters.name}): read them, fix the producer or monitor`,
       this.alarmTopic,
     );
 
@@ -247,7 +273,7 @@ export class FlinkAlertingStack extends PlatformStack {
     }
   }
 
-  /** The config's Availability Zones: with an explicit env, CDK would otherwise look them up in the account. */
+  /** The network's Availability Zones: with an explicit env, CDK would otherwise look them up in the account. */
   override get availabilityZones(): string[] {
     return [...this.configuredAzs];
   }
@@ -270,7 +296,7 @@ export class FlinkAlertingStack extends PlatformStack {
 }
 
 /** A config monitor as contract v1 JSON (explicit slide, no absent optionals). */
-export function toContract(m: FlinkAlertingConfig['monitors'][number]): object {
+export function toContract(m: MonitorConfig): object {
   return {
     id: m.id,
     source: m.source,

@@ -18,5 +18,15 @@ export function addFlinkAlertingStacks(
   config: FlinkAlertingConfig,
   operations: OperationsSettings,
 ): FlinkAlertingStack {
-  return new FlinkAlertingStack(app, { config, operations });
+  return new FlinkAlertingStack(app, {
+    env: { account: config.account, region: config.region },
+    operations,
+    description: 'Flink alerting: MSK, the alert and baseline Managed Flink applications, and the notifier',
+    network: config.network,
+    kafka: config.kafka,
+    flink: config.flink,
+    notifier: config.notifier,
+    alarms: config.alarms,
+    monitors: config.monitors,
+  });
 }

@@ -13,7 +13,8 @@ export interface SmsAlertForwarderProps {
   readonly statuses: readonly string[];
 }
 
-export interface SmsAlertForwarderStackProps extends PlatformStackProps, SmsAlertForwarderProps {}
+export interface SmsAlertForwarderStackProps
+  extends Omit<PlatformStackProps, 'system' | 'role'>, SmsAlertForwarderProps {}
 
 /**
  * Registration events are emitted in the Region of the registration. In each monitored Region other
@@ -25,7 +26,7 @@ export class SmsAlertForwarderStack extends PlatformStack {
   public readonly deadLetterQueue: DeadLetterQueue;
 
   constructor(scope: Construct, props: SmsAlertForwarderStackProps) {
-    super(scope, props);
+    super(scope, { ...props, system: 'sms', role: 'alert-forwarder' });
     if (props.homeRegion === this.region) {
       throw new Error(`the alert forwarder belongs in a Region other than the monitor's own (${props.homeRegion})`);
     }

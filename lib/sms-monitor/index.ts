@@ -2,7 +2,7 @@ import type { Construct } from 'constructs';
 import type { SmsMonitorConfig } from '../../config/schema';
 import { type OperationsSettings, StackSetCodeBucketStack, stackSetCodeBucketPrefix } from '../shared';
 import { SmsAlertForwarderStack } from './alert-forwarder-stack';
-import { SmsMonitorStack } from './monitor-stack';
+import { SmsMonitorStack, type SmsMonitorSettings } from './monitor-stack';
 import { SmsMonitorStackSetStack } from './monitor-stack-set';
 
 export * from './alert-forwarder-stack';
@@ -45,17 +45,17 @@ export function addSmsMonitorStacks(
 ): SmsMonitorStacks {
   const monitors: SmsMonitorStack[] = [];
   const forwarders: SmsAlertForwarderStack[] = [];
+  const { timeZone, schedule, email, report, alerts } = config;
+  const monitorSettings: SmsMonitorSettings = { timeZone, schedule, email, report, alerts };
   for (const entry of config.accounts) {
     const home = monitorRegion(entry);
     monitors.push(
       new SmsMonitorStack(app, {
         env: { account: entry.account, region: home },
-        system: 'sms',
-        role: 'monitor',
         operations,
         description: `SMS registration monitor of ${entry.account} (Regions ${entry.regions.join(', ')})`,
-        monitoredAccount: entry,
-        monitor: config,
+        regions: entry.regions,
+        monitor: monitorSettings,
       }),
     );
     if (!config.alerts.enabled) continue;
@@ -63,8 +63,6 @@ export function addSmsMonitorStacks(
       forwarders.push(
         new SmsAlertForwarderStack(app, {
           env: { account: entry.account, region },
-          system: 'sms',
-          role: 'alert-forwarder',
           operations,
           description: `Forwards SMS registration status events of ${region} to the monitor in ${home}`,
           homeRegion: home,
@@ -90,7 +88,7 @@ export function addSmsMonitorStacks(
     env: admin,
     operations,
     stackSet: config.stackSet,
-    monitor: config,
+    monitor: monitorSettings,
     codeBucketNamePrefix,
   });
   owner.addStackDependency(code, 'the code must be in its bucket before the StackSet creates a function');

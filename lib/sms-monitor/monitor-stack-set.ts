@@ -1,17 +1,17 @@
 import { CfnOutput } from 'aws-cdk-lib';
 import type * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
 import type { Construct } from 'constructs';
-import type { SmsMonitorConfig, SmsMonitorStackSet } from '../../config/schema';
 import {
   PlatformStack,
   type PlatformStackProps,
   serviceManagedStackSet,
   StackSetMemberStack,
   StackSetOwnerSynthesizer,
+  type ServiceManagedStackSetSettings,
   type StackSetCodeBuckets,
 } from '../shared';
 import { addAlertForwarder } from './alert-forwarder-stack';
-import { addSmsMonitorResources, type SmsMonitorResources } from './monitor-stack';
+import { addSmsMonitorResources, type SmsMonitorResources, type SmsMonitorSettings } from './monitor-stack';
 
 export const MONITOR_STACK_SET_DESCRIPTION = 'SMS registration monitor of the account (StackSet member)';
 export const FORWARDER_STACK_SET_DESCRIPTION =
@@ -45,11 +45,23 @@ export function sendingAuthorizationPolicy(identityArn: string, organizationId: 
   };
 }
 
+/** The monitor and forwarder StackSets: names, Regions, organization, targets and rollout. */
+export interface SmsMonitorStackSetSettings extends ServiceManagedStackSetSettings {
+  /** Name of the monitor StackSet; the forwarder StackSet is `<name>-forwarder`. */
+  readonly name: string;
+  /** Region of every member account's monitor stack; also the Region of `email.identityArn`. */
+  readonly homeRegion: string;
+  /** The other Regions whose registrations are read; each gets the alert forwarder stack. */
+  readonly forwarderRegions: readonly string[];
+  /** The organization of the units; SES sending authorization names it (aws:PrincipalOrgID). */
+  readonly organizationId: string;
+}
+
 export interface SmsMonitorStackSetStackProps extends Omit<PlatformStackProps, 'system' | 'role' | 'synthesizer'> {
   /** The StackSet: its name, Regions and deployment targets. */
-  readonly stackSet: SmsMonitorStackSet;
-  /** The whole `smsMonitor` section; `email.identityArn` is set (config check). */
-  readonly monitor: SmsMonitorConfig;
+  readonly stackSet: SmsMonitorStackSetSettings;
+  /** How the members' monitors report and alert, and to whom; `email.identityArn` is set (config check). */
+  readonly monitor: SmsMonitorSettings;
   /** Prefix of the code buckets in the administrator account (one in the home Region). */
   readonly codeBucketNamePrefix: string;
 }
@@ -69,7 +81,7 @@ export class SmsMonitorStackSetStack extends PlatformStack {
   constructor(scope: Construct, props: SmsMonitorStackSetStackProps) {
     super(scope, { ...props, system: 'sms', role: 'monitor-stackset', synthesizer: new StackSetOwnerSynthesizer() });
     this.templateOptions.description = 'SMS registration monitor: StackSets for organizational units';
-    const { stackSet: settings, monitor: config } = props;
+    const { stackSet: settings, monitor } = props;
     const home = settings.homeRegion;
     const code: StackSetCodeBuckets = {
       bucketNamePrefix: props.codeBucketNamePrefix,
@@ -83,8 +95,8 @@ export class SmsMonitorStackSetStack extends PlatformStack {
       code,
     });
     const resources = addSmsMonitorResources(member, {
-      monitoredAccount: { regions: [home, ...settings.forwarderRegions] },
-      monitor: config,
+      regions: [home, ...settings.forwarderRegions],
+      monitor,
     });
     this.monitor = Object.assign(member, { resources });
     this.monitorStackSet = serviceManagedStackSet(this, 'MonitorStackSet', {
@@ -95,7 +107,7 @@ export class SmsMonitorStackSetStack extends PlatformStack {
       member,
     });
 
-    if (config.alerts.enabled && settings.forwarderRegions.length > 0) {
+    if (monitor.alerts.enabled && settings.forwarderRegions.length > 0) {
       // No Lambda code: the forwarder is a rule and its dead-letter queue, so it needs no code buckets.
       this.forwarder = new StackSetMemberStack(this, 'AlertForwarder', {
         system: 'sms',
@@ -104,7 +116,7 @@ export class SmsMonitorStackSetStack extends PlatformStack {
       });
       addAlertForwarder(this.forwarder, {
         homeRegion: home,
-        statuses: config.alerts.statuses,
+        statuses: monitor.alerts.statuses,
       });
       this.forwarderStackSet = serviceManagedStackSet(this, 'ForwarderStackSet', {
         settings,
@@ -116,9 +128,9 @@ export class SmsMonitorStackSetStack extends PlatformStack {
     }
 
     new CfnOutput(this, 'SendingAuthorizationPolicy', {
-      description: `Attach to the SES identity ${config.email.identityArn} (aws sesv2 create-email-identity-policy)`,
+      description: `Attach to the SES identity ${monitor.email.identityArn} (aws sesv2 create-email-identity-policy)`,
       value: JSON.stringify(
-        sendingAuthorizationPolicy(config.email.identityArn as string, settings.organizationId, config.email.sender),
+        sendingAuthorizationPolicy(monitor.email.identityArn as string, settings.organizationId, monitor.email.sender),
       ),
     });
   }

@@ -1,27 +1,24 @@
 import { CfnOutput, Duration, type Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import {
-  durationIn,
-  durationMs,
-  monitorReportSettings,
-  type SmsMonitorAccount,
-  type SmsMonitorConfig,
-} from '../../config/schema';
+import { durationIn, durationMs, monitorReportSettings, type SmsMonitorConfig } from '../../config/schema';
 import type { MonitorSettingsInput } from '../../lambda/sms-monitor/core/settings';
 import { PlatformStack, type PlatformStackProps } from '../shared';
 import { MonitorStateTable } from './monitor-state-table';
 import { RegistrationAlerts } from './registration-alerts';
 import { RegistrationReport } from './registration-report';
 
-/** What the monitor needs besides its stack: the account's Regions and the `smsMonitor` section. */
+/** The monitor's time zone, schedule, email, report and alert options (ISO-8601 durations). */
+export type SmsMonitorSettings = Pick<SmsMonitorConfig, 'timeZone' | 'schedule' | 'email' | 'report' | 'alerts'>;
+
+/** What the monitor needs besides its stack. */
 export interface SmsMonitorProps {
-  /** The account's entry of the config (in a StackSet, the StackSet's Regions). */
-  readonly monitoredAccount: Pick<SmsMonitorAccount, 'regions'>;
-  /** The whole `smsMonitor` section (schedule, email, report and alert options). */
-  readonly monitor: SmsMonitorConfig;
+  /** Regions whose registrations the monitor reads and whose status changes raise alerts. */
+  readonly regions: readonly string[];
+  /** How the monitor reports and alerts, and to whom. */
+  readonly monitor: SmsMonitorSettings;
 }
 
-export interface SmsMonitorStackProps extends PlatformStackProps, SmsMonitorProps {}
+export interface SmsMonitorStackProps extends Omit<PlatformStackProps, 'system' | 'role'>, SmsMonitorProps {}
 
 /** The monitor's resources, in a monitor stack or a StackSet's template. */
 export interface SmsMonitorResources {
@@ -46,19 +43,19 @@ export class SmsMonitorStack extends PlatformStack implements SmsMonitorResource
   public readonly alerts?: RegistrationAlerts;
 
   constructor(scope: Construct, props: SmsMonitorStackProps) {
-    super(scope, props);
+    super(scope, { ...props, system: 'sms', role: 'monitor' });
     ({ stateTable: this.stateTable, report: this.report, alerts: this.alerts } = addSmsMonitorResources(this, props));
   }
 }
 
 /** State table, scheduled report and (when on) alerts, with their outputs, added to `stack`. */
 export function addSmsMonitorResources(stack: Stack, props: SmsMonitorProps): SmsMonitorResources {
-  const { monitor, monitoredAccount } = props;
+  const { monitor, regions } = props;
 
   // The account ID is not passed: the functions read it from their own ARN (and secret scanners
   // mistake a 12-digit number in the environment for a credential).
   const settings: MonitorSettingsInput = {
-    regions: monitoredAccount.regions,
+    regions: [...regions],
     timeZone: monitor.timeZone,
     sender: monitor.email.sender,
     recipients: monitor.email.recipients,

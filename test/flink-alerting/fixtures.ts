@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { validateConfig } from '../../config/load';
 import type { FlinkAlertingConfig } from '../../config/schema';
-import { FlinkAlertingStack } from '../../lib/flink-alerting';
+import { addFlinkAlertingStacks, type FlinkAlertingStack } from '../../lib/flink-alerting';
 import { enableComplianceChecks } from '../../lib/shared';
 import { REPO_ROOT, testApp, type TestAppOptions, testOperations } from '../helpers/app';
 
@@ -50,5 +50,5 @@ export function alertingStack(
 ): FlinkAlertingStack {
   const app = testApp(appOptions);
   enableComplianceChecks(app);
-  return new FlinkAlertingStack(app, { config: alertingConfig(overrides), operations: testOperations() });
+  return addFlinkAlertingStacks(app, alertingConfig(overrides), testOperations());
 }
