@@ -7,6 +7,7 @@ import { flinkAlertingConfig } from '../../config/schema/flink-alerting';
 import { historyTtlDays, retryAttempts, retryDelayMs } from '../../config/schema/flink-alerting-fields';
 import { parseNotifierSettings } from '../../lambda/flink-alerting/core/notifier-settings';
 import { alertingSection } from './fixtures';
+import { expectSameVerdicts } from '../helpers/settings-drift';
 
 const hook = { name: 'pager', urlSecretArn: 'arn:aws:secretsmanager:x:1:secret:u', secretArn: 'arn:s' };
 const mail = { from: 'alerts@example.com', to: ['oncall@example.com'] };
@@ -31,12 +32,6 @@ function settingsAccept(settings: Record<string, unknown>): boolean {
   }
 }
 
-const agree = (values: readonly unknown[], config: (v: unknown) => boolean, settings: (v: unknown) => boolean) => {
-  for (const value of values) {
-    expect({ value, accepted: settings(value) }).toEqual({ value, accepted: config(value) });
-  }
-};
-
 function boundsOf(schema: { minValue: number | null; maxValue: number | null }): readonly number[] {
   const { minValue: min, maxValue: max } = schema;
   if (min === null || max === null) throw new Error('expected a schema with both bounds');
@@ -45,7 +40,7 @@ function boundsOf(schema: { minValue: number | null; maxValue: number | null }):
 
 describe('notifier settings and the config agree', () => {
   it('on retry.attempts at its bounds', () => {
-    agree(
+    expectSameVerdicts(
       boundsOf(retryAttempts),
       (v) => configAccepts((n) => (n.retry = { attempts: v })),
       (v) => settingsAccept({ retry: { attempts: v } }),
@@ -57,7 +52,7 @@ describe('notifier settings and the config agree', () => {
     ['baseDelay', 'baseDelayMs'],
     ['maxDelay', 'maxDelayMs'],
   ] as const)('on retry.%s at its bounds', (field, key) => {
-    agree(
+    expectSameVerdicts(
       boundsOf(retryDelayMs).filter((ms) => ms >= 0 && Number.isInteger(ms)),
       (v) => configAccepts((n) => (n.retry = { [field]: isoDurationOf(v as number) })),
       (v) => settingsAccept({ retry: { [key]: v } }),
@@ -65,7 +60,7 @@ describe('notifier settings and the config agree', () => {
   });
 
   it('on historyTtl at its bounds', () => {
-    agree(
+    expectSameVerdicts(
       boundsOf(historyTtlDays).filter((days) => days >= 0),
       (v) => configAccepts((n) => (n.historyTtl = isoDurationOf((v as number) * 86_400_000))),
       (v) => settingsAccept({ historyTtlDays: v }),
@@ -73,17 +68,17 @@ describe('notifier settings and the config agree', () => {
   });
 
   it('on the mail settings', () => {
-    agree(
+    expectSameVerdicts(
       ['alerting', '', 'x'.repeat(40), 'x'.repeat(41), 'x\nBcc: c@example.com'],
       (v) => configAccepts((n) => (n.email.subjectPrefix = v)),
       (v) => settingsAccept({ email: { ...mail, subjectPrefix: v } }),
     );
-    agree(
+    expectSameVerdicts(
       [['a@example.com'], [], ['not-an-address']],
       (v) => configAccepts((n) => (n.email.to = v)),
       (v) => settingsAccept({ email: { ...mail, to: v } }),
     );
-    agree(
+    expectSameVerdicts(
       ['alerting', '', ' ', 'a\tb'],
       (v) => configAccepts((n) => (n.email.configurationSetName = v)),
       (v) => settingsAccept({ email: { ...mail, configurationSetName: v } }),
@@ -91,12 +86,12 @@ describe('notifier settings and the config agree', () => {
   });
 
   it('on webhook names and severities', () => {
-    agree(
+    expectSameVerdicts(
       ['pager', 'x'.repeat(63), 'x'.repeat(64), 'Pager', '-pager', 'p\u0430ger'],
       (v) => configAccepts((n) => (n.webhooks[0].name = v)),
       (v) => settingsAccept({ webhooks: [{ ...hook, name: v }] }),
     );
-    agree(
+    expectSameVerdicts(
       [['critical'], [], [''], [' '], ['a\nb']],
       (v) => configAccepts((n) => (n.webhooks[0].severities = v)),
       (v) => settingsAccept({ webhooks: [{ ...hook, severities: v }] }),

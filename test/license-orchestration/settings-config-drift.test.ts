@@ -16,6 +16,7 @@ import {
 } from '../../lambda/license-orchestration/adapters/settings';
 import { STACK_SET_ENV, stackSetFrom } from '../../lambda/license-orchestration/adapters/stack-set-settings';
 import { minimalLicenseSection } from './support/config';
+import { expectSameVerdicts } from '../helpers/settings-drift';
 
 type Section = ReturnType<typeof minimalLicenseSection> & Record<string, unknown>;
 
@@ -34,18 +35,12 @@ function settingsAccept(read: () => unknown): boolean {
   }
 }
 
-const agree = (values: readonly unknown[], config: (v: unknown) => boolean, settings: (v: unknown) => boolean) => {
-  for (const value of values) {
-    expect({ value, accepted: settings(value) }).toEqual({ value, accepted: config(value) });
-  }
-};
-
 describe('license functions settings and the config agree', () => {
   // The config takes the timeout as a duration, the function as a number of seconds.
   it('on sync.commandTimeout at its bounds', () => {
     const { minValue: min, maxValue: max } = commandTimeoutSeconds;
     if (min === null || max === null) throw new Error('commandTimeoutSeconds needs both bounds');
-    agree(
+    expectSameVerdicts(
       [min - 1, min, min + 0.5, max, max + 1],
       (v) => configAccepts((s) => (s.sync = { commandTimeout: isoDurationOf((v as number) * 1000) })),
       (v) => settingsAccept(() => commandTimeoutSecondsFrom({ [ENV.commandTimeoutSeconds]: String(v) })),
@@ -61,7 +56,7 @@ describe('license functions settings and the config agree', () => {
       { name: `c${'a'.repeat(62)}`, seats: 1 },
       { name: `c${'a'.repeat(63)}`, seats: 1 },
     ];
-    agree(
+    expectSameVerdicts(
       products,
       (p) =>
         configAccepts((s) => {
@@ -73,7 +68,7 @@ describe('license functions settings and the config agree', () => {
   });
 
   it('on workbench types', () => {
-    agree(
+    expectSameVerdicts(
       [
         { cad: ['cad-suite'] },
         { 'team/cad:2': ['cad-suite'] },
@@ -88,13 +83,13 @@ describe('license functions settings and the config agree', () => {
 
   it('on tag keys and the reader role name', () => {
     const tagKeys = ['vew:workbench:ownerId', 'aws:owner', 'x'.repeat(128), 'x'.repeat(129), 'owner#1'];
-    agree(
+    expectSameVerdicts(
       tagKeys,
       (k) => configAccepts((s) => (s.tags = { ownerId: k, type: 'type' })),
       (k) => settingsAccept(() => tagsFrom({ [ENV.ownerTag]: k as string, [ENV.typeTag]: 'type' })),
     );
     const roleNames = ['license-orchestration-reader', 'a'.repeat(64), 'a'.repeat(65), 'has space'];
-    agree(
+    expectSameVerdicts(
       roleNames,
       (r) => configAccepts((s) => (s.reconciliation = { readerRoleName: r })),
       (r) => settingsAccept(() => readerRoleNameFrom({ [ENV.readerRoleName]: r as string })),
@@ -113,7 +108,7 @@ describe('license functions settings and the config agree', () => {
       `^${'a'.repeat(199)}$`,
     ];
     expect(configAccepts((s) => (s.userIdPattern = patterns[0]))).toBe(true);
-    agree(
+    expectSameVerdicts(
       patterns,
       (p) => configAccepts((s) => (s.userIdPattern = p)),
       (p) => settingsAccept(() => userIdFrom({ [ENV.userIdPattern]: p as string })),
@@ -131,7 +126,7 @@ describe('license functions settings and the config agree', () => {
       };
     };
     expect(configAccepts(withStackSet('SELF'))).toBe(true);
-    agree(
+    expectSameVerdicts(
       ['SELF', 'DELEGATED_ADMIN', 'self', 'ADMIN', ''],
       (c) => configAccepts(withStackSet(c)),
       (c) =>
