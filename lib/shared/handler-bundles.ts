@@ -1,19 +1,19 @@
-import { Stage } from 'aws-cdk-lib';
+import { Aspects, AspectPriority, Stage } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { BuildOptions, Message } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { BlockingWorker } from './blocking-worker';
 
-// One esbuild process bundles every Lambda handler of a cloud assembly. A function's code asset
-// is a directory of cdk.out named by a hash of the bundle's inputs (bundle-inputs.ts): the function
-// asks for it at construction, and a bundle still missing is handed at once to a worker thread
-// that builds with esbuild's API while the app goes on building its stacks. The worker builds what
-// has arrived in one esbuild build per distinct set of options, and what arrives meanwhile in the
-// next round, so handlers built together share the parsing of common modules; a directory already
-// holding its bundle is reused as it is. Templates name a bundle by its inputs, not its contents, so
-// nothing in synth waits for the build until the Stage's synth returns.
+// One esbuild run bundles every Lambda handler of a cloud assembly. A function's code asset is a
+// directory of cdk.out named by a hash of the bundle's inputs (bundle-inputs.ts): the function
+// asks for it at construction, and the bundles still missing are built together when the
+// assembly is synthesized, one esbuild build per distinct set of options, all at once in one
+// esbuild process. Built handlers share the parsing of common modules, and a directory already
+// holding its bundle is reused as it is. Templates name a bundle by its inputs, not its contents,
+// so the build runs on a worker thread beside the rest of synth (templates, cdk-nag, template
+// validation), and the Stage's synth returns once it is done.
 
 /** How a handler is bundled: esbuild's options for one CommonJS output. */
 export interface HandlerBundleOptions {
@@ -30,6 +30,11 @@ export interface HandlerBundleOptions {
 /** The bundle's file in its asset directory, with `.map` beside it when source maps are on. */
 const BUNDLE_FILE = 'index.js';
 
+interface PendingBundle {
+  readonly entry: string;
+  readonly directory: string;
+}
+
 /** The esbuild options StandardFunction bundles with (also for tests that run a bundle). */
 export function esbuildOptions(projectRoot: string, options: HandlerBundleOptions): BuildOptions {
   return {
@@ -44,7 +49,7 @@ export function esbuildOptions(projectRoot: string, options: HandlerBundleOption
   };
 }
 
-/** The handler bundles of one Stage (usually the App), built while it is constructed and synthesized. */
+/** The handler bundles of one Stage (usually the App), built together when it synthesizes. */
 export class HandlerBundles {
   /** The bundles of the Stage that `scope` is in. */
   public static of(scope: IConstruct, projectRoot: string): HandlerBundles {
@@ -54,9 +59,14 @@ export class HandlerBundles {
     if (!bundles) {
       bundles = new HandlerBundles(resolve(stage.assetOutdir), projectRoot);
       HandlerBundles.byStage.set(stage, bundles);
-      // CDK has no hook after synth: the Stage's synth returns once every bundle is built, so
-      // every caller (the CLI, tests) gets a complete assembly.
       const built = bundles;
+      // Read-only for the tree: runs after every construct exists, before templates are written.
+      const startAtSynth = {
+        visit(node: IConstruct): void {
+          if (node === stage) built.start();
+        },
+      };
+      Aspects.of(stage).add(startAtSynth, { priority: AspectPriority.READONLY });
       const synth = stage.synth.bind(stage);
       stage.synth = (options) => {
         const assembly = synth(options);
@@ -69,8 +79,8 @@ export class HandlerBundles {
 
   private static readonly byStage = new WeakMap<Stage, HandlerBundles>();
 
-  /** Asset directories handed to the build. */
-  private readonly requested = new Set<string>();
+  /** Bundles to build, by options (as JSON), then by asset directory. */
+  private readonly pending = new Map<string, Map<string, PendingBundle>>();
   /** The build under way, if any. */
   private building?: BlockingWorker;
 
@@ -83,8 +93,8 @@ export class HandlerBundles {
    * The code asset for `entry`'s bundle: `source` to give `Code.fromAsset` with the custom hash
    * `inputsHash`, and `directory`, where CDK stages that asset (`asset.`, the SHA-256 of the hash,
    * the source's extension). The directory exists once this returns, so CDK copies nothing into
-   * it; a missing bundle starts building at once and is in it when the Stage's synth returns. With
-   * `build` false (bundling skipped for the stack) it is left as it is.
+   * it; it holds the bundle once built. With `build` false (bundling skipped for the stack) it is
+   * left as it is.
    */
   public assetFor(
     entry: string,
@@ -97,27 +107,44 @@ export class HandlerBundles {
     const directory = join(this.outdir, name);
     if (isBuilt(directory)) return { source, directory };
     mkdirSync(directory, { recursive: true });
-    if (build && !this.requested.has(directory)) {
-      this.requested.add(directory);
-      this.building ??= new BlockingWorker(BUILD_WORKER, { esbuild: require.resolve('esbuild') });
-      this.building.post({
-        options: { ...esbuildOptions(this.projectRoot, options), outdir: this.outdir },
-        entry,
-        directory,
-      });
+    if (build) {
+      const key = JSON.stringify(options);
+      const group = this.pending.get(key) ?? new Map<string, PendingBundle>();
+      group.set(directory, { entry, directory });
+      this.pending.set(key, group);
     }
     return { source, directory };
   }
 
+  /** Starts building every pending bundle on a worker thread, and returns at once. */
+  public start(): void {
+    if (this.building || this.pending.size === 0) return;
+    const groups = [...this.pending].map(([key, group]) => {
+      const bundles = [...group.values()].map((b) => ({
+        directory: b.directory,
+        // Written beside the asset directories, at the same depth, so source map paths are the same.
+        building: `${b.directory}-building`,
+        entry: b.entry,
+      }));
+      const options: BuildOptions = {
+        ...esbuildOptions(this.projectRoot, JSON.parse(key) as HandlerBundleOptions),
+        entryPoints: bundles.map((b) => ({ in: b.entry, out: `${basename(b.building)}/index` })),
+        outdir: this.outdir,
+      };
+      return { options, bundles };
+    });
+    this.pending.clear();
+    this.building = new BlockingWorker(BUILD_WORKER, { esbuild: require.resolve('esbuild'), groups });
+  }
+
   /**
-   * Waits for every bundle handed to the build. A failed build leaves none of its bundle directories
-   * behind, and fails with esbuild's errors, one line each.
+   * Waits for the build started by {@link start}. A failed build leaves no bundle directory of its
+   * group behind, and fails with esbuild's errors, one line each.
    */
   public finish(): void {
     const building = this.building;
     if (!building) return;
     this.building = undefined;
-    building.post({ done: true });
     const replies = building.replies(BUILD_TIMEOUT_MS) as { errors?: (Message | string)[] }[] | undefined;
     if (!replies) throw new Error(`Bundling Lambda handlers did not finish within ${BUILD_TIMEOUT_MS / 1000} s`);
     const errors = replies.flatMap((r) => r.errors ?? []);
@@ -130,72 +157,39 @@ export class HandlerBundles {
 const BUILD_TIMEOUT_MS = 600_000;
 
 /**
- * The worker: takes bundles (`{ options, entry, directory }`) as they arrive and builds, in rounds,
- * everything that has arrived, one esbuild build per distinct set of options, each bundle into its
- * `-building` directory (beside the asset directories, at the same depth, so source map paths are
- * the same), then moved into place whole; a build that fails leaves none of its directories behind.
- * On `{ done }` it posts `{ errors }` (empty when every build succeeded) once the builds are over.
+ * The worker: builds each group of bundles with esbuild's own API, all groups at once, each bundle
+ * into its `-building` directory, then moved into place whole; a group that fails leaves none of
+ * its directories behind. Posts `{ errors }`, empty when every group built.
  */
 const BUILD_WORKER = `
 const esbuild = require(input.esbuild);
 const { renameSync, rmSync } = require('node:fs');
-const { basename } = require('node:path');
 const remove = (dir) => rmSync(dir, { recursive: true, force: true });
-const buildingDir = (b) => b.directory + '-building';
-const arrived = [];
-const errors = [];
-let rounds = Promise.resolve();
-
-async function build(bundles) {
-  for (const b of bundles) remove(buildingDir(b));
-  try {
-    await esbuild.build({
-      ...bundles[0].options,
-      entryPoints: bundles.map((b) => ({ in: b.entry, out: basename(buildingDir(b)) + '/index' })),
-    });
-  } catch (e) {
-    for (const b of bundles) {
-      remove(buildingDir(b));
-      remove(b.directory);
-    }
-    errors.push(...(e && e.errors && e.errors.length > 0 ? e.errors : [errorMessage(e)]));
-    return;
-  }
-  for (const b of bundles) {
+Promise.all(
+  input.groups.map(async ({ options, bundles }) => {
+    for (const b of bundles) remove(b.building);
     try {
-      // Replaces the empty directory made for CDK in one step, so it is never missing.
-      renameSync(buildingDir(b), b.directory);
-    } catch {
-      remove(b.directory);
-      renameSync(buildingDir(b), b.directory);
+      await esbuild.build(options);
+    } catch (e) {
+      for (const b of bundles) {
+        remove(b.building);
+        remove(b.directory);
+      }
+      return e && e.errors && e.errors.length > 0 ? e.errors : [errorMessage(e)];
     }
-  }
-}
-
-function buildArrived() {
-  const byOptions = new Map();
-  for (const b of arrived.splice(0)) {
-    const key = JSON.stringify(b.options);
-    byOptions.set(key, [...(byOptions.get(key) || []), b]);
-  }
-  return Promise.all([...byOptions.values()].map(build));
-}
-
-port.on('message', (message) => {
-  if (!message.done) {
-    arrived.push(message);
-    rounds = rounds.then(() => (arrived.length > 0 ? buildArrived() : undefined));
-    return;
-  }
-  rounds
-    .then(() => port.postMessage({ errors }))
-    .catch((e) => port.postMessage({ errors: [errorMessage(e)] }))
-    .finally(() => {
-      signal();
-      esbuild.stop();
-      port.close();
-    });
-});
+    for (const b of bundles) {
+      remove(b.directory);
+      renameSync(b.building, b.directory);
+    }
+    return [];
+  }),
+)
+  .then((errors) => port.postMessage({ errors: errors.flat() }))
+  .catch((e) => port.postMessage({ errors: [errorMessage(e)] }))
+  .finally(() => {
+    signal();
+    esbuild.stop();
+  });
 `;
 
 /** A directory holds a finished bundle: it is moved into place whole, so its file means complete. */
