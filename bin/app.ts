@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// The CDK app. This is the only file that reads CDK context or the environment: everything below
-// it receives plain, validated config.
+// The CDK app. This is the only file that reads CDK context or the environment (with
+// start-validation-engine.ts, the assembly directory): everything below it receives plain,
+// validated config.
+import './start-validation-engine';
 import { App } from 'aws-cdk-lib';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig, placeholderAccounts } from '../config/load';
 import { buildPlatform } from '../lib/platform';
-import { enableControlTowerControls, startTemplateValidationEngine } from '../lib/shared';
+import { enableControlTowerControls } from '../lib/shared';
 
 const app = new App();
 // `-c bundling=false` skips Lambda bundling (the CLI forbids setting aws:cdk:bundling-stacks itself);
@@ -12,7 +14,6 @@ const app = new App();
 if (String(app.node.tryGetContext('bundling')) === 'false') {
   app.node.setContext('aws:cdk:bundling-stacks', []);
 }
-startTemplateValidationEngine(app.outdir);
 const configPath = (app.node.tryGetContext('config') as string | undefined) ?? DEFAULT_CONFIG_PATH;
 
 try {

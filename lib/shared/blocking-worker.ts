@@ -57,3 +57,82 @@ const signal = () => {
 };
 const errorMessage = (e) => String((e && e.message) || e);
 `;
+
+/**
+ * A Node.js script in a child process that the main thread waits for like a {@link BlockingWorker}
+ * (a worker thread relays to it): for work that needs V8 flags of its own, which hold for a whole
+ * process. The script (plain CommonJS, run with `node -e`)
+ * has in scope `input(callback)`, which calls back with what `post` sent (and ends the process if
+ * the app exits or never posts), and `output(value)`, which sends the one reply.
+ */
+export class BlockingProcess {
+  private readonly worker: BlockingWorker;
+
+  constructor(script: string, nodeFlags: readonly string[] = []) {
+    this.worker = new BlockingWorker(PROCESS_RELAY, {
+      node: process.execPath,
+      args: [...nodeFlags, '-e', PROCESS_PRELUDE + script],
+    });
+  }
+
+  /** Sends `value` to the script's `input`; once only. */
+  post(value: unknown): void {
+    this.worker.post(value);
+  }
+
+  /**
+   * Blocks until the script's `output`, then returns it as `{ value }`, or `{ error }` when the
+   * process ended without one (its exit and stderr); undefined if neither came within `timeoutMs`.
+   * The process is stopped either way.
+   */
+  reply(timeoutMs: number): { value?: unknown; error?: string } | undefined {
+    return this.worker.replies(timeoutMs)?.[0] as { value?: unknown; error?: string } | undefined;
+  }
+}
+
+const PROCESS_PRELUDE = `
+const input = (callback) => {
+  const chunks = [];
+  process.stdin.on('data', (chunk) => chunks.push(chunk));
+  process.stdin.on('end', () => {
+    if (chunks.length === 0) process.exit(0);
+    callback(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+  });
+};
+const output = (value) => process.stdout.write(JSON.stringify(value) + '\\n');
+`;
+
+/**
+ * The relay: starts the process, writes what is posted to its stdin, and replies as soon as the
+ * output's line is complete, then kills the process (a process's own exit can take a second of V8
+ * clean-up that nobody waits for).
+ */
+const PROCESS_RELAY = `
+const { spawn } = require('node:child_process');
+let replied = false;
+const reply = (message) => {
+  if (replied) return;
+  replied = true;
+  port.postMessage(message);
+  signal();
+};
+const child = spawn(input.node, input.args, { stdio: ['pipe', 'pipe', 'pipe'] });
+const out = [];
+const err = [];
+child.stdout.on('data', (chunk) => {
+  out.push(chunk);
+  if (chunk[chunk.length - 1] !== 0x0a) return;
+  try {
+    reply({ value: JSON.parse(Buffer.concat(out).toString('utf8')) });
+  } catch (e) {
+    reply({ error: errorMessage(e) });
+  }
+  child.kill('SIGKILL');
+});
+child.stderr.on('data', (chunk) => err.push(chunk));
+child.on('error', (e) => reply({ error: errorMessage(e) }));
+child.on('close', (code, signal) =>
+  reply({ error: 'exited (' + (signal || code) + ') ' + Buffer.concat(err).toString('utf8').trim() }),
+);
+port.once('message', (value) => child.stdin.end(JSON.stringify(value)));
+`;

@@ -36,7 +36,7 @@ export function enableComplianceChecks(scope: Construct): void {
 /**
  * cdk-nag's AwsSolutions rules, validated first, which start the template validation (and what
  * starts alongside it) before checking the construct tree: cdk-nag runs on the main thread, the
- * template checks on worker threads, so they run at the same time.
+ * template checks in other threads and processes, so they run at the same time.
  */
 class AwsSolutionsChecksBeside extends AwsSolutionsChecks {
   constructor(

@@ -5,21 +5,17 @@ import {
   type PolicyViolation,
 } from 'aws-cdk-lib';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { BlockingWorker } from './blocking-worker';
 import { readCached, violationsOf, withTemplatePath, writeCached } from './validation-cache';
+import { CDK_LIB, type EngineProcess, takeEarlyEngine, VALIDATION_CACHE_DIR } from './validation-engine';
 
-const CDK_LIB = dirname(require.resolve('aws-cdk-lib/package.json'));
 const CDK_VERSION: string = JSON.parse(readFileSync(join(CDK_LIB, 'package.json'), 'utf8')).version;
 // The validator's version from its package, without loading it: loading compiles its 9 MB
 // WebAssembly engine, which a synth whose templates are all unchanged has no use for.
 const VALIDATOR_VERSION: string = JSON.parse(
   readFileSync(require.resolve('@aws/cloudformation-validate/package.json', { paths: [CDK_LIB] }), 'utf8'),
 ).version;
-
-/** Where, inside the cloud assembly directory, results are kept. */
-const VALIDATION_CACHE_DIR = '.template-validation';
 
 /**
  * CDK's CloudFormation template validation (what `@aws-cdk/core:validateAgainstDefaultRules` runs),
@@ -52,7 +48,7 @@ export class CachedTemplateValidation extends CloudFormationValidatePlugin {
   }
 
   /**
-   * Starts validating the templates that have no stored result (on the engine's worker thread when
+   * Starts validating the templates that have no stored result (in the engine's process when
    * it was started early), and the plugins started alongside; returns at once. A plugin validated
    * before this one calls it with its own context, so that the work runs beside that plugin's.
    */
@@ -110,70 +106,5 @@ interface StartedValidation {
   /** The context of the templates without a stored result. */
   readonly unvalidated: IPolicyValidationContext;
   /** The early engine validating them, if one was started. */
-  readonly engine?: EngineWorker;
+  readonly engine?: EngineProcess;
 }
-
-/**
- * Starts CloudFormation's validation engine on a worker thread now, while the app builds its
- * stacks, for the first synth into an assembly directory: the engine takes seconds to start, and
- * then validates a dozen templates in about one. A later synth reuses most results (see
- * {@link CachedTemplateValidation}) and starts the engine only if it needs it.
- */
-export function startTemplateValidationEngine(outdir: string): void {
-  if (!earlyEngine && !existsSync(join(outdir, VALIDATION_CACHE_DIR))) earlyEngine = new EngineWorker();
-}
-
-let earlyEngine: EngineWorker | undefined;
-
-function takeEarlyEngine(): EngineWorker | undefined {
-  const engine = earlyEngine;
-  earlyEngine = undefined;
-  return engine;
-}
-
-/**
- * CDK's own CloudFormationValidatePlugin on a worker thread, its engine started at once for every
- * resource type (CDK reuses an engine made for more types than a template has). `validate` hands it
- * the templates and blocks until its report arrives: CDK asks plugins for reports synchronously.
- */
-class EngineWorker {
-  private readonly worker = new BlockingWorker(ENGINE_WORKER, { plugin: join(CDK_LIB, PLUGIN_MODULE) });
-
-  /** Hands the worker the templates to validate; returns at once. */
-  start(context: IPolicyValidationContext): void {
-    const { stackTemplates, templatePaths } = context;
-    this.worker.post({ stackTemplates, templatePaths });
-  }
-
-  /** The plugin's report, or undefined when the worker could not give one (validate in process then). */
-  report(): PolicyValidationPluginReport | undefined {
-    const reply = this.worker.replies(ENGINE_TIMEOUT_MS)?.[0] as { report?: PolicyValidationPluginReport } | undefined;
-    return reply?.report;
-  }
-}
-
-/** The plugin's module inside aws-cdk-lib, loaded alone: the worker needs none of the rest. */
-const PLUGIN_MODULE = 'core/lib/validation/cloudformation-validate-plugin.js';
-const ENGINE_TIMEOUT_MS = 600_000;
-
-const ENGINE_WORKER = `
-const reply = (message) => {
-  port.postMessage(message);
-  signal();
-};
-let plugin;
-try {
-  const { CloudFormationValidatePlugin } = require(input.plugin);
-  plugin = new CloudFormationValidatePlugin();
-  plugin.initializeEngine({ has: () => true });
-} catch (e) {
-  reply({ error: errorMessage(e) });
-}
-port.once('message', (context) => {
-  try {
-    reply({ report: plugin.validate(context) });
-  } catch (e) {
-    reply({ error: errorMessage(e) });
-  }
-});
-`;

@@ -78,6 +78,18 @@ describe('CachedTemplateValidation', () => {
     expect(spy.mock.calls.flatMap(([context]) => context.stackTemplates)).toEqual([]);
   });
 
+  it('validates in process, with the same report, when the engine process fails', () => {
+    const plain = mkdtempSync(join(tmpdir(), 'cfn-validate-'));
+    const expected = synthError(queueApp(plain, { Good: 5, Broken: 'soon' }));
+
+    const outdir = mkdtempSync(join(tmpdir(), 'cfn-validate-'));
+    // Node refuses the flag, so the engine process exits at once.
+    startTemplateValidationEngine(outdir, { nodeFlags: ['--no-such-node-flag'] });
+    const spy = engine();
+    expect(synthError(queueApp(outdir, { Good: 5, Broken: 'soon' }))).toBe(expected);
+    expect(validatedTemplates(spy)).toEqual([['Broken.template.json', 'Good.template.json']]);
+  });
+
   it('starts no engine early for an assembly directory that holds earlier results', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'cfn-validate-'));
     queueApp(outdir, { A: 5 }).synth();
