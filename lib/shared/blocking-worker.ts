@@ -61,9 +61,9 @@ const errorMessage = (e) => String((e && e.message) || e);
 /**
  * A Node.js script in a child process that the main thread waits for like a {@link BlockingWorker}
  * (a worker thread relays to it): for work that needs V8 flags of its own, which hold for a whole
- * process. The script (plain CommonJS, run with `node -e`)
- * has in scope `input(callback)`, which calls back with what `post` sent (and ends the process if
- * the app exits or never posts), and `output(value)`, which sends the one reply.
+ * process. The script (plain CommonJS, run with `node -e`) has in scope `input(callback)`, which
+ * calls back with what `post` sent (and ends the process if the app exits or never posts), and
+ * `output(value)`, which sends the one reply.
  */
 export class BlockingProcess {
   private readonly worker: BlockingWorker;

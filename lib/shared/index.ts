@@ -9,9 +9,5 @@ export * from './stack-set';
 export * from './standard-function';
 export * from './tagging';
 export * from './template-validation';
-export {
-  startTemplateValidationEngine,
-  type TemplateValidationEngineOptions,
-  ENGINE_NODE_FLAGS,
-} from './validation-engine';
+export { startTemplateValidationEngine, type TemplateValidationEngineOptions } from './validation-engine';
 export * from './template-lint';

@@ -49,7 +49,7 @@ export function takeEarlyEngine(): EngineProcess | undefined {
 /**
  * The flags the engine's process runs with. The engine is a 9 MB WebAssembly module; with V8's
  * defaults, its parallel garbage collection and background optimizing compilation took several
- * times the CPU of the work itself (about 8 CPU-seconds against 2.5 to start the engine and
+ * times the CPU of the work itself (about 8 CPU-seconds against 3 to start the engine and
  * validate the example app's 12 templates, two cores), and synth competes for those cores.
  * `--single-threaded` keeps V8 to the one thread; `--liftoff-only` keeps the baseline compiler,
  * whose code is fast enough for one synth. Neither changes what the engine computes.
@@ -74,9 +74,16 @@ export class EngineProcess {
     this.process.post({ stackTemplates, templatePaths });
   }
 
-  /** The plugin's report, or undefined when the engine could not give one (validate in process then). */
+  /**
+   * The plugin's report, or undefined when the engine could not give one (validate in process
+   * then), after saying why on stderr.
+   */
   report(): PolicyValidationPluginReport | undefined {
-    return this.process.reply(ENGINE_TIMEOUT_MS)?.value as PolicyValidationPluginReport | undefined;
+    const reply = this.process.reply(ENGINE_TIMEOUT_MS);
+    if (reply?.value) return reply.value as PolicyValidationPluginReport;
+    const why = reply?.error ?? `no report within ${ENGINE_TIMEOUT_MS / 1000} s`;
+    process.stderr.write(`NOTE: the template validation engine's process failed (${why}); validating in process.\n`);
+    return undefined;
   }
 }
 
