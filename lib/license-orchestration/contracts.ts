@@ -26,4 +26,5 @@ export const HANDLER_ENTRY = {
   reconciler: join(HANDLERS, 'reconciler.ts'),
 } as const;
 
-export { acknowledge, checkovSkip } from '../shared/compliance';
+export { acknowledge } from '../shared/compliance';
+export { skipCheckov } from '../shared/template-lint';

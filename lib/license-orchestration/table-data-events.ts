@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { houseDefaults } from '../shared';
-import { checkovSkip } from './contracts';
+import { skipCheckov } from './contracts';
 
 export interface TableDataEventsProps {
   /** The table whose item-level reads and writes are recorded. */
@@ -84,7 +84,7 @@ export class TableDataEvents extends Construct {
       reason:
         "The bucket is for this trail's log files; its policy grants only CloudTrail of this account (ACL check, log writes), so reads need IAM permission in this account (and use of the key). Reads are not recorded (the trail logs the table's data events, not this bucket's); access logs of an audit bucket would need another bucket without end.",
     });
-    checkovSkip(
+    skipCheckov(
       bucketResource,
       'CKV_AWS_18',
       'Holds only CloudTrail log files; access logging of the audit bucket would need another bucket without end.',
@@ -128,11 +128,11 @@ export class TableDataEvents extends Construct {
       ],
     });
     this.trail.node.addDependency(this.bucket.policy ?? this.bucket);
-    checkovSkip(
+    skipCheckov(
       this.trail,
       'CKV_AWS_67',
       'A data-event trail for one table in one Region; all-Region management events are for an account or organization trail, which this app does not create.',
     );
-    checkovSkip(this.trail, 'CKV_AWS_252', 'Nobody consumes per-file delivery notifications of this audit trail.');
+    skipCheckov(this.trail, 'CKV_AWS_252', 'Nobody consumes per-file delivery notifications of this audit trail.');
   }
 }

@@ -1,6 +1,12 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 
 /**
+ * How long synth waits for work on another thread or process (bundling, template validation,
+ * cfn-guard): far beyond a normal run, so that a hung tool fails synth instead of hanging it.
+ */
+export const WAIT_LIMIT_MS = 600_000;
+
+/**
  * A worker thread that the main thread waits for without running its event loop: CDK asks
  * validation plugins for their reports synchronously, so a plugin that hands work to a worker
  * blocks on a shared counter and reads the replies straight off the port. The worker's script

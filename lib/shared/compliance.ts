@@ -1,10 +1,4 @@
-import {
-  App,
-  type CfnResource,
-  type IPolicyValidationContext,
-  type PolicyValidationPluginReport,
-  Validations,
-} from 'aws-cdk-lib';
+import { App, type IPolicyValidationContext, type PolicyValidationPluginReport, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct, IConstruct } from 'constructs';
 import { applyControlTowerControls, ControlTowerValidator } from './control-tower-controls';
@@ -67,10 +61,4 @@ export function enableControlTowerControls(app: App): void {
 /** cdk-nag 3 matches acknowledgements by exact finding ID; this states several with one reason. */
 export function acknowledge(scope: IConstruct, ids: readonly string[], reason: string): void {
   for (const id of ids) Validations.of(scope).acknowledge({ id, reason });
-}
-
-/** Skips a checkov check on one resource, with the reason next to it. */
-export function checkovSkip(resource: CfnResource, id: string, comment: string): void {
-  const existing = (resource.getMetadata('checkov') as { skip?: unknown[] } | undefined)?.skip ?? [];
-  resource.addMetadata('checkov', { skip: [...existing, { id, comment }] });
 }

@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { BlockingWorker } from './blocking-worker';
+import { BlockingWorker, WAIT_LIMIT_MS } from './blocking-worker';
 import { readCached, violationsOf, withTemplatePath, writeCached } from './validation-cache';
 
 /** The namespace of the cfn-guard validation plugin's rule IDs in `Validations.acknowledge`. */
@@ -379,13 +379,13 @@ class GuardWorkers {
   }
 
   wait(): PolicyViolationBeta1[] {
-    const deadline = Date.now() + WORKER_TIMEOUT_MS;
+    const deadline = Date.now() + WAIT_LIMIT_MS;
     const violations: PolicyViolationBeta1[] = [];
     const errors: string[] = [];
     for (const worker of this.workers) {
       const replies = worker.replies(deadline - Date.now());
       if (!replies) {
-        throw new Error(`cfn-guard (AWS Control Tower controls) did not finish within ${WORKER_TIMEOUT_MS / 1000} s`);
+        throw new Error(`cfn-guard (AWS Control Tower controls) did not finish within ${WAIT_LIMIT_MS / 1000} s`);
       }
       for (const reply of replies as { violations?: PolicyViolationBeta1[]; error?: string }[]) {
         if (reply.error) errors.push(reply.error);
@@ -397,7 +397,6 @@ class GuardWorkers {
   }
 }
 
-const WORKER_TIMEOUT_MS = 600_000;
 const GUARD_PLUGIN = require.resolve('@cdklabs/cdk-validator-cfnguard');
 
 /** A worker: takes runs from the shared queue, runs each with the plugin's execGuard and posts its violations. */

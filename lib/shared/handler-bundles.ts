@@ -4,7 +4,7 @@ import type { BuildOptions, Message } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { BlockingWorker } from './blocking-worker';
+import { BlockingWorker, WAIT_LIMIT_MS } from './blocking-worker';
 
 // One esbuild run bundles every Lambda handler of a cloud assembly. A function's code asset is a
 // directory of cdk.out named by a hash of the bundle's inputs (bundle-inputs.ts): the function
@@ -120,17 +120,14 @@ export class HandlerBundles {
   public start(): void {
     if (this.building || this.pending.size === 0) return;
     const groups = [...this.pending].map(([key, group]) => {
-      const bundles = [...group.values()].map((b) => ({
-        directory: b.directory,
-        // Written beside the asset directories, at the same depth, so source map paths are the same.
-        building: `${b.directory}-building`,
-        entry: b.entry,
-      }));
+      // Each built beside its asset directory, at the same depth, so source map paths are the same.
+      const building = (b: PendingBundle) => `${b.directory}-building`;
       const options: BuildOptions = {
         ...esbuildOptions(this.projectRoot, JSON.parse(key) as HandlerBundleOptions),
-        entryPoints: bundles.map((b) => ({ in: b.entry, out: `${basename(b.building)}/index` })),
+        entryPoints: [...group.values()].map((b) => ({ in: b.entry, out: `${basename(building(b))}/index` })),
         outdir: this.outdir,
       };
+      const bundles = [...group.values()].map((b) => ({ directory: b.directory, building: building(b) }));
       return { options, bundles };
     });
     this.pending.clear();
@@ -145,16 +142,14 @@ export class HandlerBundles {
     const building = this.building;
     if (!building) return;
     this.building = undefined;
-    const replies = building.replies(BUILD_TIMEOUT_MS) as { errors?: (Message | string)[] }[] | undefined;
-    if (!replies) throw new Error(`Bundling Lambda handlers did not finish within ${BUILD_TIMEOUT_MS / 1000} s`);
+    const replies = building.replies(WAIT_LIMIT_MS) as { errors?: (Message | string)[] }[] | undefined;
+    if (!replies) throw new Error(`Bundling Lambda handlers did not finish within ${WAIT_LIMIT_MS / 1000} s`);
     const errors = replies.flatMap((r) => r.errors ?? []);
     if (errors.length > 0) {
       throw new Error(`Bundling Lambda handlers failed:\n${describeErrors(errors, this.projectRoot)}`);
     }
   }
 }
-
-const BUILD_TIMEOUT_MS = 600_000;
 
 /**
  * The worker: builds each group of bundles with esbuild's own API, all groups at once, each bundle

@@ -22,7 +22,8 @@ import type { Construct } from 'constructs';
 import { statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { AlarmTopic } from './alarm-topic';
-import { acknowledge, checkovSkip } from './compliance';
+import { acknowledge } from './compliance';
+import { skipCheckov } from './template-lint';
 import {
   applyPlatformDefaults,
   type OperationsSettings,
@@ -267,7 +268,7 @@ export class StackSetCodeBucketStack extends PlatformStack {
       ],
       'Versioned Lambda code bucket written only by the CDK publishing role; SSE-S3 because member accounts of the organization read it (no key policy to open); nothing consumes new objects.',
     );
-    checkovSkip(
+    skipCheckov(
       resource,
       'CKV_AWS_18',
       'Holds only Lambda code from this repository; access logs would need another bucket.',

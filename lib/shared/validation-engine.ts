@@ -1,7 +1,7 @@
 import type { IPolicyValidationContext, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { BlockingProcess } from './blocking-worker';
+import { BlockingProcess, WAIT_LIMIT_MS } from './blocking-worker';
 
 // CloudFormation's validation engine started early, in its own process, for the first synth into
 // an assembly directory. This module loads nothing of aws-cdk-lib, so the app can start the engine
@@ -79,9 +79,9 @@ export class EngineProcess {
    * then), after saying why on stderr.
    */
   report(): PolicyValidationPluginReport | undefined {
-    const reply = this.process.reply(ENGINE_TIMEOUT_MS);
+    const reply = this.process.reply(WAIT_LIMIT_MS);
     if (reply?.value) return reply.value as PolicyValidationPluginReport;
-    const why = reply?.error ?? `no report within ${ENGINE_TIMEOUT_MS / 1000} s`;
+    const why = reply?.error ?? `no report within ${WAIT_LIMIT_MS / 1000} s`;
     process.stderr.write(`NOTE: the template validation engine's process failed (${why}); validating in process.\n`);
     return undefined;
   }
@@ -89,7 +89,6 @@ export class EngineProcess {
 
 /** The plugin's module inside aws-cdk-lib, loaded alone: the engine needs none of the rest. */
 const PLUGIN_MODULE = 'core/lib/validation/cloudformation-validate-plugin.js';
-const ENGINE_TIMEOUT_MS = 600_000;
 
 /** The engine's process: starts the engine at once, then validates the context it is sent. */
 const ENGINE_SCRIPT = (plugin: string) => `
