@@ -121,13 +121,13 @@ export class HandlerBundles {
     if (this.building || this.pending.size === 0) return;
     const groups = [...this.pending].map(([key, group]) => {
       // Each built beside its asset directory, at the same depth, so source map paths are the same.
-      const building = (b: PendingBundle) => `${b.directory}-building`;
+      const members = [...group.values()].map((b) => ({ ...b, building: `${b.directory}-building` }));
       const options: BuildOptions = {
         ...esbuildOptions(this.projectRoot, JSON.parse(key) as HandlerBundleOptions),
-        entryPoints: [...group.values()].map((b) => ({ in: b.entry, out: `${basename(building(b))}/index` })),
+        entryPoints: members.map((b) => ({ in: b.entry, out: `${basename(b.building)}/index` })),
         outdir: this.outdir,
       };
-      const bundles = [...group.values()].map((b) => ({ directory: b.directory, building: building(b) }));
+      const bundles = members.map(({ directory, building }) => ({ directory, building }));
       return { options, bundles };
     });
     this.pending.clear();

@@ -54,7 +54,7 @@ export function takeEarlyEngine(): EngineProcess | undefined {
  * `--single-threaded` keeps V8 to the one thread; `--liftoff-only` keeps the baseline compiler,
  * whose code is fast enough for one synth. Neither changes what the engine computes.
  */
-export const ENGINE_NODE_FLAGS: readonly string[] = ['--single-threaded', '--liftoff-only'];
+const ENGINE_NODE_FLAGS: readonly string[] = ['--single-threaded', '--liftoff-only'];
 
 /**
  * CDK's own CloudFormationValidatePlugin in a child process, its engine started at once for every
