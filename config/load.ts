@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { deploymentConfig, type DeploymentConfig, PLACEHOLDER_ACCOUNTS } from './schema';
 import { renamedFieldProblem } from './schema/renamed-fields';
 

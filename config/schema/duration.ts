@@ -1,7 +1,7 @@
 // Durations of the config: ISO-8601 duration strings (`PT30S`, `PT5M`, `P28D`) in every section,
 // re-exported by common.ts. Only zod, unlike common.ts, so the modules the functions bundle can
 // use it without aws-cdk-lib, which would add megabytes.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const ISO_DURATION = /^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d{1,3})?S)?)?$/;
 

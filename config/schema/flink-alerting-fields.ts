@@ -1,7 +1,7 @@
 // Schemas of the flinkAlerting.notifier settings that the config and the notifier's settings
 // (lambda/flink-alerting/core/notifier-settings.ts) both check, so each bound and default is stated
 // once. Only zod: the notifier bundles this module, and aws-cdk-lib would add megabytes.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Text without control characters (a newline in a mail subject would end the header). */
 const printable = z.string().regex(/^[^\p{Cc}]*$/u, { message: 'expected text without control characters' });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import jobPropertyKeys from '../../flink/src/main/resources/alerting-job-properties.json';
 import {
   accountId,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { flinkAlertingConfig } from './flink-alerting';
 import { licenseOrchestrationConfig } from './license-orchestration';
 import { privateLinkFailoverConfig } from './privatelink-failover';

@@ -2,7 +2,7 @@
 // settings (lambda/license-orchestration/adapters/settings.ts) both check, so each bound is stated
 // once. Only zod and regexpp (through ./user-id-pattern): the functions bundle this module, and
 // aws-cdk-lib would add megabytes.
-import { z } from 'zod';
+import * as z from 'zod';
 import { SAFE_DESCRIPTION, userIdPatternProblem } from './user-id-pattern';
 
 /** Product names end up in SSM document patterns, metric dimensions and DynamoDB keys. */

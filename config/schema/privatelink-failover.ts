@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { accountId, boundedDuration, region } from './common';
 
 // The `privateLinkFailover` section: a provider serving consumers over PrivateLink from a primary

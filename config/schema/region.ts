@@ -1,7 +1,7 @@
 // AWS Region names, for the config (re-exported by common.ts) and the functions that take Regions
 // in their settings, so both accept the same names with the same message. Only zod and the copy
 // of aws-cdk-lib's region-info in lambda/shared: region-info itself adds about 1.4 MB to a bundle.
-import { z } from 'zod';
+import * as z from 'zod';
 import { AWS_REGIONS, isAwsRegion } from '../../lambda/shared/aws-regions';
 
 /**

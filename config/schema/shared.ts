@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { accountId } from './common';
 
 /** CloudWatch Logs retention periods that CloudFormation accepts, in days. */

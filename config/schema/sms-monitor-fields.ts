@@ -3,7 +3,7 @@
 // SDK's status enum and the Region list (./region): the functions bundle this module, and
 // aws-cdk-lib would add megabytes.
 import { RegistrationStatus } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import { z } from 'zod';
+import * as z from 'zod';
 import { region } from './region';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { accountId, boundedDuration, durationIn, durationOfCount, region } from './common';
 import {
   alertStatuses,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { boundedDuration, durationIn, durationMs, durationOfCount, isoDurationOf } from '../../config/schema/duration';
 
 describe('config durations', () => {

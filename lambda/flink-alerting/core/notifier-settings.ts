@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import * as fields from '../../../config/schema/flink-alerting-fields';
 import { oneLine } from './alert-contract';
 

@@ -1,7 +1,7 @@
 // Handler settings from environment variables. The stacks set these variables (they import the
 // names from here); a missing or malformed one stops the function at its first invocation with a
 // message naming the variable. Settings from the config are checked with the config's schemas.
-import { z } from 'zod';
+import * as z from 'zod';
 import * as fields from '../../../config/schema/license-orchestration-fields';
 import { userIdMatcher } from '../core/contract';
 import type { ProductCatalog } from '../core/ledger';
