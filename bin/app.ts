@@ -6,7 +6,7 @@ import './start-validation-engine';
 import { App } from 'aws-cdk-lib';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig, placeholderAccounts } from '../config/load';
 import { buildPlatform } from '../lib/platform';
-import { enableControlTowerControls } from '../lib/shared';
+import { enableControlTowerControls, synthesize } from '../lib/shared';
 
 const app = new App();
 // `-c bundling=false` skips Lambda bundling (the CLI forbids setting aws:cdk:bundling-stacks itself);
@@ -35,3 +35,4 @@ try {
   }
   throw e;
 }
+synthesize(app);

@@ -1,6 +1,9 @@
 import { App, type IPolicyValidationContext, type PolicyValidationPluginReport, Validations } from 'aws-cdk-lib';
+import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct, IConstruct } from 'constructs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { applyControlTowerControls, ControlTowerValidator } from './control-tower-controls';
 import { CachedTemplateValidation } from './template-validation';
 
@@ -56,6 +59,29 @@ export function enableControlTowerControls(app: App): void {
   const controls = new ControlTowerValidator();
   Validations.of(app).addPlugins(controls);
   templateValidations.get(app)?.startAlongside(controls);
+}
+
+/**
+ * Synthesizes the app run by the CDK CLI, and exits with status 1 when a validation plugin failed
+ * (threw instead of reporting), naming each. CDK records such a plugin as a failed report without
+ * violations, which the CLI counts as a success: `cdk synth` would exit 0 with that plugin's checks
+ * (cdk-nag, Control Tower controls, template validation) not run (docs/aws-contracts.md, SH-29).
+ */
+export function synthesize(app: App): void {
+  const assembly = app.synth();
+  const failed = failedValidationPlugins(assembly.directory);
+  if (failed.length > 0) {
+    process.stderr.write(`${failed.join('\n')}\n`);
+    process.exit(1);
+  }
+}
+
+/** The errors of the validation plugins that failed, from the cloud assembly's validation report. */
+function failedValidationPlugins(assemblyDirectory: string): string[] {
+  const file = join(assemblyDirectory, VALIDATION_REPORT_FILE);
+  if (!existsSync(file)) return [];
+  const report = JSON.parse(readFileSync(file, 'utf8')) as { pluginReports?: { metadata?: { error?: unknown } }[] };
+  return (report.pluginReports ?? []).flatMap((r) => (r.metadata?.error ? [String(r.metadata.error)] : []));
 }
 
 /** cdk-nag 3 matches acknowledgements by exact finding ID; this states several with one reason. */
