@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyControlTowerControls, ControlTowerValidator } from './control-tower-controls';
 import { CachedTemplateValidation } from './template-validation';
+import { withUnloadedCfnClassesSkipped } from './unloaded-cfn-classes';
 
 /** The template validation of each App with compliance checks. */
 const templateValidations = new WeakMap<App, CachedTemplateValidation>();
@@ -33,7 +34,8 @@ export function enableComplianceChecks(scope: Construct): void {
 /**
  * cdk-nag's AwsSolutions rules, validated first, which start the template validation (and what
  * starts alongside it) before checking the construct tree: cdk-nag runs on the main thread, the
- * template checks in other threads and processes, so they run at the same time.
+ * template checks in other threads and processes, so they run at the same time. The rules run
+ * without loading the L1 classes of services the app does not use (./unloaded-cfn-classes.ts).
  */
 class AwsSolutionsChecksBeside extends AwsSolutionsChecks {
   constructor(
@@ -45,7 +47,7 @@ class AwsSolutionsChecksBeside extends AwsSolutionsChecks {
 
   override validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     this.templateValidation.start(context);
-    return super.validate(context);
+    return withUnloadedCfnClassesSkipped(() => super.validate(context));
   }
 }
 
