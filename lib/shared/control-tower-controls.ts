@@ -209,10 +209,10 @@ const CONTROLS_CACHE_DIR = '.control-tower-controls';
  *
  * cfn-guard copies the whole template for every rule file it evaluates, and parses every rule file
  * again in each run, so its time grows with template size times rules, plus rules times runs. Rules
- * are therefore run once per group of rule files naming the same resource types, over every
- * template at once, each template reduced to what those rules read: its resources of those types
- * whole, every other resource as its logical ID and type (which is all a rule's reference check
- * looks at). Every Control Tower rule applies only when the template has resources of the types it
+ * are therefore run once per group of rule files naming the same resource types (a group joining
+ * one that names all its types), over every template at once, each template reduced to what those
+ * rules read: its resources of those types whole, every other resource as its logical ID and type
+ * (which is all a rule's reference check looks at). Every Control Tower rule applies only when the template has resources of the types it
  * selects (`Resources.*[ Type == ... ]`; the other types it names are those it follows references
  * to), so a template with none of a group's selected types is left out of that group's run without
  * a finding. The runs go to worker threads, one per core, which take the next run from a shared
@@ -289,8 +289,12 @@ class GuardChecks {
       const types = new Set(Object.values(template.Resources ?? {}).map((r) => r.Type as string));
       return { path, template, types };
     });
+    const present = new Set(templates.flatMap((t) => [...t.types]));
+    const applying = groupByTypes(rules).filter(
+      (g) => g.named.size === 0 || [...g.selected].some((t) => present.has(t)),
+    );
     const batches: GuardBatch[] = [];
-    for (const { selected, named, rulePaths } of groupByTypes(rules)) {
+    for (const { selected, named, rulePaths } of mergeIntoSupersets(applying)) {
       const data: string[] = [];
       for (const { path, template, types } of templates) {
         if (named.size === 0) {
@@ -341,11 +345,16 @@ interface RuleTypes {
   readonly named: ReadonlySet<string>;
 }
 
+/** Rule files run together, and the resource types they select and name. */
+interface RuleGroup {
+  readonly selected: Set<string>;
+  readonly named: Set<string>;
+  readonly rulePaths: string[];
+}
+
 /** Rule files grouped by the resource types they select and name, groups in rule file order. */
-function groupByTypes(
-  rules: Map<string, RuleTypes>,
-): { selected: Set<string>; named: Set<string>; rulePaths: string[] }[] {
-  const byKey = new Map<string, { selected: Set<string>; named: Set<string>; rulePaths: string[] }>();
+function groupByTypes(rules: Map<string, RuleTypes>): RuleGroup[] {
+  const byKey = new Map<string, RuleGroup>();
   for (const [rulePath, { selected, named }] of rules) {
     const key = JSON.stringify([[...selected].sort(), [...named].sort()]);
     const group = byKey.get(key) ?? { selected: new Set(selected), named: new Set(named), rulePaths: [] };
@@ -353,6 +362,28 @@ function groupByTypes(
     byKey.set(key, group);
   }
   return [...byKey.values()];
+}
+
+/**
+ * Groups merged into a group naming every type they name (a rule may read more of a template than
+ * it needs, never less), so that fewer cfn-guard runs start: each run costs about 25 ms of CPU to
+ * start and evaluate its first rule. A merged group's templates are those with any of its groups'
+ * selected types; a rule finds nothing in those without its own. Groups naming no type read whole
+ * templates and stay apart.
+ */
+function mergeIntoSupersets(groups: readonly RuleGroup[]): RuleGroup[] {
+  const merged: RuleGroup[] = [];
+  for (const group of [...groups].sort((a, b) => b.named.size - a.named.size)) {
+    const into =
+      group.named.size > 0 && merged.find((m) => m.named.size > 0 && [...group.named].every((t) => m.named.has(t)));
+    if (!into) {
+      merged.push({ selected: new Set(group.selected), named: group.named, rulePaths: [...group.rulePaths] });
+      continue;
+    }
+    for (const t of group.selected) into.selected.add(t);
+    into.rulePaths.push(...group.rulePaths);
+  }
+  return merged;
 }
 
 /**
