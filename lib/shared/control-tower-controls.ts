@@ -212,10 +212,10 @@ const CONTROLS_CACHE_DIR = '.control-tower-controls';
  * are therefore run once per group of rule files naming the same resource types (a group joining
  * one that names all its types), over every template at once, each template reduced to what those
  * rules read: its resources of those types whole, every other resource as its logical ID and type
- * (which is all a rule's reference check looks at). Every Control Tower rule applies only when the template has resources of the types it
- * selects (`Resources.*[ Type == ... ]`; the other types it names are those it follows references
- * to), so a template with none of a group's selected types is left out of that group's run without
- * a finding. The runs go to worker threads, one per core, which take the next run from a shared
+ * (which is all a rule's reference check looks at). Every Control Tower rule applies only when the
+ * template has resources of the types it selects (`Resources.*[ Type == ... ]`; the other types it
+ * names are those it follows references to), so a template with none of a group's selected types
+ * is left out of that group's run without a finding. The runs go to worker threads, one per core, which take the next run from a shared
  * queue, and can start before CDK asks for the findings ({@link start}), so they overlap
  * CloudFormation's own template validation. A template whose text and plugin version are unchanged
  * since the previous synth into the same cloud assembly directory gets its earlier findings back.

@@ -1,4 +1,4 @@
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, relative, sep } from 'node:path';
 
 // aws-cdk-lib loads a service's classes (for L1s its `<service>.generated.js`, up to 5 MB of
 // JavaScript) the first time one of them is read from the service's module. cdk-nag's rules test
@@ -56,7 +56,7 @@ export function unloadedExports(): UnloadedExport[] {
   }
   const unloaded: UnloadedExport[] = [];
   for (const [directory, m] of entries) {
-    if (inUse.has(directory) || m.filename !== join(CDK_LIB_DIR, directory, 'index.js')) continue;
+    if (inUse.has(directory)) continue;
     for (const [key, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(m.exports))) {
       if (descriptor.get && descriptor.configurable) unloaded.push({ exports: m.exports, key, descriptor });
     }
