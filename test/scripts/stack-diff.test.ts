@@ -58,10 +58,12 @@ describe('npm run diff', () => {
       copyFileSync(join(REPO_ROOT, file), join(repo, file));
     }
     symlinkSync(join(REPO_ROOT, 'node_modules'), join(repo, 'node_modules'), 'dir');
-    const app = readFileSync(join(repo, 'bin/app.ts'), 'utf8');
+    // Probe stacks go before the app's last statement, which synthesizes it.
+    const [app, synthesize] = readFileSync(join(repo, 'bin/app.ts'), 'utf8').split(/(?=^synthesize\(app\);$)/m);
+    expect(synthesize).toBe('synthesize(app);\n');
     const dlq = (options = '') =>
       `const dlq = new shared.DeadLetterQueue(probe, 'Dlq', { alarmTopic: probe.alarmTopic${options} });`;
-    writeFileSync(join(repo, 'bin/app.ts'), app + probeStack('a', dlq()) + probeStack('c', dlq()));
+    writeFileSync(join(repo, 'bin/app.ts'), app + probeStack('a', dlq()) + probeStack('c', dlq()) + synthesize);
     git(repo, 'init', '--quiet', '--initial-branch=main');
     git(repo, 'add', '.');
     git(repo, 'commit', '--quiet', '-m', 'base');
@@ -88,7 +90,8 @@ describe('npm run diff', () => {
           `${dlq()}
            const iam = require('aws-cdk-lib/aws-iam');
            new iam.Role(probe, 'Reader', { assumedBy: new iam.AccountPrincipal('222222222222') });`,
-        ),
+        ) +
+        synthesize,
     );
     git(repo, 'commit', '--quiet', '-am', 'change');
   }, 120_000);
