@@ -215,10 +215,11 @@ const CONTROLS_CACHE_DIR = '.control-tower-controls';
  * (which is all a rule's reference check looks at). Every Control Tower rule applies only when the
  * template has resources of the types it selects (`Resources.*[ Type == ... ]`; the other types it
  * names are those it follows references to), so a template with none of a group's selected types
- * is left out of that group's run without a finding. The runs go to worker threads, one per core, which take the next run from a shared
- * queue, and can start before CDK asks for the findings ({@link start}), so they overlap
- * CloudFormation's own template validation. A template whose text and plugin version are unchanged
- * since the previous synth into the same cloud assembly directory gets its earlier findings back.
+ * is left out of that group's run without a finding. The runs go to worker threads, one per core,
+ * which take the next run from a shared queue, and can start before CDK asks for the findings
+ * ({@link start}), so they overlap CloudFormation's own template validation. A template whose text
+ * and plugin version are unchanged since the previous synth into the same cloud assembly directory
+ * gets its earlier findings back.
  */
 export class ControlTowerValidator extends CfnGuardValidator {
   private started?: {
@@ -374,8 +375,8 @@ function groupByTypes(rules: Map<string, RuleTypes>): RuleGroup[] {
 function mergeIntoSupersets(groups: readonly RuleGroup[]): RuleGroup[] {
   const merged: RuleGroup[] = [];
   for (const group of [...groups].sort((a, b) => b.named.size - a.named.size)) {
-    const into =
-      group.named.size > 0 && merged.find((m) => m.named.size > 0 && [...group.named].every((t) => m.named.has(t)));
+    // A group naming no type is a subset of any: it must not join (nor be joined).
+    const into = group.named.size > 0 && merged.find((m) => [...group.named].every((t) => m.named.has(t)));
     if (!into) {
       merged.push({ selected: new Set(group.selected), named: group.named, rulePaths: [...group.rulePaths] });
       continue;

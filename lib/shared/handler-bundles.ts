@@ -30,11 +30,6 @@ export interface HandlerBundleOptions {
 /** The bundle's file in its asset directory, with `.map` beside it when source maps are on. */
 const BUNDLE_FILE = 'index.js';
 
-interface PendingBundle {
-  readonly entry: string;
-  readonly directory: string;
-}
-
 /** The esbuild options StandardFunction bundles with (also for tests that run a bundle). */
 export function esbuildOptions(projectRoot: string, options: HandlerBundleOptions): BuildOptions {
   return {
@@ -79,8 +74,8 @@ export class HandlerBundles {
 
   private static readonly byStage = new WeakMap<Stage, HandlerBundles>();
 
-  /** Bundles to build, by options (as JSON), then by asset directory. */
-  private readonly pending = new Map<string, Map<string, PendingBundle>>();
+  /** Bundles to build: by options (as JSON), each asset directory's entry. */
+  private readonly pending = new Map<string, Map<string, string>>();
   /** The build under way, if any. */
   private building?: BlockingWorker;
 
@@ -109,8 +104,8 @@ export class HandlerBundles {
     mkdirSync(directory, { recursive: true });
     if (build) {
       const key = JSON.stringify(options);
-      const group = this.pending.get(key) ?? new Map<string, PendingBundle>();
-      group.set(directory, { entry, directory });
+      const group = this.pending.get(key) ?? new Map<string, string>();
+      group.set(directory, entry);
       this.pending.set(key, group);
     }
     return { source, directory };
@@ -121,7 +116,7 @@ export class HandlerBundles {
     if (this.building || this.pending.size === 0) return;
     const groups = [...this.pending].map(([key, group]) => {
       // Each built beside its asset directory, at the same depth, so source map paths are the same.
-      const members = [...group.values()].map((b) => ({ ...b, building: `${b.directory}-building` }));
+      const members = [...group].map(([directory, entry]) => ({ entry, directory, building: `${directory}-building` }));
       const options: BuildOptions = {
         ...esbuildOptions(this.projectRoot, JSON.parse(key) as HandlerBundleOptions),
         entryPoints: members.map((b) => ({ in: b.entry, out: `${basename(b.building)}/index` })),
