@@ -38,13 +38,18 @@ export class BlockingWorker {
 
   /**
    * Blocks until the worker signals, then returns what it posted, in order; undefined if it has not
-   * signalled within `timeoutMs`. The worker is stopped either way.
+   * signalled within `timeoutMs`; throws if the worker's script threw where nothing caught it. The
+   * worker is stopped either way.
    */
   replies(timeoutMs: number): unknown[] | undefined {
     try {
       if (Atomics.wait(this.signalled, 0, 0, Math.max(0, timeoutMs)) === 'timed-out') return undefined;
       const messages: unknown[] = [];
-      for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) messages.push(m.message);
+      for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
+        const failure = (m.message as { [WORKER_FAILED]?: string } | undefined)?.[WORKER_FAILED];
+        if (failure !== undefined) throw new Error(`A worker thread failed: ${failure}`);
+        messages.push(m.message);
+      }
       return messages;
     } finally {
       this.port.close();
@@ -53,6 +58,11 @@ export class BlockingWorker {
   }
 }
 
+/** The key of the message a worker posts when its script threw where nothing caught it. */
+const WORKER_FAILED = 'blockingWorkerFailed';
+
+// A script that throws where nothing catches it still signals: the main thread, blocked, cannot see
+// the worker's error event, and would otherwise wait out the whole limit for a dead thread.
 const PRELUDE = `
 const { workerData } = require('node:worker_threads');
 const { input, port } = workerData;
@@ -62,6 +72,10 @@ const signal = () => {
   Atomics.notify(signalled, 0);
 };
 const errorMessage = (e) => String((e && e.message) || e);
+process.on('uncaughtException', (e) => {
+  port.postMessage({ ${WORKER_FAILED}: errorMessage(e) });
+  signal();
+});
 `;
 
 /**
@@ -92,7 +106,11 @@ export class BlockingProcess {
    * The process is stopped either way.
    */
   reply(timeoutMs: number): { value?: unknown; error?: string } | undefined {
-    return this.worker.replies(timeoutMs)?.[0] as { value?: unknown; error?: string } | undefined;
+    try {
+      return this.worker.replies(timeoutMs)?.[0] as { value?: unknown; error?: string } | undefined;
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
   }
 }
 
@@ -140,5 +158,7 @@ child.on('error', (e) => reply({ error: errorMessage(e) }));
 child.on('close', (code, signal) =>
   reply({ error: 'exited (' + (signal || code) + ') ' + Buffer.concat(err).toString('utf8').trim() }),
 );
+// A process that ends before reading its input breaks the pipe; its exit is reported on close.
+child.stdin.on('error', () => {});
 port.once('message', (value) => child.stdin.end(JSON.stringify(value)));
 `;
