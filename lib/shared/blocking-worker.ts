@@ -13,19 +13,24 @@ export const WAIT_LIMIT_MS = 600_000;
  * (plain CommonJS, run as given) has in scope `input` (what the constructor got), `port` (to post
  * replies and receive what `post` sends), `signal()` (call once the replies are posted) and
  * `errorMessage(e)`.
+ *
+ * A `background` worker, and every process it starts, runs at a lower CPU priority (Linux only,
+ * where the priority is a thread's): work that synth can wait for (bundling, cfn-guard) then
+ * yields the cores to the work it waits on first (the main thread, the schema validation engine).
  */
 export class BlockingWorker {
   private readonly signalled = new Int32Array(new SharedArrayBuffer(4));
   private readonly port: MessagePort;
   private readonly worker: Worker;
 
-  constructor(script: string, input: unknown) {
+  constructor(script: string, input: unknown, options: { background?: boolean } = {}) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
+    const background = options.background === true && process.platform === 'linux';
     this.worker = new Worker(PRELUDE + script, {
       eval: true,
       execArgv: [],
-      workerData: { input, port: port2, signalled: this.signalled.buffer },
+      workerData: { input, port: port2, signalled: this.signalled.buffer, background },
       transferList: [port2],
     });
     // The app exits when its synth is done, whether or not a worker still runs.
@@ -58,6 +63,9 @@ export class BlockingWorker {
   }
 }
 
+/** How much background workers add to the app's nice value (as `nice` does): about a tenth of a core's share. */
+const BACKGROUND_NICENESS = 10;
+
 /** The key of the message a worker posts when its script threw where nothing caught it. */
 const WORKER_FAILED = 'blockingWorkerFailed';
 
@@ -72,6 +80,12 @@ const signal = () => {
   Atomics.notify(signalled, 0);
 };
 const errorMessage = (e) => String((e && e.message) || e);
+// On Linux, setpriority for the calling process ID 0 applies to the calling thread, and threads and
+// processes started from it inherit it. Only ever raised: lowering needs privileges.
+if (workerData.background) {
+  const os = require('node:os');
+  os.setPriority(Math.min(19, os.getPriority() + ${BACKGROUND_NICENESS}));
+}
 process.on('uncaughtException', (e) => {
   port.postMessage({ ${WORKER_FAILED}: errorMessage(e) });
   signal();

@@ -406,7 +406,7 @@ class GuardWorkers {
     const count = Math.min(queue.length, Math.max(1, availableParallelism()));
     this.workers = Array.from(
       { length: count },
-      () => new BlockingWorker(GUARD_WORKER, { plugin: GUARD_PLUGIN, batches: queue, next }),
+      () => new BlockingWorker(GUARD_WORKER, { plugin: GUARD_PLUGIN, batches: queue, next }, { background: true }),
     );
   }
 

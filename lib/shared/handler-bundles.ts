@@ -126,7 +126,11 @@ export class HandlerBundles {
       return { options, bundles };
     });
     this.pending.clear();
-    this.building = new BlockingWorker(BUILD_WORKER, { esbuild: require.resolve('esbuild'), groups });
+    this.building = new BlockingWorker(
+      BUILD_WORKER,
+      { esbuild: require.resolve('esbuild'), groups },
+      { background: true },
+    );
   }
 
   /**

@@ -1,3 +1,4 @@
+import { getPriority } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { BlockingProcess, BlockingWorker } from '../../lib/shared/blocking-worker';
 
@@ -54,4 +55,21 @@ describe('BlockingWorker', () => {
     const worker = new BlockingWorker("Promise.reject(new Error('no build'));", null);
     expect(() => worker.replies(REPLY_WAIT_MS)).toThrow('A worker thread failed: no build');
   });
+
+  it.runIf(process.platform === 'linux')(
+    'runs a background worker, and the processes it starts, at a lower priority than the main thread',
+    () => {
+      const before = getPriority();
+      const script = `
+        const child = require('node:child_process').execFileSync(process.execPath, ['-e', 'process.stdout.write(String(require("node:os").getPriority()))']);
+        port.postMessage({ worker: require('node:os').getPriority(), child: Number(child) });
+        signal();`;
+      const expected = Math.min(19, before + 10);
+      expect(new BlockingWorker(script, null, { background: true }).replies(REPLY_WAIT_MS)).toEqual([
+        { worker: expected, child: expected },
+      ]);
+      expect(new BlockingWorker(script, null).replies(REPLY_WAIT_MS)).toEqual([{ worker: before, child: before }]);
+      expect(getPriority()).toBe(before);
+    },
+  );
 });
