@@ -24,7 +24,9 @@ function emptyApp(): string {
   writeFileSync(
     join(dir, 'cdk.json'),
     JSON.stringify({
-      app: JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')).app.replace('bin/app.ts', 'app.ts'),
+      app: JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8'))
+        .app.replace('./bin/register-ts.js', join(ROOT, 'bin/register-ts.js'))
+        .replace('bin/app.ts', 'app.ts'),
       context,
     }),
   );

@@ -25,7 +25,14 @@ function cdkSynth(env: Record<string, string> = {}) {
   const { NODE_ENV: _, ...userEnv } = process.env;
   return spawnSync(
     join(REPO_ROOT, 'node_modules/.bin/cdk'),
-    ['synth', '--quiet', '-o', mkdtempSync(join(dir, 'out-')), '--app', 'node --require esbuild-register app.ts'],
+    [
+      'synth',
+      '--quiet',
+      '-o',
+      mkdtempSync(join(dir, 'out-')),
+      '--app',
+      `node --require ${join(REPO_ROOT, 'bin/register-ts.js')} app.ts`,
+    ],
     { cwd: dir, encoding: 'utf8', env: { ...userEnv, CDK_DISABLE_VERSION_CHECK: 'true', ...env } },
   );
 }
