@@ -70,6 +70,7 @@ export function enableControlTowerControls(app: App): void {
  * (cdk-nag, Control Tower controls, template validation) not run (docs/aws-contracts.md, SH-29).
  */
 export function synthesize(app: App): void {
+  templateValidations.get(app)?.announce(app);
   const assembly = app.synth();
   const failed = failedValidationPlugins(assembly.directory);
   if (failed.length > 0) {

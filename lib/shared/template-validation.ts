@@ -1,14 +1,24 @@
 import {
+  type App,
   CloudFormationValidatePlugin,
   type IPolicyValidationContext,
   type PolicyValidationPluginReport,
   type PolicyViolation,
+  Stack,
+  Stage,
+  Token,
 } from 'aws-cdk-lib';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { readCached, violationsOf, withTemplatePath, writeCached } from './validation-cache';
-import { CDK_LIB, type EngineProcess, takeEarlyEngine, VALIDATION_CACHE_DIR } from './validation-engine';
+import {
+  CDK_LIB,
+  type EngineProcess,
+  type EngineReport,
+  takeEarlyEngine,
+  VALIDATION_CACHE_DIR,
+} from './validation-engine';
 
 const CDK_VERSION: string = JSON.parse(readFileSync(join(CDK_LIB, 'package.json'), 'utf8')).version;
 // The validator's version from its package, without loading it: loading compiles its 9 MB
@@ -30,6 +40,10 @@ const VALIDATOR_VERSION: string = JSON.parse(
 export class CachedTemplateValidation extends CloudFormationValidatePlugin {
   private readonly alongside: { start(templatePaths: readonly string[]): void }[] = [];
   private started?: StartedValidation;
+  /** The engine started early, once taken, until validation. */
+  private earlyEngine?: EngineProcess;
+  /** What the engine was handed, by template path (see entryKey). */
+  private announced = new Map<string, string>();
 
   /**
    * Has `plugin`, validated after this one, start its checks when this validation starts, so that
@@ -48,6 +62,29 @@ export class CachedTemplateValidation extends CloudFormationValidatePlugin {
   }
 
   /**
+   * Hands the engine started early every stack template of `app` before CDK writes them (call
+   * just before `app.synth()`): the engine validates each as soon as it is written, while CDK
+   * writes the others. At validation, a template validated from other text, or named with another
+   * account, Region or stack than CDK gives, is validated again.
+   */
+  public announce(app: App): void {
+    const stackTemplates = app.node
+      .findAll()
+      .filter((c): c is Stack => Stack.isStack(c) && !c.nested)
+      .map((stack) => ({
+        stackConstructPath: stack.node.path,
+        templatePath: join(resolve(Stage.of(stack)!.outdir), stack.templateFile),
+        accountId: Token.isUnresolved(stack.account) ? undefined : stack.account,
+        region: Token.isUnresolved(stack.region) ? undefined : stack.region,
+      }));
+    if (stackTemplates.length === 0) return;
+    this.earlyEngine ??= takeEarlyEngine();
+    if (!this.earlyEngine || this.earlyEngine.isStarted) return;
+    this.earlyEngine.start({ stackTemplates, templatePaths: stackTemplates.map((s) => s.templatePath) });
+    this.announced = new Map(stackTemplates.map((s) => [s.templatePath, entryKey(s)]));
+  }
+
+  /**
    * Starts validating the templates that have no stored result (in the engine's process when
    * it was started early), and the plugins started alongside; returns at once. A plugin validated
    * before this one calls it with its own context, so that the work runs beside that plugin's.
@@ -59,15 +96,21 @@ export class CachedTemplateValidation extends CloudFormationValidatePlugin {
     const cached: PolicyViolation[] = [];
     const misses: StartedValidation['misses'] = [];
     for (const stack of context.stackTemplates) {
-      const file = this.cacheFile(stack.templatePath, stack.accountId, stack.region);
+      const text = readFileSync(stack.templatePath);
+      const file = this.cacheFile(stack.templatePath, text, stack.accountId, stack.region);
       const found = readCached<PolicyViolation>(file);
       if (found) cached.push(...withTemplatePath(found, stack.templatePath));
-      else misses.push({ stack, file });
+      else misses.push({ stack, file, sha256: createHash('sha256').update(text).digest('hex') });
     }
     const stackTemplates = misses.map((m) => m.stack);
     const unvalidated = { ...context, stackTemplates, templatePaths: stackTemplates.map((s) => s.templatePath) };
-    const engine = misses.length > 0 ? takeEarlyEngine() : undefined;
-    engine?.start(unvalidated);
+    const engine = misses.length > 0 ? (this.earlyEngine ?? takeEarlyEngine()) : undefined;
+    this.earlyEngine = undefined;
+    // Templates the engine was not handed before synth: hand them over now.
+    if (engine && !engine.isStarted) {
+      engine.start(unvalidated);
+      this.announced = new Map(stackTemplates.map((s) => [s.templatePath, entryKey(s)]));
+    }
     this.started = { key, cached, misses, unvalidated, engine };
   }
 
@@ -77,10 +120,27 @@ export class CachedTemplateValidation extends CloudFormationValidatePlugin {
     this.started = undefined;
     const violations = [...cached];
     if (misses.length > 0) {
-      const report = engine?.report() ?? super.validate(unvalidated);
-      violations.push(...report.violations);
-      for (const { stack, file } of misses) writeCached(file, violationsOf(report.violations, stack.templatePath));
+      // The engine replies once it has validated every template it was handed: wait for it only if
+      // CDK wrote them all.
+      const engineFinishes = [...this.announced.keys()].every((path) => existsSync(path));
+      const report = engineFinishes ? engine?.report() : undefined;
+      const again = misses.filter((m) => !this.validatedAsGiven(report, m));
+      const inProcess =
+        again.length > 0
+          ? super.validate({
+              ...unvalidated,
+              stackTemplates: again.map((m) => m.stack),
+              templatePaths: again.map((m) => m.stack.templatePath),
+            })
+          : undefined;
+      for (const miss of misses) {
+        const from = again.includes(miss) ? inProcess! : report!;
+        const own = violationsOf(from.violations, miss.stack.templatePath);
+        violations.push(...withTemplatePath(own, miss.stack.templatePath));
+        writeCached(miss.file, own);
+      }
     }
+    this.announced = new Map();
     return {
       success: violations.every((v) => v.severity !== 'error' && v.severity !== 'fatal'),
       violations,
@@ -88,13 +148,35 @@ export class CachedTemplateValidation extends CloudFormationValidatePlugin {
     };
   }
 
-  private cacheFile(templatePath: string, account: string | undefined, region: string | undefined): string {
+  /** Whether the engine validated this template's text, for the account, Region and stack CDK gives. */
+  private validatedAsGiven(report: EngineReport | undefined, miss: StartedValidation['misses'][number]): boolean {
+    const { templatePath } = miss.stack;
+    return (
+      report !== undefined &&
+      this.announced.get(templatePath) === entryKey(miss.stack) &&
+      report.validated.some((v) => v.templatePath === templatePath && v.sha256 === miss.sha256)
+    );
+  }
+
+  private cacheFile(
+    templatePath: string,
+    text: Buffer,
+    account: string | undefined,
+    region: string | undefined,
+  ): string {
     const key = createHash('sha256')
       .update(JSON.stringify([CDK_VERSION, this.version, account ?? '', region ?? '']))
-      .update(readFileSync(templatePath))
+      .update(text)
       .digest('hex');
     return join(dirname(templatePath), VALIDATION_CACHE_DIR, `${key}.json`);
   }
+}
+
+type StackTemplate = IPolicyValidationContext['stackTemplates'][number];
+
+/** What the engine needs to know of a stack's template, as a comparable string. */
+function entryKey(s: StackTemplate): string {
+  return JSON.stringify([s.stackConstructPath, s.templatePath, s.accountId ?? null, s.region ?? null]);
 }
 
 /** A validation under way: the stored results found, and the templates being validated. */
@@ -102,7 +184,7 @@ interface StartedValidation {
   /** The template paths it was started for (as JSON). */
   readonly key: string;
   readonly cached: PolicyViolation[];
-  readonly misses: { stack: IPolicyValidationContext['stackTemplates'][number]; file: string }[];
+  readonly misses: { stack: StackTemplate; file: string; sha256: string }[];
   /** The context of the templates without a stored result. */
   readonly unvalidated: IPolicyValidationContext;
   /** The early engine validating them, if one was started. */

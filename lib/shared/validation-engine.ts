@@ -63,37 +63,92 @@ const ENGINE_NODE_FLAGS: readonly string[] = ['--single-threaded', '--liftoff-on
  */
 export class EngineProcess {
   private readonly process: BlockingProcess;
+  private started = false;
 
   constructor(nodeFlags: readonly string[]) {
     this.process = new BlockingProcess(ENGINE_SCRIPT(join(CDK_LIB, PLUGIN_MODULE)), nodeFlags);
   }
 
-  /** Hands the engine the templates to validate; returns at once. */
-  start(context: IPolicyValidationContext): void {
-    const { stackTemplates, templatePaths } = context;
-    this.process.post({ stackTemplates, templatePaths });
+  /** Whether the engine has been handed its templates. */
+  get isStarted(): boolean {
+    return this.started;
   }
 
   /**
-   * The plugin's report, or undefined when the engine could not give one (validate in process
-   * then), after saying why on stderr.
+   * Hands the engine the templates to validate, once; returns at once. The engine validates each
+   * template as soon as its file is complete, so they may be named before CDK writes them.
    */
-  report(): PolicyValidationPluginReport | undefined {
+  start(context: Pick<IPolicyValidationContext, 'stackTemplates' | 'templatePaths'>): void {
+    if (this.started) return;
+    this.started = true;
+    const { stackTemplates, templatePaths } = context;
+    this.process.post({ stackTemplates, templatePaths, waitMs: WAIT_LIMIT_MS });
+  }
+
+  /**
+   * The engine's findings and the templates it validated (each with the SHA-256 of the text it
+   * read), or undefined when the engine could not give them (validate in process then), after
+   * saying why on stderr.
+   */
+  report(): EngineReport | undefined {
     const reply = this.process.reply(WAIT_LIMIT_MS);
-    if (reply?.value) return reply.value as PolicyValidationPluginReport;
+    if (reply?.value) return reply.value as EngineReport;
     const why = reply?.error ?? `no report within ${WAIT_LIMIT_MS / 1000} s`;
     process.stderr.write(`NOTE: the template validation engine's process failed (${why}); validating in process.\n`);
     return undefined;
   }
 }
 
+/** What the engine's process returns: the plugin's findings, and what it validated. */
+export interface EngineReport {
+  readonly violations: PolicyValidationPluginReport['violations'];
+  /** Each template validated, with the SHA-256 (hex) of the text the engine read. */
+  readonly validated: readonly { readonly templatePath: string; readonly sha256: string }[];
+}
+
 /** The plugin's module inside aws-cdk-lib, loaded alone: the engine needs none of the rest. */
 const PLUGIN_MODULE = 'core/lib/validation/cloudformation-validate-plugin.js';
 
-/** The engine's process: starts the engine at once, then validates the context it is sent. */
+/**
+ * The engine's process: starts the engine at once, then validates each template of the context it
+ * is sent as soon as its file is complete (it parses: CDK writes a template whole, and a part of
+ * one is not JSON), one template per call of the plugin (its findings are per template). It stops
+ * waiting when the app is gone (its parent changes) or after `waitMs`.
+ */
 const ENGINE_SCRIPT = (plugin: string) => `
 const { CloudFormationValidatePlugin } = require(${JSON.stringify(plugin)});
+const { createHash } = require('node:crypto');
+const { readFileSync } = require('node:fs');
 const plugin = new CloudFormationValidatePlugin();
 plugin.initializeEngine({ has: () => true });
-input((context) => output(plugin.validate(context)));
+const parent = process.ppid;
+const complete = (path) => {
+  try {
+    const text = readFileSync(path, 'utf8');
+    JSON.parse(text);
+    return text;
+  } catch {
+    return undefined;
+  }
+};
+input((context) => {
+  const pending = [...context.stackTemplates];
+  const violations = [];
+  const validated = [];
+  const deadline = Date.now() + context.waitMs;
+  const step = () => {
+    for (const stack of [...pending]) {
+      const text = complete(stack.templatePath);
+      if (text === undefined) continue;
+      pending.splice(pending.indexOf(stack), 1);
+      const report = plugin.validate({ ...context, stackTemplates: [stack], templatePaths: [stack.templatePath] });
+      violations.push(...report.violations);
+      validated.push({ templatePath: stack.templatePath, sha256: createHash('sha256').update(text).digest('hex') });
+    }
+    if (pending.length === 0) return output({ violations, validated });
+    if (process.ppid !== parent || Date.now() > deadline) process.exit(0);
+    setTimeout(step, 10);
+  };
+  step();
+});
 `;

@@ -8,11 +8,16 @@ import { CachedTemplateValidation, startTemplateValidationEngine } from '../../l
 import { testApp } from '../helpers/app';
 
 /** An app of one queue stack per entry, `DelaySeconds` as given (the schema wants an integer). */
-function queueApp(outdir: string, delays: Record<string, unknown>, cached = true): App {
+function queueApp(
+  outdir: string,
+  delays: Record<string, unknown>,
+  cached: boolean | CachedTemplateValidation = true,
+  region = 'eu-west-1',
+): App {
   const app = testApp({ outdir });
-  if (cached) Validations.of(app).addPlugins(new CachedTemplateValidation());
+  if (cached) Validations.of(app).addPlugins(cached === true ? new CachedTemplateValidation() : cached);
   for (const [name, delay] of Object.entries(delays)) {
-    const stack = new Stack(app, name, { env: { account: '111111111111', region: 'eu-west-1' } });
+    const stack = new Stack(app, name, { env: { account: '111111111111', region } });
     new sqs.CfnQueue(stack, 'Queue').addPropertyOverride('DelaySeconds', delay);
   }
   return app;
@@ -88,6 +93,43 @@ describe('CachedTemplateValidation', () => {
     const spy = engine();
     expect(synthError(queueApp(outdir, { Good: 5, Broken: 'soon' }))).toBe(expected);
     expect(validatedTemplates(spy)).toEqual([['Broken.template.json', 'Good.template.json']]);
+  });
+
+  it('validates each template on the engine as it is written, when the stacks are announced before synth', () => {
+    const plain = mkdtempSync(join(tmpdir(), 'cfn-validate-'));
+    const expected = synthError(queueApp(plain, { Good: 5, Broken: 'soon' }));
+
+    const outdir = mkdtempSync(join(tmpdir(), 'cfn-validate-'));
+    startTemplateValidationEngine(outdir);
+    const validation = new CachedTemplateValidation();
+    const app = queueApp(outdir, { Good: 5, Broken: 'soon' }, validation);
+    validation.announce(app);
+    const spy = engine();
+    expect(synthError(app)).toBe(expected);
+    expect(spy.mock.calls.flatMap(([context]) => context.stackTemplates)).toEqual([]);
+  });
+
+  it('validates again in process a template announced with another Region than it is synthesized for', () => {
+    const plain = mkdtempSync(join(tmpdir(), 'cfn-validate-'));
+    const expected = synthError(queueApp(plain, { Good: 5, Broken: 'soon' }, true, 'us-west-2'));
+
+    const outdir = mkdtempSync(join(tmpdir(), 'cfn-validate-'));
+    startTemplateValidationEngine(outdir);
+    const validation = new CachedTemplateValidation();
+    validation.announce(queueApp(outdir, { Good: 5, Broken: 'soon' }, false, 'eu-west-1'));
+    const spy = engine();
+    expect(synthError(queueApp(outdir, { Good: 5, Broken: 'soon' }, validation, 'us-west-2'))).toBe(expected);
+    expect(validatedTemplates(spy)).toEqual([['Broken.template.json', 'Good.template.json']]);
+  });
+
+  it('validates in process, without waiting for the engine, when a stack announced is not synthesized', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'cfn-validate-'));
+    startTemplateValidationEngine(outdir);
+    const validation = new CachedTemplateValidation();
+    validation.announce(queueApp(outdir, { A: 5, Gone: 5 }, false));
+    const spy = engine();
+    expect(() => queueApp(outdir, { A: 'later' }, validation).synth()).toThrow(/'later' is not of type 'integer'/);
+    expect(validatedTemplates(spy)).toEqual([['A.template.json']]);
   });
 
   it('starts no engine early for an assembly directory that holds earlier results', () => {
