@@ -42,8 +42,6 @@ export class CachedTemplateValidation extends CloudFormationValidatePlugin {
   private started?: StartedValidation;
   /** The engine started early, once taken, until validation. */
   private earlyEngine?: EngineProcess;
-  /** What the engine was handed, by template path (see entryKey). */
-  private announced = new Map<string, string>();
 
   /**
    * Has `plugin`, validated after this one, start its checks when this validation starts, so that
@@ -79,9 +77,7 @@ export class CachedTemplateValidation extends CloudFormationValidatePlugin {
       }));
     if (stackTemplates.length === 0) return;
     this.earlyEngine ??= takeEarlyEngine();
-    if (!this.earlyEngine || this.earlyEngine.isStarted) return;
-    this.earlyEngine.start({ stackTemplates, templatePaths: stackTemplates.map((s) => s.templatePath) });
-    this.announced = new Map(stackTemplates.map((s) => [s.templatePath, entryKey(s)]));
+    this.earlyEngine?.start({ stackTemplates, templatePaths: stackTemplates.map((s) => s.templatePath) });
   }
 
   /**
@@ -106,11 +102,8 @@ export class CachedTemplateValidation extends CloudFormationValidatePlugin {
     const unvalidated = { ...context, stackTemplates, templatePaths: stackTemplates.map((s) => s.templatePath) };
     const engine = misses.length > 0 ? (this.earlyEngine ?? takeEarlyEngine()) : undefined;
     this.earlyEngine = undefined;
-    // Templates the engine was not handed before synth: hand them over now.
-    if (engine && !engine.isStarted) {
-      engine.start(unvalidated);
-      this.announced = new Map(stackTemplates.map((s) => [s.templatePath, entryKey(s)]));
-    }
+    // An engine not handed the templates before synth (announce) gets those left to validate now.
+    engine?.start(unvalidated);
     this.started = { key, cached, misses, unvalidated, engine };
   }
 
@@ -122,9 +115,9 @@ export class CachedTemplateValidation extends CloudFormationValidatePlugin {
     if (misses.length > 0) {
       // The engine replies once it has validated every template it was handed: wait for it only if
       // CDK wrote them all.
-      const engineFinishes = [...this.announced.keys()].every((path) => existsSync(path));
-      const report = engineFinishes ? engine?.report() : undefined;
-      const again = misses.filter((m) => !this.validatedAsGiven(report, m));
+      const handed = engine?.handed ?? [];
+      const report = handed.every((s) => existsSync(s.templatePath)) ? engine?.report() : undefined;
+      const again = misses.filter((m) => !validatedAsGiven(report, handed, m));
       const inProcess =
         again.length > 0
           ? super.validate({
@@ -140,22 +133,11 @@ export class CachedTemplateValidation extends CloudFormationValidatePlugin {
         writeCached(miss.file, own);
       }
     }
-    this.announced = new Map();
     return {
       success: violations.every((v) => v.severity !== 'error' && v.severity !== 'fatal'),
       violations,
       pluginVersion: this.version,
     };
-  }
-
-  /** Whether the engine validated this template's text, for the account, Region and stack CDK gives. */
-  private validatedAsGiven(report: EngineReport | undefined, miss: StartedValidation['misses'][number]): boolean {
-    const { templatePath } = miss.stack;
-    return (
-      report !== undefined &&
-      this.announced.get(templatePath) === entryKey(miss.stack) &&
-      report.validated.some((v) => v.templatePath === templatePath && v.sha256 === miss.sha256)
-    );
   }
 
   private cacheFile(
@@ -177,6 +159,23 @@ type StackTemplate = IPolicyValidationContext['stackTemplates'][number];
 /** What the engine needs to know of a stack's template, as a comparable string. */
 function entryKey(s: StackTemplate): string {
   return JSON.stringify([s.stackConstructPath, s.templatePath, s.accountId ?? null, s.region ?? null]);
+}
+
+/**
+ * Whether the engine validated this template's text, handed to it with the account, Region and
+ * stack CDK gives.
+ */
+function validatedAsGiven(
+  report: EngineReport | undefined,
+  handed: readonly StackTemplate[],
+  miss: StartedValidation['misses'][number],
+): boolean {
+  const { templatePath } = miss.stack;
+  return (
+    report !== undefined &&
+    handed.some((s) => entryKey(s) === entryKey(miss.stack)) &&
+    report.validated.some((v) => v.templatePath === templatePath && v.sha256 === miss.sha256)
+  );
 }
 
 /** A validation under way: the stored results found, and the templates being validated. */

@@ -63,15 +63,15 @@ const ENGINE_NODE_FLAGS: readonly string[] = ['--single-threaded', '--liftoff-on
  */
 export class EngineProcess {
   private readonly process: BlockingProcess;
-  private started = false;
+  private handedTemplates?: IPolicyValidationContext['stackTemplates'];
 
   constructor(nodeFlags: readonly string[]) {
     this.process = new BlockingProcess(ENGINE_SCRIPT(join(CDK_LIB, PLUGIN_MODULE)), nodeFlags);
   }
 
-  /** Whether the engine has been handed its templates. */
-  get isStarted(): boolean {
-    return this.started;
+  /** The stack templates the engine was handed, once started. */
+  get handed(): IPolicyValidationContext['stackTemplates'] | undefined {
+    return this.handedTemplates;
   }
 
   /**
@@ -79,9 +79,9 @@ export class EngineProcess {
    * template as soon as its file is complete, so they may be named before CDK writes them.
    */
   start(context: Pick<IPolicyValidationContext, 'stackTemplates' | 'templatePaths'>): void {
-    if (this.started) return;
-    this.started = true;
+    if (this.handedTemplates) return;
     const { stackTemplates, templatePaths } = context;
+    this.handedTemplates = stackTemplates;
     this.process.post({ stackTemplates, templatePaths, waitMs: WAIT_LIMIT_MS });
   }
 
